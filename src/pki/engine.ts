@@ -6,5 +6,7 @@ import * as pkijs from 'pkijs';
 export function ensurePkijsEngine(): void {
   const current = pkijs.getEngine();
   if (current.name === 'docaxis-node') return;
-  pkijs.setEngine('docaxis-node', new pkijs.CryptoEngine({ name: 'docaxis-node', crypto: webcrypto as unknown as Crypto }));
+  pkijs.setEngine('docaxis-node', new pkijs.CryptoEngine({ name: 'docaxis-node', crypto: webcrypto as unknown as EngineCrypto }));
 }
+
+type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
