@@ -48,6 +48,7 @@ export const ERROR_CATALOGUE = {
   SIG_PREPARED_MISMATCH: { category: 'usage', message: 'The prepared signature record does not match the document bytes' },
   SIG_APPEARANCE_INVALID: { category: 'usage', message: 'The visible signature placement is invalid' },
   IMAGE_UNSUPPORTED: { category: 'input', message: 'The image could not be used (PNG or JPEG expected)' },
+  SIGNER_CERT_INVALID: { category: 'usage', message: 'The signing certificate is not valid now (expired or not yet valid)' },
 
   // --- Entry points (src/cli, later src/http) ---
   USAGE: { category: 'usage', message: 'Invalid command-line usage' },

@@ -29,6 +29,7 @@ export const OID = {
   sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
   sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
   rsassaPss: '1.2.840.113549.1.1.10',
+  mgf1: '1.2.840.113549.1.1.8',
   ecPublicKey: '1.2.840.10045.2.1',
   ecdsaWithSHA1: '1.2.840.10045.4.1',
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
@@ -36,6 +37,8 @@ export const OID = {
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
   secp256r1: '1.2.840.10045.3.1.7',
   secp384r1: '1.3.132.0.34',
+  ed25519: '1.3.101.112',
+  ed448: '1.3.101.113',
 
   // Certificate extensions
   subjectKeyIdentifier: '2.5.29.14',
@@ -47,6 +50,20 @@ export const OID = {
   certificatePolicies: '2.5.29.32',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  issuerAltName: '2.5.29.18',
+  nameConstraints: '2.5.29.30',
+  policyMappings: '2.5.29.33',
+  policyConstraints: '2.5.29.36',
+  inhibitAnyPolicy: '2.5.29.54',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+
+  // CRL and CRL-entry extensions (RFC 5280 §5.2, §5.3)
+  deltaCRLIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  certificateIssuer: '2.5.29.29',
+  invalidityDate: '2.5.29.24',
+  freshestCRL: '2.5.29.46',
 
   // Extended key usages
   ekuTimeStamping: '1.3.6.1.5.5.7.3.8',

@@ -1,0 +1,45 @@
+// The human-readable form of a verification report (the JSON form is the report itself).
+import { formatVietnamTime } from '../pades/vn-time.js';
+import type { SignatureReport, VerificationReport } from '../pades/report.js';
+
+export function renderReport(file: string, r: VerificationReport): string {
+  const out: string[] = [];
+  out.push(`${file}: ${r.document.verdict.toUpperCase()} - ${r.document.summary}`);
+  out.push(`  ${r.file.size} bytes, ${r.file.revisions} revision(s), sha256 ${r.file.sha256}`);
+  for (const s of r.signatures) out.push('', ...renderSignature(s, r.file.revisions));
+  return out.join('\n');
+}
+
+function renderSignature(s: SignatureReport, revisions: number): string[] {
+  const head = `[${s.index + 1}] ${s.fieldName} (${s.type === 'document-timestamp' ? 'document timestamp' : s.subFilter ?? 'no SubFilter'}): ${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ''}`;
+  const lines = [head];
+  if (s.signer) {
+    const who = [s.signer.commonName, s.signer.title ? `(${s.signer.title})` : '', s.signer.organization ? `- ${s.signer.organization}` : ''].filter(Boolean).join(' ');
+    const ids = [s.signer.agencyCode ? `agency ${s.signer.agencyCode}` : '', s.signer.personalId ?? ''].filter(Boolean).join(', ');
+    lines.push(`    signer:    ${who}${ids ? ` [${ids}]` : ''}`);
+    lines.push(`    issuer:    ${s.signer.issuer}, serial ${s.signer.serialNumber}`);
+  }
+  const claimed = s.times.claimed ? formatVietnamTime(new Date(s.times.claimed)) : 'none';
+  const proven = s.times.proven ? `${formatVietnamTime(new Date(s.times.proven))}${s.timestamp?.tsa ? ` by ${s.timestamp.tsa}` : ''}` : 'none';
+  lines.push(`    time:      claimed ${claimed}; proven ${proven}`);
+  const rev = s.coverage.signedRevision === null ? '' : ` (revision ${s.coverage.signedRevision + 1} of ${revisions})`;
+  lines.push(`    coverage:  ${s.coverage.kind}${rev}, digest ${s.digestAlgorithm ?? 'unknown'}`);
+  lines.push(`    chain:     ${s.chain.status}${s.chain.trusted ? ', trusted' : ', not trusted'}; ${s.chain.certificates.length} certificate(s); revocation ${revocationSummary(s)}`);
+  lines.push(`    after it:  ${modificationSummary(s)}`);
+  for (const m of s.modifications.disallowed) lines.push(`      ! ${m.kind}: ${m.description}`);
+  for (const e of s.errors) lines.push(`    error:     ${e}`);
+  for (const w of s.warnings) lines.push(`    warning:   ${w}`);
+  return lines;
+}
+
+function revocationSummary(s: SignatureReport): string {
+  if (s.chain.revocation.length === 0) return 'not checked';
+  return [...new Set(s.chain.revocation.map((r) => r.status))].join('/');
+}
+
+function modificationSummary(s: SignatureReport): string {
+  if (s.modifiedAfterSigning === 'none') return 'no changes';
+  const kinds = (list: { kind: string }[]) => [...new Set(list.map((m) => m.kind))].join(', ');
+  if (s.modifiedAfterSigning === 'allowed') return `allowed changes only (${kinds(s.modifications.allowed)})`;
+  return `DISALLOWED changes (${kinds(s.modifications.disallowed)})`;
+}

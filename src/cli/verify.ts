@@ -1,0 +1,37 @@
+// docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO] [--json]
+import { DocaxisError } from '../errors.js';
+import { verifyPdf } from '../pades/verify.js';
+import { readCertificates, readCrls } from '../pki/pem.js';
+import { asList, parseCommandArgs, requireOne } from './args.js';
+import { readInput } from './files.js';
+import { renderReport } from './render-report.js';
+
+export const VERIFY_USAGE =
+  'usage: docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO-8601] [--require-revocation] [--json]';
+
+export async function runVerify(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      trust: { type: 'string', multiple: true },
+      intermediate: { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      'require-revocation': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    VERIFY_USAGE,
+  );
+  const file = requireOne(positionals, 'PDF file', VERIFY_USAGE);
+  const at = values.at === undefined ? undefined : new Date(values.at);
+  if (at && Number.isNaN(at.getTime())) throw new DocaxisError('USAGE', `--at is not an ISO 8601 time: ${values.at}`);
+  const report = verifyPdf(readInput(file), {
+    trustAnchors: asList(values.trust).flatMap((p) => readCertificates(readInput(p))),
+    intermediates: asList(values.intermediate).flatMap((p) => readCertificates(readInput(p))),
+    crls: asList(values.crl).flatMap((p) => readCrls(readInput(p))),
+    ...(at ? { at } : {}),
+    requireRevocation: values['require-revocation'] === true,
+  });
+  out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(file, report)}\n`);
+  return report.document.verdict === 'valid' ? 0 : 1;
+}

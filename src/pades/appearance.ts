@@ -1,0 +1,202 @@
+// The visible appearance of a signature widget (Decree 30/2020 practice): a Form XObject with the
+// handwritten signature or the agency seal image and Vietnamese text in an embedded font subset.
+//
+// It is drawn with pdf-lib in a throw-away scratch document and handed back as serialized object
+// bodies; the user's PDF is never re-saved (that would break earlier signatures). The lead's
+// incremental writer appends the bodies and points the widget's /AP /N at `xobjectNum`.
+
+import {
+  PDFDocument,
+  beginText,
+  concatTransformationMatrix,
+  drawObject,
+  endText,
+  popGraphicsState,
+  pushGraphicsState,
+  setFillingRgbColor,
+  setFontAndSize,
+  setTextMatrix,
+  showText,
+  type PDFImage,
+  type PDFOperator,
+  type PDFRef,
+} from 'pdf-lib';
+
+import { DocaxisError, asDocaxisError } from '../errors.js';
+import { embedSubsetFont, measureText, tagSubsetFont, type EmbeddedFont } from './appearance-font.js';
+import { fitImage, fitText, placeLines, planLayout } from './appearance-layout.js';
+import { extractObjects } from './appearance-objects.js';
+import { formatVietnamTime } from './vn-time.js';
+
+export type AppearanceLayout = 'signer' | 'seal' | 'text';
+
+export interface AppearanceSpec {
+  layout: AppearanceLayout;
+  /** Points: the widget's /Rect size. */
+  width: number;
+  height: number;
+  /** PNG (alpha kept) or JPEG. Not allowed with the 'text' layout. */
+  image?: Uint8Array;
+  /** Text lines composed by the caller; normalised to NFC, long lines are word-wrapped. */
+  lines: string[];
+  /** The TrueType font to subset (see fonts.ts for the shipped DejaVu Sans). */
+  fontBytes: Uint8Array;
+  /** Fixed size in points; default: the largest size that fits (12/10 pt down to 5 pt). */
+  fontSize?: number;
+  /** 0..1 RGB, default black (also for the seal layout: the seal image is red, its text is not). */
+  textColor?: [number, number, number];
+}
+
+export interface BuiltAppearance {
+  /** Object number of the Form XObject (== firstObjectNumber). */
+  xobjectNum: number;
+  /** Bodies to write as "num 0 obj\n" + body + "\nendobj\n"; numbers are dense from firstObjectNumber. */
+  objects: Array<{ num: number; body: Uint8Array }>;
+  nextObjectNumber: number;
+}
+
+/** Bounds on the widget size: below this nothing legible fits, above it is PDF's user-space limit. */
+const MIN_BOX = 8;
+const MAX_BOX = 14_400;
+/** Largest image accepted, in pixels: a 600 dpi seal of 45 mm is ~1 Mpx; beyond is a mistake. */
+const MAX_IMAGE_PIXELS = 16_000_000;
+const FONT_KEY = 'F1';
+const IMAGE_KEY = 'Im1';
+
+export async function buildAppearance(spec: AppearanceSpec, firstObjectNumber: number): Promise<BuiltAppearance> {
+  validateSpec(spec, firstObjectNumber);
+  const lines = normaliseLines(spec.lines);
+  const hasText = lines.some((l) => l !== '');
+  if (spec.layout === 'text' && spec.image) {
+    throw new DocaxisError('SIG_APPEARANCE_INVALID', "the 'text' layout takes no image");
+  }
+  if (!hasText && !spec.image) throw new DocaxisError('SIG_APPEARANCE_INVALID', 'the appearance has neither text nor image');
+
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const plan = planLayout(spec.layout, spec.width, spec.height, spec.image !== undefined, hasText);
+
+  const ops: PDFOperator[] = [];
+  let font: EmbeddedFont | undefined;
+  const fonts: Record<string, PDFRef> = {};
+  const xobjects: Record<string, PDFRef> = {};
+
+  if (spec.image && plan.image) {
+    const image = await embedImage(doc, spec.image);
+    const at = fitImage(image.width, image.height, plan.image);
+    ops.push(pushGraphicsState(), concatTransformationMatrix(round(at.w), 0, 0, round(at.h), round(at.x), round(at.y)), drawObject(IMAGE_KEY), popGraphicsState());
+    xobjects[IMAGE_KEY] = image.ref;
+  }
+
+  if (hasText && plan.text) {
+    const embedded = await embedSubsetFont(doc, spec.fontBytes);
+    font = embedded;
+    const m = measureText(embedded, lines);
+    const fitted = fitText(lines, plan.text.box, m, { maxSize: plan.text.maxSize, fixedSize: spec.fontSize });
+    const [r, g, b] = spec.textColor ?? [0, 0, 0];
+    ops.push(pushGraphicsState(), setFillingRgbColor(r, g, b), beginText(), setFontAndSize(FONT_KEY, fitted.size));
+    for (const line of placeLines(fitted, plan.text.box, m, plan.text.align, plan.text.valign)) {
+      if (line.text === '') continue;
+      // Absolute Tm per line rather than relative Td: no accumulated rounding drift.
+      ops.push(setTextMatrix(1, 0, 0, 1, round(line.x), round(line.baseline)), showText(embedded.pdfFont.encodeText(line.text)));
+    }
+    ops.push(endText(), popGraphicsState());
+    fonts[FONT_KEY] = embedded.pdfFont.ref;
+  }
+
+  const form = doc.context.formXObject(ops, {
+    BBox: [0, 0, spec.width, spec.height],
+    Resources: { Font: fonts, XObject: xobjects },
+  });
+  const formRef = doc.context.register(form);
+  // flush() writes the font subset (only the glyphs encoded above) and the image streams.
+  await doc.flush();
+  if (font) tagSubsetFont(doc.context, font.pdfFont.ref, font.metrics.postscriptName ?? '');
+  const objects = extractObjects(doc.context, formRef, firstObjectNumber);
+  return { xobjectNum: firstObjectNumber, objects, nextObjectNumber: firstObjectNumber + objects.length };
+}
+
+/** The agency-signature text block: ['Ký bởi: …', 'Email: …'?, 'Cơ quan: …'?, 'Thời gian ký: …']. */
+export function sealLines(p: { signerName: string; agency?: string; email?: string; time: Date }): string[] {
+  const out = [`Ký bởi: ${p.signerName.trim()}`];
+  if (p.email?.trim()) out.push(`Email: ${p.email.trim()}`);
+  if (p.agency?.trim()) out.push(`Cơ quan: ${p.agency.trim()}`);
+  out.push(`Thời gian ký: ${formatVietnamTime(p.time)}`);
+  return out.map((l) => l.normalize('NFC'));
+}
+
+function validateSpec(spec: AppearanceSpec, firstObjectNumber: number): void {
+  const bad = (why: string): never => {
+    throw new DocaxisError('SIG_APPEARANCE_INVALID', why);
+  };
+  if (!Number.isSafeInteger(firstObjectNumber) || firstObjectNumber < 1) bad(`first object number ${firstObjectNumber} is not a positive integer`);
+  if (!['signer', 'seal', 'text'].includes(spec.layout)) bad(`unknown layout ${String(spec.layout)}`);
+  for (const [name, v] of [['width', spec.width], ['height', spec.height]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${name} is not a finite number`);
+    if (v < MIN_BOX) bad(`the box is too small: ${name} ${v} pt < ${MIN_BOX} pt`);
+    if (v > MAX_BOX) bad(`${name} ${v} pt exceeds the PDF limit of ${MAX_BOX} pt`);
+  }
+  if (spec.fontSize !== undefined && !(Number.isFinite(spec.fontSize) && spec.fontSize > 0 && spec.fontSize <= 200)) {
+    bad(`font size ${spec.fontSize} is not in (0, 200]`);
+  }
+  if (spec.textColor !== undefined) {
+    const c = spec.textColor;
+    if (!Array.isArray(c) || c.length !== 3 || !c.every((x) => Number.isFinite(x) && x >= 0 && x <= 1)) {
+      bad('text colour must be three numbers in 0..1');
+    }
+  }
+  if (!Array.isArray(spec.lines) || !spec.lines.every((l) => typeof l === 'string')) bad('lines must be an array of strings');
+  if (!(spec.fontBytes instanceof Uint8Array) || spec.fontBytes.length === 0) bad('no font bytes');
+}
+
+/**
+ * NFC first: pdf-lib shows glyphs one after another without mark positioning, so a decomposed
+ * "ê" + combining acute would print the accent beside the letter; Vietnamese has a precomposed
+ * code point for every letter+tone. Embedded newlines split lines, other controls become spaces.
+ */
+function normaliseLines(lines: string[]): string[] {
+  return lines
+    .flatMap((l) => l.normalize('NFC').split(/\r\n|\r|\n/))
+    .map((l) => l.replace(/\p{Cc}/gu, ' ').trimEnd());
+}
+
+type ImageKind = 'png' | 'jpeg';
+
+function sniffImage(b: Uint8Array): ImageKind | undefined {
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (b.length >= 8 && png.every((v, i) => b[i] === v)) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  return undefined;
+}
+
+async function embedImage(doc: PDFDocument, bytes: Uint8Array): Promise<PDFImage> {
+  const kind = sniffImage(bytes);
+  if (!kind) throw new DocaxisError('IMAGE_UNSUPPORTED', 'not a PNG or JPEG file');
+  if (kind === 'png') checkPngHeader(bytes);
+  let image: PDFImage;
+  try {
+    image = kind === 'png' ? await doc.embedPng(bytes) : await doc.embedJpg(bytes);
+  } catch (e) {
+    throw asDocaxisError(e, 'IMAGE_UNSUPPORTED', `the ${kind.toUpperCase()} could not be decoded`);
+  }
+  if (!(image.width > 0 && image.height > 0) || image.width * image.height > MAX_IMAGE_PIXELS) {
+    throw new DocaxisError('IMAGE_UNSUPPORTED', `image size ${image.width}x${image.height} px is out of range`);
+  }
+  return image;
+}
+
+/** Reads IHDR before pdf-lib inflates the pixels, so a huge or truncated PNG fails cheaply. */
+function checkPngHeader(b: Uint8Array): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const isIhdr = b.length >= 33 && String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) === 'IHDR';
+  if (!isIhdr) throw new DocaxisError('IMAGE_UNSUPPORTED', 'PNG without an IHDR header');
+  const w = dv.getUint32(16);
+  const h = dv.getUint32(20);
+  if (w === 0 || h === 0 || w * h > MAX_IMAGE_PIXELS) {
+    throw new DocaxisError('IMAGE_UNSUPPORTED', `image size ${w}x${h} px is out of range`);
+  }
+}
+
+/** Content-stream numbers with 3 decimals: enough below 1/1000 pt, and stable output. */
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,127 @@
+// Small helpers for difference analysis (diff.ts): object-shape predicates, reference collection,
+// and a lazily built index of what a revision's page tree points at. Only the index walks the page
+// tree, and only when a change cannot be explained any cheaper way.
+
+import type { PdfReader } from '../pdf/reader.js';
+import { pageRefs } from '../pdf/pages.js';
+import { PdfDict, PdfRef, PdfStream, nameValue, numberValue } from '../pdf/objects.js';
+import type { PdfObject } from '../pdf/objects.js';
+
+/** The dictionary of a dictionary or of a stream. */
+export function dictOf(o: PdfObject | undefined): PdfDict | undefined {
+  if (o instanceof PdfDict) return o;
+  if (o instanceof PdfStream) return o.dict;
+  return undefined;
+}
+
+export function typeName(o: PdfObject | undefined): string | undefined {
+  return nameValue(dictOf(o)?.get('Type'));
+}
+
+/** A signature value dictionary (/Sig, /DocTimeStamp, or anything shaped like one). */
+export function isSignatureDict(o: PdfObject | undefined): boolean {
+  if (!(o instanceof PdfDict)) return false;
+  const t = nameValue(o.get('Type'));
+  if (t === 'Sig' || t === 'DocTimeStamp') return true;
+  return o.has('ByteRange') && o.has('Contents') && o.has('Filter');
+}
+
+export function isDocTimeStamp(o: PdfObject | undefined): boolean {
+  return o instanceof PdfDict && (nameValue(o.get('Type')) === 'DocTimeStamp' || nameValue(o.get('SubFilter')) === 'ETSI.RFC3161');
+}
+
+export function isWidget(o: PdfObject | undefined): boolean {
+  return o instanceof PdfDict && nameValue(o.get('Subtype')) === 'Widget';
+}
+
+/** An annotation dictionary: has /Subtype and /Rect (the /Type /Annot key is optional). */
+export function isAnnotation(o: PdfObject | undefined): boolean {
+  return o instanceof PdfDict && (nameValue(o.get('Type')) === 'Annot' || (o.has('Subtype') && o.has('Rect')));
+}
+
+/** A form field dictionary (terminal or not, with /FT or a partial name /T); merged widgets count. */
+export function isField(o: PdfObject | undefined): boolean {
+  if (!(o instanceof PdfDict)) return false;
+  const t = nameValue(o.get('Type'));
+  return t !== 'Page' && t !== 'Pages' && (o.has('FT') || o.has('T'));
+}
+
+/** Every indirect reference in an object's direct content (a stream's dictionary, not its bytes). */
+export function refsIn(o: PdfObject | undefined, out: PdfRef[] = []): PdfRef[] {
+  if (o instanceof PdfRef) out.push(o);
+  else if (Array.isArray(o)) for (const x of o) refsIn(x, out);
+  else if (o instanceof PdfDict) for (const v of o.map.values()) refsIn(v, out);
+  else if (o instanceof PdfStream) refsIn(o.dict, out);
+  return out;
+}
+
+/** Inherited field attribute (/FT, /Ff) following /Parent at a revision, with a depth bound. */
+export function fieldAttr(reader: PdfReader, d: PdfDict, key: string, at: number): PdfObject | undefined {
+  let cur: PdfDict | undefined = d;
+  for (let depth = 0; cur && depth < 32; depth++) {
+    const v = cur.get(key);
+    if (v !== undefined) return reader.resolve(v, at);
+    cur = dictOf(reader.resolve(cur.get('Parent'), at));
+  }
+  return undefined;
+}
+
+export function fieldType(reader: PdfReader, d: PdfDict, at: number): string | undefined {
+  return nameValue(fieldAttr(reader, d, 'FT', at));
+}
+
+export function isReadOnlyField(reader: PdfReader, d: PdfDict, at: number): boolean {
+  return ((numberValue(fieldAttr(reader, d, 'Ff', at)) ?? 0) & 1) === 1;
+}
+
+/** The keys whose values differ between two dictionaries (either side may lack the key). */
+export function changedKeys(a: PdfDict | undefined, b: PdfDict | undefined, eq: (x: PdfObject | undefined, y: PdfObject | undefined) => boolean): string[] {
+  const keys = new Set<string>([...(a?.keys() ?? []), ...(b?.keys() ?? [])]);
+  return [...keys].filter((k) => !eq(a?.get(k), b?.get(k)));
+}
+
+/** What one revision's page tree points at: built on demand, O(pages). */
+export interface StructureIndex {
+  /** page object number -> page number (1-based) */
+  pages: Map<number, number>;
+  /** content stream (or indirect /Contents array) object number -> page number */
+  contents: Map<number, number>;
+  /** indirect /Annots array object number -> page object number */
+  annotsArrays: Map<number, number>;
+  /** annotation object number -> page number */
+  annots: Map<number, number>;
+  /** objects referenced from page /Resources (two levels deep) -> page number */
+  resources: Map<number, number>;
+}
+
+export function buildStructureIndex(reader: PdfReader, at: number): StructureIndex {
+  const idx: StructureIndex = { pages: new Map(), contents: new Map(), annotsArrays: new Map(), annots: new Map(), resources: new Map() };
+  let refs: PdfRef[];
+  try {
+    refs = pageRefs(reader, at);
+  } catch {
+    return idx;
+  }
+  refs.forEach((ref, i) => {
+    const pageNo = i + 1;
+    idx.pages.set(ref.num, pageNo);
+    const page = dictOf(reader.getObject(ref, at));
+    if (!page) return;
+    const contents = page.get('Contents');
+    if (contents instanceof PdfRef) idx.contents.set(contents.num, pageNo);
+    const contentsArr = reader.resolve(contents, at);
+    if (Array.isArray(contentsArr)) for (const c of refsIn(contentsArr)) idx.contents.set(c.num, pageNo);
+    const annots = page.get('Annots');
+    if (annots instanceof PdfRef) idx.annotsArrays.set(annots.num, ref.num);
+    const annotsArr = reader.resolve(annots, at);
+    if (Array.isArray(annotsArr)) for (const a of annotsArr) if (a instanceof PdfRef) idx.annots.set(a.num, pageNo);
+    const res = page.get('Resources');
+    if (res instanceof PdfRef) idx.resources.set(res.num, pageNo);
+    const resDict = dictOf(reader.resolve(res, at));
+    for (const v of resDict?.map.values() ?? []) {
+      if (v instanceof PdfRef) idx.resources.set(v.num, pageNo);
+      for (const r of refsIn(dictOf(reader.resolve(v, at)) ?? null)) idx.resources.set(r.num, pageNo);
+    }
+  });
+  return idx;
+}

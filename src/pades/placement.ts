@@ -1,0 +1,58 @@
+// Where a visible signature goes: an explicit rectangle on a page, or anchored to an existing
+// signature as Decree 30 describes (the agency seal over the left third of the signer's image).
+import { DocaxisError } from '../errors.js';
+import { listFields } from '../pdf/acroform.js';
+import { inheritedPageAttribute, pageDict, pageRefs } from '../pdf/pages.js';
+import type { PdfReader } from '../pdf/reader.js';
+
+export type Placement =
+  /** `page` is 1-based as people count pages; x, y from the page's lower-left corner, in points. */
+  | { kind: 'rect'; page: number; x: number; y: number; width: number; height: number }
+  /** Over the widget of an existing field, e.g. the signer's signature. */
+  | { kind: 'over'; field: string; width?: number; height?: number };
+
+export interface ResolvedPlacement {
+  pageIndex: number;
+  rect: [number, number, number, number];
+}
+
+/** A state agency seal is about 36 mm across (102 pt); drawn at real size. */
+export const SEAL_DIAMETER_PT = 102;
+const SEAL_TEXT_WIDTH_PT = 190;
+
+export function resolvePlacement(reader: PdfReader, placement: Placement): ResolvedPlacement {
+  if (placement.kind === 'rect') return resolveRect(reader, placement);
+  const field = listFields(reader).find((f) => f.fullName === placement.field);
+  const widget = field?.widgets.find((w) => w.rect !== undefined);
+  if (!field || !widget?.rect) throw new DocaxisError('PDF_FIELD_NOT_FOUND', `no visible field named "${placement.field}"`);
+  const refs = pageRefs(reader);
+  const pageIndex = widget.pageRef ? refs.findIndex((r) => r.equals(widget.pageRef)) : 0;
+  if (pageIndex < 0) throw new DocaxisError('PDF_FIELD_NOT_FOUND', `field "${placement.field}" is not on any page`);
+  const [x1, y1, x2, y2] = normalise(widget.rect);
+  const height = placement.height ?? SEAL_DIAMETER_PT;
+  const width = placement.width ?? height + SEAL_TEXT_WIDTH_PT;
+  // The seal's square is the box's left part: its right edge sits at one third of the signer's width.
+  const left = x1 + (x2 - x1) / 3 - height;
+  const bottom = (y1 + y2) / 2 - height / 2;
+  return { pageIndex, rect: [round(left), round(bottom), round(left + width), round(bottom + height)] };
+}
+
+function resolveRect(reader: PdfReader, p: Extract<Placement, { kind: 'rect' }>): ResolvedPlacement {
+  const values = [p.page, p.x, p.y, p.width, p.height];
+  if (!values.every(Number.isFinite) || p.width <= 0 || p.height <= 0 || !Number.isInteger(p.page) || p.page < 1) {
+    throw new DocaxisError('SIG_APPEARANCE_INVALID', 'expected PAGE:X,Y,W,H with a page from 1 and a positive width and height');
+  }
+  const page = pageDict(reader, p.page - 1);
+  const box = inheritedPageAttribute(reader, page.dict, 'MediaBox');
+  const [mx, my] = Array.isArray(box) && box.length === 4 && box.every((n) => typeof n === 'number') ? normalise(box as number[]) : [0, 0];
+  return { pageIndex: p.page - 1, rect: [mx + p.x, my + p.y, mx + p.x + p.width, my + p.y + p.height] };
+}
+
+function normalise(r: readonly number[]): [number, number, number, number] {
+  const [a = 0, b = 0, c = 0, d = 0] = r;
+  return [Math.min(a, c), Math.min(b, d), Math.max(a, c), Math.max(b, d)];
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,184 @@
+// Stage 1 of signing: append a revision with the signature dictionary, its field and widget, and
+// fixed-width placeholders; fix /ByteRange; digest the covered bytes. The result is the prepared
+// document plus a small serialisable record, so that any key (PKCS#12 here, an HSM, a clerk's
+// token, a remote service) can produce the CMS later and `completeSignature` embeds it.
+import { createHash } from 'node:crypto';
+import { DocaxisError } from '../errors.js';
+import { PdfDict, PdfName, PdfRef, PdfString } from '../pdf/objects.js';
+import { PdfReader } from '../pdf/reader.js';
+import { IncrementalWriter, type IncrementalUpdate } from '../pdf/writer.js';
+import type { DigestAlgorithm } from '../pki/oids.js';
+import { buildAppearance, type AppearanceLayout } from './appearance.js';
+import { byteRangePlaceholder, contentsPlaceholder, formatByteRange, indexOfBytes, toHex } from './placeholder.js';
+import { resolvePlacement, type Placement } from './placement.js';
+import { addSignatureField, nextFieldName } from './signature-field.js';
+import { pdfDate } from './vn-time.js';
+
+export type SubFilter = 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+
+export interface VisibleSignature {
+  placement: Placement;
+  layout: AppearanceLayout;
+  lines: string[];
+  image?: Uint8Array;
+  fontBytes: Uint8Array;
+}
+
+export interface PrepareOptions {
+  /** Bytes reserved for the DER CMS (the hex placeholder is twice that). */
+  contentsCapacity: number;
+  digest?: DigestAlgorithm;
+  subFilter?: SubFilter;
+  /** New field name, or the name of an existing empty signature field to sign into. */
+  fieldName?: string;
+  /** Claimed signing time, written as /M. */
+  signingTime?: Date;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  /** Signer name for /Name (viewers show it before parsing the certificate). */
+  name?: string;
+  visible?: VisibleSignature;
+}
+
+/** The prepared document: the input bytes untouched, and the appended revision. */
+export interface PreparedDocument {
+  original: Uint8Array;
+  update: Uint8Array;
+}
+
+/** Everything `completeSignature` needs besides the bytes; JSON-serialisable. */
+export interface PreparedSignatureRecord {
+  version: 1;
+  fieldName: string;
+  subFilter: SubFilter;
+  digestAlgorithm: DigestAlgorithm;
+  /** Hex digest of the covered bytes: the CMS messageDigest. */
+  documentDigest: string;
+  byteRange: [number, number, number, number];
+  /** Bytes of DER the placeholder holds. */
+  contentsCapacity: number;
+  totalLength: number;
+  originalLength: number;
+  signingTime: string;
+}
+
+export interface Prepared {
+  document: PreparedDocument;
+  record: PreparedSignatureRecord;
+}
+
+export async function prepareSignature(pdf: Uint8Array | PdfReader, options: PrepareOptions): Promise<Prepared> {
+  const reader = pdf instanceof PdfReader ? pdf : PdfReader.open(pdf);
+  const digest = options.digest ?? 'sha256';
+  const subFilter = options.subFilter ?? 'ETSI.CAdES.detached';
+  const signingTime = options.signingTime ?? new Date();
+  if (!Number.isInteger(options.contentsCapacity) || options.contentsCapacity < 256) {
+    throw new DocaxisError('SIG_PLACEHOLDER_TOO_SMALL', 'the /Contents capacity must be at least 256 bytes');
+  }
+  const fieldName = options.fieldName ?? nextFieldName(reader);
+  const writer = new IncrementalWriter(reader);
+
+  const sigRef = writer.allocateRef();
+  writer.set(sigRef, signatureDictionary(options, subFilter, signingTime));
+
+  let pageIndex = 0;
+  let rect: [number, number, number, number] = [0, 0, 0, 0];
+  let appearanceRef: PdfRef | undefined;
+  if (options.visible) {
+    ({ pageIndex, rect } = resolvePlacement(reader, options.visible.placement));
+    appearanceRef = await addAppearance(writer, options.visible, rect);
+  }
+  addSignatureField(reader, writer, { fieldName, signatureRef: sigRef, pageIndex, rect, ...(appearanceRef ? { appearanceRef } : {}) });
+
+  const update = writer.write();
+  const span = update.offsets.get(sigRef.num);
+  if (!span) throw new DocaxisError('INTERNAL', 'the writer did not report the signature dictionary');
+  const record = fixByteRange(update, span, { fieldName, subFilter, digest, capacity: options.contentsCapacity, signingTime });
+  return { document: { original: update.original, update: update.update }, record };
+}
+
+function signatureDictionary(o: PrepareOptions, subFilter: SubFilter, signingTime: Date): PdfDict {
+  // /ByteRange and /Contents come first so that no user text can precede them in the bytes.
+  const d = new PdfDict([
+    ['Type', PdfName.of('Sig')],
+    ['Filter', PdfName.of('Adobe.PPKLite')],
+    ['SubFilter', PdfName.of(subFilter)],
+    ['ByteRange', byteRangePlaceholder()],
+    ['Contents', contentsPlaceholder(o.contentsCapacity)],
+    ['M', PdfString.fromLatin1(pdfDate(signingTime))],
+  ]);
+  if (o.name) d.set('Name', PdfString.fromText(o.name));
+  if (o.reason) d.set('Reason', PdfString.fromText(o.reason));
+  if (o.location) d.set('Location', PdfString.fromText(o.location));
+  if (o.contactInfo) d.set('ContactInfo', PdfString.fromText(o.contactInfo));
+  return d;
+}
+
+async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rect: [number, number, number, number]): Promise<PdfRef> {
+  const first = writer.allocateRef();
+  const built = await buildAppearance(
+    {
+      layout: v.layout,
+      width: rect[2] - rect[0],
+      height: rect[3] - rect[1],
+      lines: v.lines,
+      fontBytes: v.fontBytes,
+      ...(v.image ? { image: v.image } : {}),
+    },
+    first.num,
+  );
+  // Reserve the numbers the appearance used, in order, so the writer hands out no duplicate.
+  for (let n = first.num + 1; n < built.nextObjectNumber; n++) {
+    const ref = writer.allocateRef();
+    if (ref.num !== n) throw new DocaxisError('INTERNAL', 'object numbers for the appearance are not contiguous');
+  }
+  let xobject: PdfRef | undefined;
+  for (const o of built.objects) {
+    const ref = o.num === first.num ? first : new PdfRef(o.num, 0);
+    writer.setRaw(ref, o.body);
+    if (o.num === built.xobjectNum) xobject = ref;
+  }
+  if (!xobject) throw new DocaxisError('INTERNAL', 'the appearance has no form XObject');
+  return xobject;
+}
+
+function fixByteRange(
+  u: IncrementalUpdate,
+  span: { start: number; end: number },
+  p: { fieldName: string; subFilter: SubFilter; digest: DigestAlgorithm; capacity: number; signingTime: Date },
+): PreparedSignatureRecord {
+  const base = u.original.length;
+  const local = { start: span.start - base, end: span.end - base };
+  const brAt = indexOfBytes(u.update, '/ByteRange [', local.start, local.end);
+  const contentsAt = indexOfBytes(u.update, '/Contents <', local.start, local.end);
+  if (brAt < 0 || contentsAt < 0) throw new DocaxisError('INTERNAL', 'signature placeholders not found in the written revision');
+  const contentsStart = base + contentsAt + '/Contents '.length; // at '<'
+  const contentsEnd = contentsStart + 2 + p.capacity * 2; // after '>'
+  const total = base + u.update.length;
+  const byteRange: [number, number, number, number] = [0, contentsStart, contentsEnd, total - contentsEnd];
+  u.update.set(formatByteRange(byteRange), brAt + '/ByteRange '.length);
+
+  const hash = createHash(p.digest);
+  hashRange(hash, u, 0, contentsStart);
+  hashRange(hash, u, contentsEnd, total);
+  return {
+    version: 1,
+    fieldName: p.fieldName,
+    subFilter: p.subFilter,
+    digestAlgorithm: p.digest,
+    documentDigest: toHex(hash.digest()),
+    byteRange,
+    contentsCapacity: p.capacity,
+    totalLength: total,
+    originalLength: base,
+    signingTime: p.signingTime.toISOString(),
+  };
+}
+
+/** Feeds [from, to) of original+update into the hash without concatenating them. */
+function hashRange(hash: ReturnType<typeof createHash>, u: IncrementalUpdate, from: number, to: number): void {
+  const base = u.original.length;
+  if (from < base) hash.update(u.original.subarray(from, Math.min(to, base)));
+  if (to > base) hash.update(u.update.subarray(Math.max(from, base) - base, to - base));
+}

@@ -1,0 +1,128 @@
+// Adds (or fills) the signature field and its widget through the incremental writer, touching the
+// fewest objects possible: the catalog or /AcroForm, the /Fields array and the page's /Annots.
+// Existing entries are kept in order, so earlier annotations and fields stay exactly as they were.
+import { DocaxisError } from '../errors.js';
+import { listFields, type FormField } from '../pdf/acroform.js';
+import { PdfDict, PdfName, PdfRef, PdfString, type PdfArray, type PdfObject } from '../pdf/objects.js';
+import { pageDict } from '../pdf/pages.js';
+import type { PdfReader } from '../pdf/reader.js';
+import type { IncrementalWriter } from '../pdf/writer.js';
+
+export interface FieldPlacement {
+  fieldName: string;
+  signatureRef: PdfRef;
+  /** 0-based page the widget sits on. */
+  pageIndex: number;
+  /** [llx, lly, urx, ury] in page space; [0 0 0 0] for an invisible signature. */
+  rect: [number, number, number, number];
+  appearanceRef?: PdfRef;
+}
+
+/** Print (4) + Locked (128): shown on paper, and not movable by a viewer. */
+const WIDGET_FLAGS = 132;
+
+export function findSignatureField(reader: PdfReader, fieldName: string): FormField | undefined {
+  return listFields(reader).find((f) => f.fullName === fieldName);
+}
+
+/** The names already taken, to pick a fresh default name. */
+export function nextFieldName(reader: PdfReader, prefix = 'Signature'): string {
+  const taken = new Set(listFields(reader).map((f) => f.fullName));
+  for (let i = 1; ; i++) if (!taken.has(`${prefix}${i}`)) return `${prefix}${i}`;
+}
+
+export function addSignatureField(reader: PdfReader, writer: IncrementalWriter, p: FieldPlacement): void {
+  const existing = findSignatureField(reader, p.fieldName);
+  if (existing) {
+    fillExistingField(reader, writer, existing, p);
+    return;
+  }
+  const page = pageDict(reader, p.pageIndex);
+  const fieldRef = writer.allocateRef();
+  const field = new PdfDict([
+    ['Type', PdfName.of('Annot')],
+    ['Subtype', PdfName.of('Widget')],
+    ['FT', PdfName.of('Sig')],
+    ['T', PdfString.fromText(p.fieldName)],
+    ['V', p.signatureRef],
+    ['F', WIDGET_FLAGS],
+    ['Rect', [...p.rect]],
+    ['P', page.ref],
+  ]);
+  if (p.appearanceRef) field.set('AP', new PdfDict([['N', p.appearanceRef]]));
+  writer.set(fieldRef, field);
+  appendToAcroForm(reader, writer, fieldRef);
+  appendToAnnots(reader, writer, page.ref, page.dict, fieldRef);
+}
+
+function fillExistingField(reader: PdfReader, writer: IncrementalWriter, field: FormField, p: FieldPlacement): void {
+  if (field.type !== 'Sig') throw new DocaxisError('PDF_FIELD_EXISTS', `"${p.fieldName}" is not a signature field`);
+  if (field.value !== undefined && field.value !== null) {
+    throw new DocaxisError('PDF_FIELD_EXISTS', `signature field "${p.fieldName}" is already signed`);
+  }
+  const fieldDict = reader.getObject(field.ref);
+  if (!(fieldDict instanceof PdfDict)) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'the signature field is not a dictionary');
+  const updated = fieldDict.clone().set('V', p.signatureRef);
+  const widget = field.widgets[0];
+  if (p.appearanceRef && widget) {
+    if (widget.ref.equals(field.ref)) {
+      updated.set('AP', new PdfDict([['N', p.appearanceRef]]));
+    } else {
+      const w = reader.getObject(widget.ref);
+      if (w instanceof PdfDict) writer.set(widget.ref, w.clone().set('AP', new PdfDict([['N', p.appearanceRef]])));
+    }
+  }
+  writer.set(field.ref, updated);
+  // SigFlags tell viewers the document is signed and must be saved incrementally.
+  ensureSigFlags(reader, writer);
+}
+
+function appendToAcroForm(reader: PdfReader, writer: IncrementalWriter, fieldRef: PdfRef): void {
+  const rootRef = reader.trailer.get('Root');
+  if (!(rootRef instanceof PdfRef)) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'the trailer /Root is not a reference');
+  const catalog = reader.catalog();
+  const acroEntry = catalog.get('AcroForm');
+  if (acroEntry === undefined || acroEntry === null) {
+    const acroRef = writer.allocateRef();
+    writer.set(acroRef, new PdfDict([['Fields', [fieldRef]], ['SigFlags', 3]]));
+    writer.set(rootRef, catalog.clone().set('AcroForm', acroRef));
+    return;
+  }
+  const acro = reader.resolve(acroEntry);
+  if (!(acro instanceof PdfDict)) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'the /AcroForm entry is not a dictionary');
+  const updated = acro.clone().set('SigFlags', 3);
+  const fieldsEntry = acro.get('Fields');
+  if (fieldsEntry instanceof PdfRef) {
+    writer.set(fieldsEntry, [...asArray(reader.resolve(fieldsEntry)), fieldRef]);
+  } else {
+    updated.set('Fields', [...asArray(fieldsEntry), fieldRef]);
+  }
+  if (acroEntry instanceof PdfRef) writer.set(acroEntry, updated);
+  else writer.set(rootRef, catalog.clone().set('AcroForm', updated));
+}
+
+function ensureSigFlags(reader: PdfReader, writer: IncrementalWriter): void {
+  const catalog = reader.catalog();
+  const acroEntry = catalog.get('AcroForm');
+  const acro = reader.resolve(acroEntry);
+  if (!(acro instanceof PdfDict) || acro.get('SigFlags') === 3) return;
+  const updated = acro.clone().set('SigFlags', 3);
+  if (acroEntry instanceof PdfRef) writer.set(acroEntry, updated);
+  else {
+    const rootRef = reader.trailer.get('Root');
+    if (rootRef instanceof PdfRef) writer.set(rootRef, catalog.clone().set('AcroForm', updated));
+  }
+}
+
+function appendToAnnots(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, page: PdfDict, widgetRef: PdfRef): void {
+  const annots = page.get('Annots');
+  if (annots instanceof PdfRef) {
+    writer.set(annots, [...asArray(reader.resolve(annots)), widgetRef]);
+  } else {
+    writer.set(pageRef, page.clone().set('Annots', [...asArray(annots), widgetRef]));
+  }
+}
+
+function asArray(o: PdfObject | undefined): PdfArray {
+  return Array.isArray(o) ? o : [];
+}

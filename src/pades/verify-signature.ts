@@ -1,0 +1,315 @@
+// Validates one signature (or document timestamp) into a report record: byte range, CMS
+// integrity and crypto, signing-certificate binding, signature timestamp, certificate chain at the
+// validation time with proof of existence from the timestamp, then what changed after it.
+import { createHash } from 'node:crypto';
+import { isDocaxisError } from '../errors.js';
+import { nameValue, PdfString } from '../pdf/objects.js';
+import type { PdfReader } from '../pdf/reader.js';
+import { validateChain, type ChainResult } from '../pki/chain.js';
+import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
+import { verifyCmsSignature } from '../pki/cms-verify.js';
+import type { ParsedCrl } from '../pki/revocation.js';
+import { parseCrl } from '../pki/revocation.js';
+import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
+import { checkByteRange, digestByteRange } from './byte-range.js';
+import { safeCommonName, summariseCertificate, summariseSigner } from './certificate-summary.js';
+import { analyseModifications } from './diff.js';
+import type { FoundSignature } from './find-signatures.js';
+import type { Indication, SignatureReport, SubIndication } from './report.js';
+import { parsePdfDate } from './vn-time.js';
+
+export interface ValidationContext {
+  trustAnchors: readonly Uint8Array[];
+  intermediates: readonly Uint8Array[];
+  crls: readonly ParsedCrl[];
+  /** The time to validate certificates at. */
+  at: Date;
+  /** Require revocation status for every certificate (else: checked when CRLs are at hand). */
+  requireRevocation: boolean;
+}
+
+type Verdict = { indication: Indication; subIndication: SubIndication | null };
+const PASSED: Verdict = { indication: 'TOTAL_PASSED', subIndication: null };
+const SUPPORTED_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
+
+export function verifySignature(reader: PdfReader, found: FoundSignature, index: number, ctx: ValidationContext): SignatureReport {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const subFilter = nameValue(found.dict.get('SubFilter')) ?? null;
+  const claimedRaw = found.dict.get('M');
+  const claimed = claimedRaw instanceof PdfString ? parsePdfDate(claimedRaw.latin1()) : undefined;
+  const report: SignatureReport = {
+    index,
+    type: found.type,
+    fieldName: found.fieldName,
+    subFilter,
+    indication: 'INDETERMINATE',
+    subIndication: null,
+    signer: null,
+    times: { claimed: claimed?.toISOString() ?? null, proven: null, validation: ctx.at.toISOString() },
+    digestAlgorithm: null,
+    coverage: { kind: 'partial', byteRange: [], signedRevision: null },
+    chain: { status: 'not-checked', trusted: false, certificates: [], revocation: [] },
+    timestamp: null,
+    modifiedAfterSigning: 'none',
+    modifications: { allowed: [], disallowed: [] },
+    errors,
+    warnings,
+  };
+  const finish = (v: Verdict): SignatureReport => {
+    report.indication = v.indication;
+    report.subIndication = v.subIndication;
+    return report;
+  };
+
+  const range = checkByteRange(reader, found.dict.get('ByteRange'));
+  report.coverage = { kind: range.coverage, byteRange: range.byteRange, signedRevision: range.signedRevision };
+  if (!range.ok || !range.contents) {
+    errors.push(range.error ?? 'bad /ByteRange');
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
+  }
+  if (range.coverage === 'partial') {
+    errors.push('the signature covers only part of a revision: bytes inside the revision are not signed');
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
+  }
+  analyseAfter(reader, range.signedRevision, found, report);
+
+  if (found.type === 'document-timestamp') return finish(verifyDocumentTimestamp(reader, range.byteRange, range.contents, ctx, report));
+  if (!subFilter || !SUPPORTED_SUBFILTERS.has(subFilter)) {
+    errors.push(`SubFilter ${subFilter ?? '(none)'} is not supported (ETSI.CAdES.detached or adbe.pkcs7.detached)`);
+    return finish({ indication: 'INDETERMINATE', subIndication: 'FORMAT_FAILURE' });
+  }
+
+  let cms: ParsedCms;
+  try {
+    cms = parseCms(range.contents);
+  } catch (e) {
+    errors.push(isDocaxisError(e) ? e.message : 'the CMS could not be parsed');
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
+  }
+  report.digestAlgorithm = cms.digest ?? cms.digestAlgorithmOid;
+  if (!cms.digest) {
+    errors.push(`digest algorithm ${cms.digestAlgorithmOid} is not supported`);
+    return finish({ indication: 'INDETERMINATE', subIndication: 'FORMAT_FAILURE' });
+  }
+  const signerCert = cms.signerCertificate;
+  if (!signerCert) {
+    errors.push('the CMS does not carry the signing certificate');
+    return finish({ indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' });
+  }
+  try {
+    report.signer = summariseSigner(signerCert);
+  } catch {
+    errors.push('the signing certificate could not be parsed');
+    return finish({ indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' });
+  }
+
+  const documentDigest = digestByteRange(reader.bytes, range.byteRange, cms.digest);
+  const check = verifyCmsSignature(cms, documentDigest, signerCert);
+  errors.push(...check.errors);
+  if (check.messageDigestMatches === false) {
+    errors.push('the document bytes do not match the signed digest: the signed content was altered');
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
+  }
+  if (!check.signatureValid) return finish({ indication: 'TOTAL_FAILED', subIndication: 'SIG_CRYPTO_FAILURE' });
+  if (check.signingCertificateMatches === false) {
+    errors.push('the signing-certificate attribute names a different certificate');
+    return finish({ indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' });
+  }
+  attributeWarnings(cms, subFilter, warnings);
+
+  const proven = signatureTimestamp(cms, ctx, report);
+  const chainVerdict = validateSigner(signerCert, cms, ctx, proven, report);
+  if (chainVerdict.indication !== 'TOTAL_PASSED') return finish(chainVerdict);
+  if (cms.digest === 'sha1') {
+    errors.push('SHA-1 is no longer an acceptable digest for signatures');
+    return finish({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
+  }
+  if (claimed && proven && claimed.getTime() > proven.getTime() + 5 * 60_000) {
+    warnings.push('the claimed signing time (/M) is later than the timestamp');
+  }
+  return finish(PASSED);
+}
+
+function attributeWarnings(cms: ParsedCms, subFilter: string, warnings: string[]): void {
+  const attrs = cms.signedAttributes;
+  if (!attrs) {
+    warnings.push('the CMS has no signed attributes');
+    return;
+  }
+  if (subFilter === 'ETSI.CAdES.detached') {
+    if (!attrs.signingCertificateV2?.length && !attrs.signingCertificateV1?.length) warnings.push('PAdES baseline requires the signing-certificate-v2 attribute');
+    if (attrs.signingTime) warnings.push('PAdES baseline forbids the signingTime attribute (the PDF /M carries the claimed time)');
+  }
+}
+
+/** Validates the unsigned signature timestamp; returns its time when it is a proof of existence. */
+function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: SignatureReport): Date | undefined {
+  if (!cms.timestampToken) return undefined;
+  const ts: NonNullable<SignatureReport['timestamp']> = { valid: false, genTime: null, tsa: null, chainStatus: 'not-checked', errors: [] };
+  report.timestamp = ts;
+  try {
+    const check = verifyTimestampToken(cms.timestampToken, cms.signatureValue);
+    ts.genTime = check.info.genTime.toISOString();
+    ts.errors.push(...check.errors);
+    if (!check.imprintMatches) ts.errors.push('the timestamp does not cover this signature value');
+    const tsaCert = check.info.tsaCertificate;
+    if (tsaCert) ts.tsa = safeCommonName(tsaCert);
+    if (!tsaCert) ts.errors.push('the timestamp does not carry the TSA certificate');
+    const chain = tsaCert ? timestampChain(tsaCert, check.info, ctx) : undefined;
+    ts.chainStatus = chain?.status ?? 'no-chain';
+    if (chain && chain.status !== 'valid') ts.errors.push(...chain.errors);
+    ts.valid = check.imprintMatches && check.signatureValid && chain?.status === 'valid';
+  } catch (e) {
+    ts.errors.push(isDocaxisError(e) ? e.message : 'the timestamp token could not be read');
+  }
+  if (!ts.valid) {
+    report.warnings.push('the signature timestamp is not valid, so it proves no signing time');
+    return undefined;
+  }
+  report.times.proven = ts.genTime;
+  return ts.genTime ? new Date(ts.genTime) : undefined;
+}
+
+function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: ValidationContext): ChainResult {
+  return validateChain({
+    leaf: tsaCert,
+    candidates: [...info.certificates, ...ctx.intermediates],
+    trustAnchors: ctx.trustAnchors,
+    crls: ctx.crls,
+    at: ctx.at,
+    purpose: 'timestamping',
+  });
+}
+
+/** Chain at the validation time; on expiry or revocation, again at the proven signing time. */
+function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationContext, proven: Date | undefined, report: SignatureReport): Verdict {
+  const crls = [...ctx.crls, ...embeddedCrls(cms, report.warnings)];
+  const run = (at: Date) =>
+    validateChain({
+      leaf: signerCert,
+      candidates: [...cms.certificates, ...ctx.intermediates],
+      trustAnchors: ctx.trustAnchors,
+      crls,
+      at,
+      purpose: 'document-signing',
+      ...(ctx.requireRevocation ? { checkRevocation: true } : {}),
+    });
+  const now = run(ctx.at);
+  recordChain(now, report);
+  switch (now.status) {
+    case 'valid':
+      return PASSED;
+    case 'no-chain':
+      return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' };
+    case 'bad-signature':
+      return { indication: 'INDETERMINATE', subIndication: 'CERTIFICATE_CHAIN_GENERAL_FAILURE' };
+    case 'chain-constraints':
+    case 'bad-key-usage':
+      return { indication: 'INDETERMINATE', subIndication: 'CHAIN_CONSTRAINTS_FAILURE' };
+    case 'revocation-unknown':
+      return { indication: 'INDETERMINATE', subIndication: 'TRY_LATER' };
+    case 'not-yet-valid':
+      return { indication: 'TOTAL_FAILED', subIndication: 'NOT_YET_VALID' };
+    case 'revoked': {
+      if (!proven || !now.revokedAt) return { indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' };
+      if (proven.getTime() >= now.revokedAt.getTime()) return { indication: 'TOTAL_FAILED', subIndication: 'REVOKED' };
+      return revalidateAtProof(run(proven), proven, report, 'revoked after the timestamp proves it signed');
+    }
+    case 'expired': {
+      if (!proven) return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
+      if (now.notAfter && proven.getTime() > now.notAfter.getTime()) return { indication: 'TOTAL_FAILED', subIndication: 'EXPIRED' };
+      return revalidateAtProof(run(proven), proven, report, 'expired after the timestamp proves it signed');
+    }
+  }
+}
+
+function revalidateAtProof(atProof: ChainResult, proven: Date, report: SignatureReport, note: string): Verdict {
+  if (atProof.status !== 'valid') return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
+  report.warnings.push(`the certificate was ${note} (${proven.toISOString()})`);
+  return PASSED;
+}
+
+function recordChain(chain: ChainResult, report: SignatureReport): void {
+  report.chain = {
+    status: chain.status,
+    trusted: chain.trustAnchor !== undefined,
+    certificates: chain.path.flatMap((der) => {
+      try {
+        return [summariseCertificate(der)];
+      } catch {
+        return [];
+      }
+    }),
+    revocation: chain.revocation.map((r, i) => ({
+      subject: chain.path[i] ? safeCommonName(chain.path[i]) : '',
+      status: r.status,
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+      reason: r.reason ?? null,
+    })),
+  };
+  report.errors.push(...chain.errors);
+  report.warnings.push(...chain.warnings);
+}
+
+function embeddedCrls(cms: ParsedCms, warnings: string[]): ParsedCrl[] {
+  const out: ParsedCrl[] = [];
+  for (const der of cms.crls) {
+    try {
+      out.push(parseCrl(der));
+    } catch {
+      warnings.push('an embedded CRL could not be parsed and was ignored');
+    }
+  }
+  return out;
+}
+
+function analyseAfter(reader: PdfReader, signedRevision: number | null, found: FoundSignature, report: SignatureReport): void {
+  if (signedRevision === null) return;
+  const diff = analyseModifications(reader, signedRevision);
+  const toEntry = (m: (typeof diff.allowed)[number]) => ({ revision: m.revision, object: m.object ?? null, kind: m.kind, description: m.description });
+  const allowed = diff.allowed.map(toEntry);
+  const disallowed = diff.disallowed.map(toEntry);
+  if (reader.trailingBytes > 0 && /\S/.test(Buffer.from(reader.bytes.subarray(reader.bytes.length - reader.trailingBytes)).toString('latin1'))) {
+    disallowed.push({ revision: reader.revisions.length, object: null, kind: 'trailing-bytes', description: `${reader.trailingBytes} bytes follow the last %%EOF` });
+  }
+  if (!found.presentInLatest) {
+    disallowed.push({ revision: reader.revisions.length - 1, object: null, kind: 'signature-removed', description: 'the signature field was removed in a later revision' });
+  }
+  report.modifications = { allowed, disallowed };
+  report.modifiedAfterSigning = disallowed.length > 0 ? 'disallowed' : allowed.length > 0 ? 'allowed' : 'none';
+  if (disallowed.length > 0) report.errors.push(`the document was changed after this signature in ways signing does not allow (${disallowed.length} change(s))`);
+}
+
+/** ETSI.RFC3161 document timestamp: the token's imprint is the digest of the covered bytes. */
+function verifyDocumentTimestamp(reader: PdfReader, byteRange: number[], contents: Uint8Array, ctx: ValidationContext, report: SignatureReport): Verdict {
+  let info: TimestampInfo;
+  try {
+    info = inspectTimestampToken(contents);
+  } catch (e) {
+    report.errors.push(isDocaxisError(e) ? e.message : 'the document timestamp could not be read');
+    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' };
+  }
+  report.digestAlgorithm = info.imprintAlgorithm ?? null;
+  if (!info.imprintAlgorithm) return { indication: 'INDETERMINATE', subIndication: 'FORMAT_FAILURE' };
+  const imprint = digestByteRange(reader.bytes, byteRange, info.imprintAlgorithm);
+  if (Buffer.compare(Buffer.from(imprint), Buffer.from(info.imprint)) !== 0) {
+    report.errors.push('the document timestamp does not match the covered bytes');
+    return { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' };
+  }
+  const tsaCert = info.tsaCertificate;
+  if (!tsaCert) return { indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' };
+  report.signer = summariseSigner(tsaCert);
+  const eContent = info.cms.encapsulatedContent ?? new Uint8Array();
+  const check = verifyCmsSignature(info.cms, createHash(info.cms.digest ?? 'sha256').update(eContent).digest(), tsaCert);
+  report.errors.push(...check.errors);
+  if (!check.signatureValid || check.messageDigestMatches === false) return { indication: 'TOTAL_FAILED', subIndication: 'SIG_CRYPTO_FAILURE' };
+  report.times.proven = info.genTime.toISOString();
+  const chain = timestampChain(tsaCert, info, ctx);
+  recordChain(chain, report);
+  if (chain.status === 'valid') return PASSED;
+  if (chain.status === 'no-chain') return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' };
+  if (chain.status === 'revoked') return { indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' };
+  if (chain.status === 'expired') return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
+  return { indication: 'INDETERMINATE', subIndication: 'CHAIN_CONSTRAINTS_FAILURE' };
+}

@@ -1,0 +1,43 @@
+// Verifies every signature of a PDF into a report. Bad input (not a PDF, truncated, encrypted)
+// is a DocaxisError from the reader; everything about the signatures themselves is in the report.
+import { createHash } from 'node:crypto';
+import { PdfReader } from '../pdf/reader.js';
+import { parseCrl, type ParsedCrl } from '../pki/revocation.js';
+import { findSignatures } from './find-signatures.js';
+import { documentVerdict, type VerificationReport } from './report.js';
+import { verifySignature } from './verify-signature.js';
+
+export interface VerifyOptions {
+  /** Trusted roots (DER). Nothing is trusted by default. */
+  trustAnchors?: readonly Uint8Array[];
+  /** Extra intermediate certificates (DER) for path building. */
+  intermediates?: readonly Uint8Array[];
+  /** CRLs (DER), parsed or not. */
+  crls?: readonly (Uint8Array | ParsedCrl)[];
+  /** Validation time; default now. */
+  at?: Date;
+  requireRevocation?: boolean;
+  maxBytes?: number;
+}
+
+export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = {}): VerificationReport {
+  const reader = pdf instanceof PdfReader ? pdf : PdfReader.open(pdf, options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : undefined);
+  const ctx = {
+    trustAnchors: options.trustAnchors ?? [],
+    intermediates: options.intermediates ?? [],
+    crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? parseCrl(c) : c)),
+    at: options.at ?? new Date(),
+    requireRevocation: options.requireRevocation ?? false,
+  };
+  const signatures = findSignatures(reader).map((found, i) => verifySignature(reader, found, i, ctx));
+  return {
+    reportVersion: 1,
+    file: {
+      size: reader.bytes.length,
+      sha256: createHash('sha256').update(reader.bytes).digest('hex'),
+      revisions: reader.revisions.length,
+    },
+    document: documentVerdict(signatures),
+    signatures,
+  };
+}

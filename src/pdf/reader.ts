@@ -1,0 +1,369 @@
+// Lazy PDF reader: opening reads the header, the tail and the xref chain only; objects are parsed
+// when asked for and cached per reader. Revisions (incremental updates) are kept apart so that
+// the layers above can see the document as it was at each signature.
+
+import { DocaxisError, asDocaxisError } from '../errors.js';
+import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { bufferView, isDigit, isWhitespace } from './lexer.js';
+import { parseIndirectAt } from './parser.js';
+import { DRIFT_WINDOW, readSection, readSectionNear, type XrefEntry, type XrefSection } from './xref.js';
+import { decodeStreamData } from './filters.js';
+import { ObjectStream } from './objstm.js';
+import { reconstruct, scanObjectHeaders } from './reconstruct.js';
+
+export type { XrefEntry } from './xref.js';
+export type XrefKind = 'table' | 'stream' | 'hybrid';
+
+export interface Revision {
+  index: number;
+  startxref: number;
+  xrefKind: XrefKind;
+  trailer: PdfDict;
+  end: number;
+  entries: ReadonlyMap<number, XrefEntry>;
+}
+
+const PDF_HEADER = Buffer.from('%PDF-', 'latin1');
+const STARTXREF = Buffer.from('startxref', 'latin1');
+const EOF_MARK = Buffer.from('%%EOF', 'latin1');
+/** How far before the end we look for "startxref" (trailing junk after %%EOF included). */
+const TAIL_WINDOW = 4096;
+const MAX_SECTIONS = 10_000;
+const MAX_REF_CHAIN = 32;
+const MAX_LOAD_DEPTH = 24;
+
+export class PdfReader {
+  readonly version: string;
+  readonly revisions: readonly Revision[];
+  readonly trailer: PdfDict;
+  readonly xrefKind: XrefKind;
+  readonly size: number;
+  readonly startxref: number;
+  /** Bytes after the latest revision's %%EOF line (0 for a well-formed file). */
+  readonly trailingBytes: number;
+  /** True when the xref was unreadable and the index was rebuilt by scanning the file. */
+  readonly reconstructed: boolean;
+  /** Offset of the %PDF- header; xref offsets are relative to it. */
+  readonly base: number;
+
+  private readonly cache = new Map<string, PdfObject>();
+  private readonly objStms = new Map<string, ObjectStream>();
+  private readonly loading = new Set<string>();
+  private loadDepth = 0;
+  private scanned: Map<number, { offset: number; gen: number }> | undefined;
+
+  private constructor(
+    readonly bytes: Uint8Array,
+    init: { version: string; base: number; revisions: Revision[]; reconstructed: boolean },
+  ) {
+    this.version = init.version;
+    this.base = init.base;
+    this.revisions = init.revisions;
+    this.reconstructed = init.reconstructed;
+    const latest = init.revisions[init.revisions.length - 1]!;
+    this.trailer = latest.trailer;
+    this.xrefKind = latest.xrefKind;
+    this.startxref = latest.startxref;
+    this.trailingBytes = bytes.length - latest.end;
+    const size = latest.trailer.get('Size');
+    let max = -1;
+    for (const r of init.revisions) for (const n of r.entries.keys()) if (n > max) max = n;
+    this.size = typeof size === 'number' && Number.isInteger(size) && size > max ? size : max + 1;
+  }
+
+  static open(bytes: Uint8Array, options: { maxBytes?: number } = {}): PdfReader {
+    if (!(bytes instanceof Uint8Array)) throw new DocaxisError('PDF_NOT_PDF', 'input is not a byte array');
+    if (bytes.length === 0) throw new DocaxisError('PDF_EMPTY');
+    if (options.maxBytes !== undefined && bytes.length > options.maxBytes) {
+      throw new DocaxisError('PDF_TOO_LARGE', `${bytes.length} bytes > ${options.maxBytes}`);
+    }
+    try {
+      return PdfReader.openUnchecked(bytes);
+    } catch (e) {
+      throw asDocaxisError(e, 'PDF_XREF_BROKEN');
+    }
+  }
+
+  private static openUnchecked(bytes: Uint8Array): PdfReader {
+    const buf = bufferView(bytes);
+    const base = buf.subarray(0, 1024 + PDF_HEADER.length).indexOf(PDF_HEADER);
+    if (base < 0) throw new DocaxisError('PDF_NOT_PDF');
+    const vm = /^%PDF-(\d+\.\d+)/.exec(buf.toString('latin1', base, Math.min(bytes.length, base + 16)));
+    const version = vm?.[1] ?? '1.0';
+
+    const sx = buf.lastIndexOf(STARTXREF);
+    if (sx < 0 || sx < bytes.length - TAIL_WINDOW) throw new DocaxisError('PDF_TRUNCATED', 'no startxref near the end');
+    let p = sx + STARTXREF.length;
+    while (p < bytes.length && isWhitespace(bytes[p])) p++;
+    if (!isDigit(bytes[p])) throw new DocaxisError('PDF_TRUNCATED', 'startxref has no offset');
+    let startxref = 0;
+    while (p < bytes.length && isDigit(bytes[p])) startxref = startxref * 10 + (bytes[p++]! - 0x30);
+    if (buf.indexOf(EOF_MARK, p) < 0) throw new DocaxisError('PDF_TRUNCATED', 'no %%EOF after startxref');
+
+    let revisions: Revision[];
+    let reconstructed = false;
+    try {
+      revisions = readRevisions(bytes, base, startxref);
+    } catch (e) {
+      if (!(e instanceof DocaxisError) || e.code !== 'PDF_XREF_BROKEN' || e.details?.['fatal']) throw e;
+      const r = reconstruct(bytes, base);
+      reconstructed = true;
+      revisions = [{ index: 0, startxref, xrefKind: 'table', trailer: r.trailer, end: eofLineEnd(bytes, sx), entries: r.entries }];
+    }
+    if (revisions.some((r) => r.trailer.has('Encrypt'))) throw new DocaxisError('PDF_ENCRYPTED');
+    return new PdfReader(bytes, { version, base, revisions, reconstructed });
+  }
+
+  private revisionIndex(atRevision: number | undefined): number {
+    const last = this.revisions.length - 1;
+    if (atRevision === undefined) return last;
+    if (!Number.isInteger(atRevision) || atRevision < 0 || atRevision > last) {
+      throw new DocaxisError('PDF_OBJECT_NOT_FOUND', `no revision ${atRevision}`);
+    }
+    return atRevision;
+  }
+
+  /** The xref entry visible at a revision, and the revision that defines it. */
+  entry(num: number, atRevision?: number): { entry: XrefEntry; revision: number } | undefined {
+    for (let r = this.revisionIndex(atRevision); r >= 0; r--) {
+      const e = this.revisions[r]!.entries.get(num);
+      if (e) return { entry: e, revision: r };
+    }
+    return undefined;
+  }
+
+  getObject(ref: PdfRef | number, atRevision?: number): PdfObject {
+    const num = typeof ref === 'number' ? ref : ref.num;
+    const at = this.revisionIndex(atRevision);
+    const found = this.entry(num, at);
+    if (!found || found.entry.type === 'free') return null;
+    const { entry, revision } = found;
+    if (entry.type === 'inuse') {
+      if (ref instanceof PdfRef && ref.gen !== entry.gen) return null; // stale generation: PDF null
+      return this.load(`o${entry.offset}`, () => this.loadDirect(num, entry.gen, entry.offset ?? -1, revision));
+    }
+    if (ref instanceof PdfRef && ref.gen !== 0) return null;
+    const stmNum = entry.objStm ?? -1;
+    const stm = this.entry(stmNum, revision);
+    const stmKey = stm?.entry.type === 'inuse' ? `o${stm.entry.offset}` : `x${stmNum}`;
+    return this.load(`c${stmKey}:${entry.index}`, () => this.objectStream(stmNum, stmKey, revision).objectAt(entry.index ?? -1, num));
+  }
+
+  /** Caches, and guards against re-entrant or runaway loading (e.g. a /Length pointing at itself). */
+  private load(key: string, f: () => PdfObject): PdfObject {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    if (this.loading.has(key) || this.loadDepth >= MAX_LOAD_DEPTH) {
+      throw new DocaxisError('PDF_OBJECT_MALFORMED', 'circular or too deeply nested object loading');
+    }
+    this.loading.add(key);
+    this.loadDepth++;
+    try {
+      const o = f();
+      this.cache.set(key, o);
+      return o;
+    } catch (e) {
+      throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
+    } finally {
+      this.loading.delete(key);
+      this.loadDepth--;
+    }
+  }
+
+  private loadDirect(num: number, gen: number, offset: number, revision: number): PdfObject {
+    const options = {
+      resolveLength: (r: PdfRef): number | undefined => {
+        try {
+          const v = this.getObject(r, revision);
+          return typeof v === 'number' ? v : undefined;
+        } catch {
+          return undefined; // the endstream search takes over
+        }
+      },
+    };
+    let firstError: unknown;
+    const tryAt = (abs: number): PdfObject | undefined => {
+      try {
+        const o = parseIndirectAt(this.bytes, abs, options);
+        return o.num === num && o.gen === gen ? o.obj : undefined;
+      } catch (e) {
+        firstError ??= e;
+        return undefined;
+      }
+    };
+    const abs = this.base + offset;
+    if (offset >= 0 && abs < this.bytes.length) {
+      const o = tryAt(abs);
+      if (o !== undefined) return o;
+    }
+    // Offsets a few bytes off are common; look for the exact header nearby, then anywhere.
+    for (const at of this.headerCandidates(num, gen, abs)) {
+      const o = tryAt(at);
+      if (o !== undefined) return o;
+    }
+    if (firstError !== undefined) throw firstError;
+    throw new DocaxisError('PDF_OBJECT_MALFORMED', `object ${num} ${gen} is not at its xref offset`);
+  }
+
+  private headerCandidates(num: number, gen: number, abs: number): number[] {
+    const needle = Buffer.from(`${num} ${gen} obj`, 'latin1');
+    const buf = bufferView(this.bytes);
+    const lo = Math.max(0, abs - DRIFT_WINDOW);
+    const out: number[] = [];
+    for (let at = buf.indexOf(needle, lo); at >= 0 && at < abs + DRIFT_WINDOW; at = buf.indexOf(needle, at + 1)) {
+      if (!isDigit(this.bytes[at - 1]) && at !== abs) out.push(at);
+    }
+    out.sort((a, b) => Math.abs(a - abs) - Math.abs(b - abs));
+    this.scanned ??= scanObjectHeaders(this.bytes);
+    const s = this.scanned.get(num);
+    if (s && s.gen === gen && !out.includes(s.offset) && s.offset !== abs) out.push(s.offset);
+    return out;
+  }
+
+  private objectStream(num: number, key: string, revision: number): ObjectStream {
+    let os = this.objStms.get(key);
+    if (!os) {
+      const s = this.getObject(num, revision);
+      if (!(s instanceof PdfStream)) throw new DocaxisError('PDF_OBJECT_MALFORMED', `object stream ${num} is not a stream`);
+      os = ObjectStream.parse(s, this.decodeStream(s, revision));
+      this.objStms.set(key, os);
+    }
+    return os;
+  }
+
+  resolve(obj: PdfObject | undefined, atRevision?: number): PdfObject | undefined {
+    let o = obj;
+    for (let i = 0; o instanceof PdfRef; i++) {
+      if (i >= MAX_REF_CHAIN) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'reference chain too long');
+      o = this.getObject(o, atRevision);
+    }
+    return o;
+  }
+
+  dictGet(dict: PdfDict, key: string, atRevision?: number): PdfObject | undefined {
+    return this.resolve(dict.get(key), atRevision);
+  }
+
+  catalog(atRevision?: number): PdfDict {
+    const rev = this.revisions[this.revisionIndex(atRevision)]!;
+    const root = this.resolve(rev.trailer.get('Root'), rev.index);
+    if (!(root instanceof PdfDict)) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'the trailer /Root is not a dictionary');
+    return root;
+  }
+
+  objectNumbers(atRevision?: number): number[] {
+    const seen = new Set<number>();
+    const out: number[] = [];
+    for (let r = this.revisionIndex(atRevision); r >= 0; r--) {
+      for (const [n, e] of this.revisions[r]!.entries) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        if (e.type !== 'free') out.push(n);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** The revision whose xref defines the object visible at `atRevision`; undefined if free or absent. */
+  definingRevision(num: number, atRevision?: number): number | undefined {
+    const f = this.entry(num, atRevision);
+    return f && f.entry.type !== 'free' ? f.revision : undefined;
+  }
+
+  decodeStream(stream: PdfStream, atRevision?: number): Uint8Array {
+    try {
+      return decodeStreamData(stream.dict, stream.raw, (o) => this.resolve(o, atRevision));
+    } catch (e) {
+      throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
+    }
+  }
+}
+
+/** Offset just past the first %%EOF at or after `from` and its end-of-line; file end if none. */
+function eofLineEnd(bytes: Uint8Array, from: number): number {
+  const at = bufferView(bytes).indexOf(EOF_MARK, from);
+  if (at < 0) return bytes.length;
+  let e = at + EOF_MARK.length;
+  if (bytes[e] === 0x0d) e++;
+  if (bytes[e] === 0x0a) e++;
+  return e;
+}
+
+function fatal(detail: string): DocaxisError {
+  return new DocaxisError('PDF_XREF_BROKEN', detail, { details: { fatal: true } });
+}
+
+interface Group {
+  sections: XrefSection[];
+  kind: XrefKind;
+  trailer: PdfDict;
+  entries: Map<number, XrefEntry>;
+}
+
+/** Follows startxref and /Prev (and /XRefStm) into revisions, oldest first. */
+function readRevisions(bytes: Uint8Array, base: number, startxref: number): Revision[] {
+  // Offsets are relative to the header; if that misses, try them as absolute.
+  let first: XrefSection | undefined;
+  for (const b of base > 0 ? [base, 0] : [0]) {
+    try {
+      first = readSection(bytes, b + startxref);
+      break;
+    } catch {
+      // next candidate
+    }
+  }
+  first ??= readSectionNear(bytes, base + startxref);
+
+  const visited = new Set<number>();
+  const groups: Group[] = [];
+  let section: XrefSection | undefined = first;
+  let prevFrom = -1;
+  while (section) {
+    if (visited.has(section.offset)) throw fatal('/Prev chain loops');
+    visited.add(section.offset);
+    if (visited.size > MAX_SECTIONS) throw fatal('too many xref sections');
+    const entries = new Map(section.entries);
+    const sections = [section];
+    let kind: XrefKind = section.kind;
+    const stmOff = section.kind === 'table' ? section.trailer.get('XRefStm') : undefined;
+    if (typeof stmOff === 'number') {
+      // Hybrid file: the xref stream lists the compressed objects; it belongs to this revision and
+      // fills entries the table leaves out or marks free (§7.5.8.4).
+      const stm = readSectionNear(bytes, base + stmOff);
+      if (visited.has(stm.offset)) throw fatal('/XRefStm loops');
+      visited.add(stm.offset);
+      for (const [n, e] of stm.entries) {
+        const t = entries.get(n);
+        if (!t || (t.type === 'free' && e.type !== 'free')) entries.set(n, e);
+      }
+      sections.push(stm);
+      kind = 'hybrid';
+    }
+    const last = groups[groups.length - 1];
+    // Linearized files: the first-page xref at the start points *forward* to the main xref;
+    // together they are one revision.
+    if (last && last.sections.length === 1 && prevFrom >= 0 && section.offset > prevFrom) {
+      for (const [n, e] of entries) if (!last.entries.has(n)) last.entries.set(n, e);
+      last.sections.push(...sections);
+    } else {
+      groups.push({ sections, kind, trailer: section.trailer, entries });
+    }
+    const prev = section.trailer.get('Prev');
+    if (prev === undefined) break;
+    if (typeof prev !== 'number' || !Number.isInteger(prev) || prev < 0) throw new DocaxisError('PDF_XREF_BROKEN', '/Prev is not an offset');
+    prevFrom = section.offset;
+    section = readSectionNear(bytes, base + prev);
+  }
+
+  return groups.reverse().map((g, index) => {
+    const lastEnd = Math.max(...g.sections.map((s) => s.end));
+    return {
+      index,
+      startxref: g.sections[0]!.offset - base,
+      xrefKind: g.kind,
+      trailer: g.trailer,
+      end: eofLineEnd(bytes, lastEnd),
+      entries: g.entries,
+    };
+  });
+}

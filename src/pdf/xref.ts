@@ -1,0 +1,200 @@
+// Cross-reference sections (§7.5.4, §7.5.8): classic tables with subsections and xref streams
+// with /W and /Index. A section is read where its offset points, or a little off it: producers
+// that miscount a few bytes are common, and a nearby exact "xref" / "n g obj" is unambiguous.
+
+import { DocaxisError } from '../errors.js';
+import { PdfDict, PdfStream, nameValue } from './objects.js';
+import { bufferView, isDigit, isWhitespace } from './lexer.js';
+import { Parser, parseIndirectAt, startsWith } from './parser.js';
+import { decodeStreamData } from './filters.js';
+
+export interface XrefEntry {
+  type: 'free' | 'inuse' | 'compressed';
+  gen: number;
+  /** inuse: byte offset as written in the file (relative to the %PDF- header). */
+  offset?: number;
+  /** compressed: the object stream's number and the index inside it. */
+  objStm?: number;
+  index?: number;
+}
+
+export interface XrefSection {
+  kind: 'table' | 'stream';
+  /** Absolute offset where the section was actually found. */
+  offset: number;
+  /** Absolute offset just past the trailer dictionary / the xref stream's endobj. */
+  end: number;
+  trailer: PdfDict;
+  entries: Map<number, XrefEntry>;
+}
+
+const XREF = Buffer.from('xref', 'latin1');
+const TRAILER = Buffer.from('trailer', 'latin1');
+const OBJ = Buffer.from('obj', 'latin1');
+
+/** How far from a stated offset we look for the real section or object header. */
+export const DRIFT_WINDOW = 1024;
+
+function broken(detail: string): DocaxisError {
+  return new DocaxisError('PDF_XREF_BROKEN', detail);
+}
+
+/** Reads the section at `offset` (absolute), or the closest plausible one within the drift window. */
+export function readSectionNear(bytes: Uint8Array, offset: number): XrefSection {
+  let firstError: unknown;
+  for (const at of [offset, ...driftCandidates(bytes, offset)]) {
+    try {
+      return readSection(bytes, at);
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  throw firstError instanceof DocaxisError && firstError.code === 'PDF_XREF_BROKEN'
+    ? firstError
+    : new DocaxisError('PDF_XREF_BROKEN', `no xref section at byte ${offset}`, { cause: firstError });
+}
+
+export function readSection(bytes: Uint8Array, offset: number): XrefSection {
+  if (offset < 0 || offset >= bytes.length) throw broken(`xref offset ${offset} is outside the file`);
+  let p = offset;
+  while (p < bytes.length && isWhitespace(bytes[p])) p++;
+  if (startsWith(bytes, p, XREF)) return readTable(bytes, p);
+  if (isDigit(bytes[p])) return readXrefStream(bytes, p);
+  throw broken(`no xref at byte ${offset}`);
+}
+
+/** Positions of "xref" keywords and "n g obj" headers near `offset`, closest first. */
+function driftCandidates(bytes: Uint8Array, offset: number): number[] {
+  const buf = bufferView(bytes);
+  const lo = Math.max(0, offset - DRIFT_WINDOW);
+  const hi = Math.min(bytes.length, offset + DRIFT_WINDOW);
+  const found: number[] = [];
+  for (let at = buf.indexOf(XREF, lo); at >= 0 && at < hi; at = buf.indexOf(XREF, at + 1)) {
+    if (bytes[at - 1] !== 0x74 /* "startxref" */) found.push(at);
+  }
+  for (let at = buf.indexOf(OBJ, lo); at >= 0 && at < hi; at = buf.indexOf(OBJ, at + 1)) {
+    const h = objHeaderStart(bytes, at);
+    if (h >= 0) found.push(h);
+  }
+  return found.filter((x) => x !== offset).sort((a, b) => Math.abs(a - offset) - Math.abs(b - offset));
+}
+
+/** Given the offset of an "obj" keyword, the start of its "n g " prefix, or -1. */
+export function objHeaderStart(b: Uint8Array, objAt: number): number {
+  if (isDigit(b[objAt + 3]) || (b[objAt + 3] !== undefined && /[A-Za-z]/.test(String.fromCharCode(b[objAt + 3]!)))) return -1;
+  let p = objAt - 1;
+  if (!isWhitespace(b[p])) return -1;
+  while (p >= 0 && isWhitespace(b[p])) p--;
+  if (!isDigit(b[p])) return -1;
+  while (p >= 0 && isDigit(b[p])) p--;
+  if (!isWhitespace(b[p])) return -1;
+  while (p >= 0 && isWhitespace(b[p])) p--;
+  if (!isDigit(b[p])) return -1;
+  while (p >= 0 && isDigit(b[p])) p--;
+  if (p >= 0 && !isWhitespace(b[p]) && b[p] !== 0x3e /* ">" of a previous endobj-less dict */ && b[p] !== 0x25) return -1;
+  return p + 1;
+}
+
+function readTable(bytes: Uint8Array, at: number): XrefSection {
+  const entries = new Map<number, XrefEntry>();
+  const end = bytes.length;
+  let p = at + XREF.length;
+  const skipWs = (): void => {
+    while (p < end && isWhitespace(bytes[p])) p++;
+  };
+  const int = (): number => {
+    if (!isDigit(bytes[p])) throw broken(`bad xref table entry at byte ${p}`);
+    let v = 0;
+    while (p < end && isDigit(bytes[p])) v = v * 10 + (bytes[p++]! - 0x30);
+    return v;
+  };
+  for (;;) {
+    skipWs();
+    if (startsWith(bytes, p, TRAILER)) break;
+    const first = int();
+    skipWs();
+    const count = int();
+    // Each entry needs at least "o g n" (5 bytes); a larger count is garbage, not a loop to run.
+    if (count > (end - p) / 5) throw broken(`xref subsection count ${count} exceeds the file`);
+    for (let i = 0; i < count; i++) {
+      skipWs();
+      const offset = int();
+      skipWs();
+      const gen = int();
+      skipWs();
+      const t = bytes[p++];
+      if (t === 0x6e /* n */) entries.set(first + i, { type: 'inuse', gen, offset });
+      else if (t === 0x66 /* f */) entries.set(first + i, { type: 'free', gen });
+      else throw broken(`bad xref entry type at byte ${p - 1}`);
+    }
+  }
+  const parser = new Parser(bytes, p + TRAILER.length);
+  let trailer;
+  try {
+    trailer = parser.parseObject();
+  } catch (e) {
+    throw new DocaxisError('PDF_XREF_BROKEN', 'unreadable trailer', { cause: e });
+  }
+  if (!(trailer instanceof PdfDict)) throw broken('trailer is not a dictionary');
+  return { kind: 'table', offset: at, end: parser.pos, trailer, entries };
+}
+
+function readXrefStream(bytes: Uint8Array, at: number): XrefSection {
+  let ind;
+  try {
+    // An xref stream's /Length must be direct; if it is not, the endstream search applies.
+    ind = parseIndirectAt(bytes, at);
+  } catch (e) {
+    throw new DocaxisError('PDF_XREF_BROKEN', `no xref stream at byte ${at}`, { cause: e });
+  }
+  const s = ind.obj;
+  if (!(s instanceof PdfStream) || nameValue(s.dict.get('Type')) !== 'XRef') throw broken(`object at byte ${at} is not an xref stream`);
+  const { entries } = decodeXrefStream(s);
+  return { kind: 'stream', offset: at, end: ind.end, trailer: s.dict, entries };
+}
+
+export function decodeXrefStream(s: PdfStream): { entries: Map<number, XrefEntry> } {
+  const d = s.dict;
+  const w = d.get('W');
+  if (!Array.isArray(w) || w.length < 3 || !w.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 8)) {
+    throw broken('xref stream /W is invalid');
+  }
+  const [w0, w1, w2] = w as number[];
+  const width = w0! + w1! + w2!;
+  if (width === 0) throw broken('xref stream /W is all zero');
+  const size = d.get('Size');
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw broken('xref stream /Size is invalid');
+  const index = d.get('Index') ?? [0, size];
+  if (!Array.isArray(index) || index.length % 2 !== 0 || !index.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
+    throw broken('xref stream /Index is invalid');
+  }
+  let data: Uint8Array;
+  try {
+    data = decodeStreamData(d, s.raw);
+  } catch (e) {
+    throw new DocaxisError('PDF_XREF_BROKEN', 'xref stream data cannot be decoded', { cause: e });
+  }
+  const entries = new Map<number, XrefEntry>();
+  let p = 0;
+  const field = (n: number): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + data[p++]!;
+    return v;
+  };
+  for (let k = 0; k < index.length; k += 2) {
+    const first = index[k] as number;
+    const count = index[k + 1] as number;
+    for (let i = 0; i < count; i++) {
+      if (p + width > data.length) return { entries }; // short data: keep what is there
+      const type = w0 === 0 ? 1 : field(w0!);
+      const f2 = field(w1!);
+      const f3 = field(w2!);
+      const num = first + i;
+      if (type === 0) entries.set(num, { type: 'free', gen: f3 });
+      else if (type === 1) entries.set(num, { type: 'inuse', gen: f3, offset: f2 });
+      else if (type === 2) entries.set(num, { type: 'compressed', gen: 0, objStm: f2, index: f3 });
+      // Other types are reserved: such objects read as null (§7.5.8.3).
+    }
+  }
+  return { entries };
+}

@@ -1,0 +1,268 @@
+// Certificate path validation (RFC 5280 §6, shell model) as a report, not a boolean:
+// the caller (PAdES verification) maps ChainStatus to ETSI EN 319 102-1 sub-indications.
+// Building is in chain-build.ts, certificate facts in chain-cert.ts, CRLs in revocation.ts.
+import { DocaxisError } from '../errors.js';
+import { type CandidatePath, DEFAULT_LIMITS, buildPaths } from './chain-build.js';
+import { type ChainCert, parseChainCert, tryParseChainCert } from './chain-cert.js';
+import { OID } from './oids.js';
+import { type CrlTrustCache, type ParsedCrl, type RevocationStatus, checkRevocationOf, parseCrl } from './revocation.js';
+
+export type CertificatePurpose = 'document-signing' | 'timestamping' | 'any';
+
+export interface ChainInput {
+  leaf: Uint8Array;
+  /** From the CMS and caller intermediates, any order, may contain junk or duplicates. */
+  candidates: readonly Uint8Array[];
+  trustAnchors: readonly Uint8Array[];
+  crls?: readonly Uint8Array[] | readonly ParsedCrl[];
+  at: Date;
+  purpose: CertificatePurpose;
+  /** Default: true when a non-empty `crls` is given. */
+  checkRevocation?: boolean;
+}
+
+export type ChainStatus = 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'revoked' | 'revocation-unknown' | 'bad-key-usage' | 'chain-constraints' | 'bad-signature';
+
+export interface ChainResult {
+  /** The first problem found, in PRIORITY order; 'valid' otherwise. */
+  status: ChainStatus;
+  /** Leaf first, up to and including the trust anchor when one was reached (best partial path otherwise). */
+  path: Uint8Array[];
+  trustAnchor?: Uint8Array;
+  /** One per certificate in the path below the anchor, same order as path. */
+  revocation: RevocationStatus[];
+  errors: string[];
+  warnings: string[];
+  /** The earliest notAfter along the path. */
+  notAfter?: Date;
+  /** The earliest revocation found along the path, even one after `at`. */
+  revokedAt?: Date;
+}
+
+/** Most severe first: a path's status is the first of these with a problem. */
+const PRIORITY: readonly Exclude<ChainStatus, 'valid'>[] = ['bad-signature', 'no-chain', 'chain-constraints', 'bad-key-usage', 'revoked', 'expired', 'not-yet-valid', 'revocation-unknown'];
+
+/**
+ * Validates `leaf` at `input.at`.
+ * @throws DocaxisError CERT_MALFORMED when the leaf or a trust anchor cannot be parsed (junk among
+ *   the candidates is ignored: they come from untrusted documents).
+ */
+export function validateChain(input: ChainInput): ChainResult {
+  const leaf = parseChainCert(input.leaf);
+  const anchors = input.trustAnchors.map((der, i) => {
+    try {
+      return parseChainCert(der);
+    } catch (e) {
+      throw new DocaxisError('CERT_MALFORMED', `trust anchor #${i + 1} could not be parsed`, { cause: e });
+    }
+  });
+  const setupWarnings: string[] = [];
+  const intermediates = uniqueCandidates(input.candidates, leaf, setupWarnings);
+  const crls = toParsedCrls(input.crls ?? [], setupWarnings);
+  const revocationRequested = input.checkRevocation ?? (input.crls !== undefined && input.crls.length > 0);
+  if (!revocationRequested) {
+    setupWarnings.push(input.crls !== undefined && input.crls.length > 0 ? 'revocation not checked: checking disabled by the caller' : 'revocation not checked: no CRL given');
+  }
+  const ctx: JudgeContext = { at: input.at, purpose: input.purpose, crls, revocationRequested, crlTrust: new WeakMap() };
+
+  // Judge paths best-first and stop at the first valid one; otherwise keep the least bad.
+  let best: Judged | undefined;
+  for (const candidate of buildPaths(leaf, { anchors, intermediates }, DEFAULT_LIMITS)) {
+    const judged = judgePath(candidate, ctx);
+    if (best === undefined || score(judged) < score(best)) best = judged;
+    if (judged.status === 'valid') break;
+  }
+  // buildPaths always yields at least the leaf on its own; this is for the type checker.
+  const chosen = best ?? judgePath({ certs: [leaf], anchored: false, badSignatures: [], stop: 'no-issuer' }, ctx);
+
+  const anchor = chosen.path.anchored ? chosen.path.certs[chosen.path.certs.length - 1] : undefined;
+  const revokedAt = chosen.revocation.reduce<Date | undefined>((min, r) => (r.revokedAt !== undefined && (min === undefined || r.revokedAt < min) ? r.revokedAt : min), undefined);
+  return {
+    status: chosen.status,
+    path: chosen.path.certs.map((c) => c.der),
+    ...(anchor !== undefined ? { trustAnchor: anchor.der } : {}),
+    revocation: chosen.revocation,
+    errors: chosen.errors,
+    warnings: [...setupWarnings, ...chosen.warnings],
+    notAfter: new Date(Math.min(...chosen.path.certs.map((c) => c.notAfter.getTime()))),
+    ...(revokedAt !== undefined ? { revokedAt } : {}),
+  };
+}
+
+interface JudgeContext {
+  readonly at: Date;
+  readonly purpose: CertificatePurpose;
+  readonly crls: readonly ParsedCrl[];
+  readonly revocationRequested: boolean;
+  readonly crlTrust: CrlTrustCache;
+}
+
+interface Judged {
+  readonly path: CandidatePath;
+  readonly status: ChainStatus;
+  readonly revocation: RevocationStatus[];
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** Lower is better: anchored paths first (a bad signature last among them), then dead ends, longest first. */
+function score(j: Judged): number {
+  const severity = j.status === 'valid' ? 0 : PRIORITY.length - PRIORITY.indexOf(j.status);
+  if (j.path.anchored) return j.status === 'bad-signature' ? 100 : severity;
+  return 1000 - j.path.certs.length * 10 + severity;
+}
+
+function judgePath(path: CandidatePath, ctx: JudgeContext): Judged {
+  const problems = new Map<ChainStatus, string[]>();
+  const problem = (status: Exclude<ChainStatus, 'valid'>, message: string): void => {
+    const list = problems.get(status) ?? [];
+    list.push(message);
+    problems.set(status, list);
+  };
+  const warnings: string[] = [];
+  const certs = path.certs;
+  const leaf = certs[0] as ChainCert;
+  // Certificates judged as certificates; a trust anchor is trusted as configured (RFC 5280 §6.1.1 (d)).
+  const belowAnchor = path.anchored ? certs.slice(0, -1) : certs;
+
+  for (const i of path.badSignatures) {
+    problem('bad-signature', `${label(certs[i])}: signature does not verify with the key of ${label(certs[i + 1])}`);
+  }
+  if (!path.anchored) problem('no-chain', noChainMessage(path));
+
+  checkConstraints(path, problem);
+  checkPurpose(leaf, ctx.purpose, problem);
+
+  // Shell model: every certificate, the anchor included, valid at `at` (as openssl checks).
+  for (const c of certs) {
+    if (ctx.at > c.notAfter) problem('expired', `${label(c)}: expired on ${c.notAfter.toISOString()} (validation time ${ctx.at.toISOString()})`);
+    if (ctx.at < c.notBefore) problem('not-yet-valid', `${label(c)}: not valid before ${c.notBefore.toISOString()} (validation time ${ctx.at.toISOString()})`);
+  }
+
+  const revocation = belowAnchor.map((c, i): RevocationStatus => {
+    const issuer = certs[i + 1];
+    if (!ctx.revocationRequested) return { status: 'unknown', detail: 'revocation not checked' };
+    if (issuer === undefined) return { status: 'unknown', detail: 'issuer not found' };
+    const status = checkRevocationOf(c, issuer, ctx.crls, ctx.at, ctx.crlTrust);
+    if (status.status === 'revoked') {
+      problem('revoked', `${label(c)}: revoked on ${status.revokedAt?.toISOString() ?? '?'}${status.reason !== undefined ? ` (${status.reason})` : ''}`);
+    } else if (status.status === 'unknown') {
+      problem('revocation-unknown', `${label(c)}: revocation status unknown (${status.detail ?? 'no CRL'})`);
+    } else if (status.revokedAt !== undefined) {
+      warnings.push(`${label(c)}: revoked after the validation time, on ${status.revokedAt.toISOString()}${status.reason !== undefined ? ` (${status.reason})` : ''}`);
+    }
+    return status;
+  });
+
+  const status = PRIORITY.find((s) => problems.has(s)) ?? 'valid';
+  const errors = PRIORITY.flatMap((s) => problems.get(s) ?? []);
+  return { path, status, revocation, errors, warnings };
+}
+
+type Report = (status: Exclude<ChainStatus, 'valid'>, message: string) => void;
+
+/** Basic constraints, key usage for CAs, pathLen, critical extensions (RFC 5280 §6.1.4). */
+function checkConstraints(path: CandidatePath, problem: Report): void {
+  const certs = path.certs;
+  const lastIndex = certs.length - 1;
+  certs.forEach((c, i) => {
+    const isAnchor = path.anchored && i === lastIndex;
+    if (!isAnchor) {
+      for (const oid of c.unknownCritical) problem('chain-constraints', `${label(c)}: unsupported critical extension ${oid}`);
+      for (const oid of c.malformedExtensions) problem('chain-constraints', `${label(c)}: malformed extension ${oid}`);
+    }
+    if (i === 0) return;
+    const child = certs[i - 1] as ChainCert;
+    if (!isAnchor) {
+      if (c.basicConstraints?.cA !== true) problem('chain-constraints', `${label(c)}: not a CA certificate (basicConstraints cA not set) but issues ${label(child)}`);
+      if (c.keyUsage !== undefined && !c.keyUsage.has('keyCertSign')) problem('chain-constraints', `${label(c)}: key usage lacks keyCertSign but issues ${label(child)}`);
+    }
+    // pathLenConstraint counts the non-self-issued intermediates below this CA (leaf excluded).
+    const pathLen = c.basicConstraints?.pathLen;
+    if (pathLen !== undefined) {
+      const below = certs.slice(1, i).filter((x) => !x.selfIssued).length;
+      if (below > pathLen) problem('chain-constraints', `${label(c)}: pathLenConstraint ${pathLen} exceeded (${below} CA certificates below it)`);
+    }
+  });
+}
+
+function checkPurpose(leaf: ChainCert, purpose: CertificatePurpose, problem: Report): void {
+  if (purpose === 'any') return;
+  // Deployed signing software accepts digitalSignature or nonRepudiation (domain.md); the same
+  // holds for a TSA's signing key (RFC 5280 §4.2.1.3).
+  const ku = leaf.keyUsage;
+  if (ku !== undefined && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) {
+    problem('bad-key-usage', `${label(leaf)}: key usage (${[...ku].join(', ') || 'none'}) allows neither digitalSignature nor nonRepudiation`);
+  }
+  if (purpose === 'timestamping') {
+    // RFC 3161 §2.3: exactly one EKU, id-kp-timeStamping, and the extension MUST be critical.
+    const eku = leaf.extKeyUsage;
+    if (eku === undefined) problem('bad-key-usage', `${label(leaf)}: no extended key usage; a TSA certificate needs id-kp-timeStamping`);
+    else {
+      if (!eku.critical) problem('bad-key-usage', `${label(leaf)}: extended key usage is not critical (RFC 3161 §2.3)`);
+      if (eku.purposes.length !== 1 || eku.purposes[0] !== OID.ekuTimeStamping) {
+        problem('bad-key-usage', `${label(leaf)}: extended key usage must be id-kp-timeStamping only (has ${eku.purposes.join(', ')})`);
+      }
+    }
+  }
+}
+
+function noChainMessage(path: CandidatePath): string {
+  const last = path.certs[path.certs.length - 1] as ChainCert;
+  switch (path.stop) {
+    case 'too-long':
+      return `${label(last)}: path longer than ${DEFAULT_LIMITS.maxLength} certificates without reaching a trust anchor`;
+    case 'budget':
+      return `${label(last)}: path building gave up (too many candidate certificates)`;
+    default:
+      return last.selfIssued && selfSigned(last)
+        ? `${label(last)}: self-signed certificate that is not a trust anchor`
+        : `${label(last)}: issuer not found among the candidates and trust anchors`;
+  }
+}
+
+function selfSigned(c: ChainCert): boolean {
+  try {
+    return c.x509.verify(c.x509.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function label(c: ChainCert | undefined): string {
+  return c === undefined ? '(missing)' : `"${c.label}"`;
+}
+
+function uniqueCandidates(candidates: readonly Uint8Array[], leaf: ChainCert, warnings: string[]): ChainCert[] {
+  const seen = new Set([leaf.fingerprint]);
+  const out: ChainCert[] = [];
+  let junk = 0;
+  for (const bytes of candidates) {
+    const c = tryParseChainCert(bytes);
+    if (c === undefined) junk++;
+    else if (!seen.has(c.fingerprint)) {
+      seen.add(c.fingerprint);
+      out.push(c);
+    }
+  }
+  if (junk > 0) warnings.push(`${junk} candidate certificate(s) ignored: not parseable`);
+  return out;
+}
+
+function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnings: string[]): ParsedCrl[] {
+  const out: ParsedCrl[] = [];
+  crls.forEach((crl, i) => {
+    if (!(crl instanceof Uint8Array)) {
+      out.push(crl);
+      return;
+    }
+    try {
+      out.push(parseCrl(crl));
+    } catch (e) {
+      // CRLs usually come from the document (DSS) or the network: a bad one is skipped, and the
+      // certificates it would have covered end up 'unknown', never 'good'.
+      warnings.push(`CRL #${i + 1} ignored: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  return out;
+}
