@@ -105,9 +105,10 @@ async function main(): Promise<void> {
   const entries: Array<Record<string, unknown>> = [];
   for (const item of issued.values()) {
     const { spec } = item;
-    const files: Record<string, string> = { cert: `${spec.name}.cert.pem` };
+    const certFile = `${spec.name}.cert.pem`;
+    const files: Record<string, string> = { cert: certFile };
     const certPem = toPem(item.der, 'CERTIFICATE');
-    writeFileSync(join(OUT_DIR, files.cert ?? ''), certPem);
+    writeFileSync(join(OUT_DIR, certFile), certPem);
     if (isEndEntity(spec)) {
       files.key = `${spec.name}.key.pem`;
       files.p12 = `${spec.name}.p12`;
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT_DIR, bundles.untrustedRoots), pemOf(['rogue-root-ca']));
   writeFileSync(join(OUT_DIR, bundles.crls), crlPems);
 
-  await makeTestImages(OUT_DIR, CERTS);
+  makeTestImages(OUT_DIR, CERTS);
 
   const manifest = {
     testOnly: true,

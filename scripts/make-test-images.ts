@@ -194,7 +194,7 @@ export function drawSignature(name: string, width = 600, height = 240): Buffer {
   return mask.toPng(INK_BLUE, 1);
 }
 
-export async function makeTestImages(outDir: string, certs: readonly CertSpec[]): Promise<void> {
+export function makeTestImages(outDir: string, certs: readonly CertSpec[]): void {
   const dir = join(outDir, 'images');
   mkdirSync(dir, { recursive: true });
   for (const spec of certs) {
@@ -202,9 +202,8 @@ export async function makeTestImages(outDir: string, certs: readonly CertSpec[])
     if (spec.role === 'seal') writeFileSync(join(dir, `seal-${spec.image}.png`), drawSeal(spec.image));
     else writeFileSync(join(dir, `handwritten-${spec.image}.png`), drawSignature(spec.image));
   }
-  await Promise.resolve();
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await makeTestImages(resolve(dirname(fileURLToPath(import.meta.url)), '..', 'certs-fixtures'), CERTS);
+  makeTestImages(resolve(dirname(fileURLToPath(import.meta.url)), '..', 'certs-fixtures'), CERTS);
 }

@@ -95,6 +95,31 @@ export function keyIdentifier(spki: pkijs.PublicKeyInfo): Uint8Array {
   return new Uint8Array(createHash('sha1').update(spki.subjectPublicKey.valueBlock.valueHexView).digest());
 }
 
+interface Signable {
+  signature: pkijs.AlgorithmIdentifier;
+  signatureAlgorithm: pkijs.AlgorithmIdentifier;
+  signatureValue: asn1js.BitString;
+  tbsView: Uint8Array;
+}
+
+/**
+ * Signs a certificate or CRL with SHA-256. Done here rather than with PKI.js's sign() because PKI.js
+ * leaves out the NULL parameters that RFC 4055 requires for sha256WithRSAEncryption (real CAs,
+ * OpenSSL and node-forge all write them; forge even re-encodes certificates with them).
+ */
+async function signTbs(target: Signable, key: CryptoKey): Promise<void> {
+  // Every CA in the spec is RSA; an ECDSA CA would need r||s -> DER conversion here.
+  if (key.algorithm.name !== 'RSASSA-PKCS1-v1_5') throw new Error('test CAs must have RSA keys');
+  const algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRSAEncryption, algorithmParams: new asn1js.Null() });
+  target.signature = algorithm;
+  target.signatureAlgorithm = algorithm;
+  // encodeTBS is protected on CertificateRevocationList; both classes have it.
+  const tbs = (target as unknown as { encodeTBS(): asn1js.Sequence }).encodeTBS().toBER(false);
+  target.tbsView = new Uint8Array(tbs);
+  const signature = await webcrypto.subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, key, tbs);
+  target.signatureValue = new asn1js.BitString({ valueHex: signature });
+}
+
 export interface CertificateRequest {
   readonly subject: pkijs.RelativeDistinguishedNames;
   readonly issuer: pkijs.RelativeDistinguishedNames;
@@ -141,8 +166,8 @@ export async function buildCertificate(req: CertificateRequest): Promise<BuiltCe
   extensions.push(ext(OID.authorityKeyIdentifier, false, aki.toSchema()));
   cert.extensions = extensions;
 
-  await cert.sign(req.issuerPrivateKey, 'SHA-256');
-  return { der: new Uint8Array(cert.toSchema(true).toBER(false)), keyId };
+  await signTbs(cert, req.issuerPrivateKey);
+  return { der: new Uint8Array(cert.toSchema(false).toBER(false)), keyId };
 }
 
 export interface CrlRequest {
@@ -182,6 +207,6 @@ export async function buildCrl(req: CrlRequest): Promise<Uint8Array> {
       ext(OID.cRLNumber, false, new asn1js.Integer({ value: req.crlNumber })),
     ],
   });
-  await crl.sign(req.issuerPrivateKey, 'SHA-256');
-  return new Uint8Array(crl.toSchema(true).toBER(false));
+  await signTbs(crl, req.issuerPrivateKey);
+  return new Uint8Array(crl.toSchema(false).toBER(false));
 }

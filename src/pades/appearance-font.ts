@@ -9,6 +9,14 @@ import { PDFArray, PDFDict, PDFName, PDFRef, PDFStream, type PDFContext, type PD
 import { DocaxisError, asDocaxisError } from '../errors.js';
 import type { Measure } from './appearance-layout.js';
 
+/**
+ * OpenType features switched off for shaping. pdf-lib draws glyphs at their advance widths and
+ * ignores GPOS offsets anyway; with substitutions off too, one code point is one glyph, so the
+ * width we compute from per-glyph advances is exactly what gets drawn (no "fi" ligature surprises)
+ * and we avoid running the shaper for every trial size while fitting.
+ */
+const NO_SUBSTITUTIONS = { liga: false, clig: false, calt: false, rlig: false, ccmp: false, locl: false, kern: false, mark: false, mkmk: false };
+
 export interface EmbeddedFont {
   pdfFont: PDFFont;
   /** A metrics-only fontkit instance (per-glyph bounding boxes, coverage, PostScript name). */
@@ -24,7 +32,7 @@ export async function embedSubsetFont(doc: PDFDocument, bytes: Uint8Array): Prom
   try {
     doc.registerFontkit(fontkit);
     const metrics = fontkit.create(bytes);
-    const pdfFont = await doc.embedFont(bytes, { subset: true });
+    const pdfFont = await doc.embedFont(bytes, { subset: true, features: NO_SUBSTITUTIONS });
     return { pdfFont, metrics };
   } catch (e) {
     throw asDocaxisError(e, 'SIG_APPEARANCE_INVALID', 'the font could not be parsed (TrueType expected)');
@@ -32,22 +40,24 @@ export async function embedSubsetFont(doc: PDFDocument, bytes: Uint8Array): Prom
 }
 
 /**
- * Widths from pdf-lib (the same layout that encodes the text); vertical extents from the ink of the
+ * Widths as the sum of glyph advances (see NO_SUBSTITUTIONS), vertical extents from the ink of the
  * glyphs actually used. Refuses characters the font lacks: .notdef boxes on an official document
  * are worse than an error.
  */
 export function measureText(font: EmbeddedFont, lines: string[]): Measure {
-  const { pdfFont, metrics } = font;
+  const { metrics } = font;
+  const advance = new Map<number, number>();
   let top = 0;
   let bottom = 0;
   const missing: number[] = [];
   for (const cp of new Set([...lines.join('')].map((c) => c.codePointAt(0)!))) {
-    if (cp === 0x20) continue;
     if (!metrics.hasGlyphForCodePoint(cp)) {
       missing.push(cp);
       continue;
     }
-    const bb = metrics.glyphForCodePoint(cp).bbox; // ±Infinity for blank glyphs
+    const glyph = metrics.glyphForCodePoint(cp);
+    advance.set(cp, glyph.advanceWidth);
+    const bb = glyph.bbox; // ±Infinity for blank glyphs
     if (Number.isFinite(bb.maxY)) top = Math.max(top, bb.maxY);
     if (Number.isFinite(bb.minY)) bottom = Math.min(bottom, bb.minY);
   }
@@ -56,7 +66,11 @@ export function measureText(font: EmbeddedFont, lines: string[]): Measure {
     throw new DocaxisError('SIG_APPEARANCE_INVALID', `the font has no glyph for ${list.join(', ')}`);
   }
   return {
-    widthAt1: (t) => pdfFont.widthOfTextAtSize(t, 1),
+    widthAt1: (t) => {
+      let units = 0;
+      for (const c of t) units += advance.get(c.codePointAt(0)!) ?? 0;
+      return units / metrics.unitsPerEm;
+    },
     ascent: top / metrics.unitsPerEm,
     descent: -bottom / metrics.unitsPerEm,
   };

@@ -17,13 +17,13 @@ import {
   setFontAndSize,
   setTextMatrix,
   showText,
-  type PDFImage,
   type PDFOperator,
   type PDFRef,
 } from 'pdf-lib';
 
-import { DocaxisError, asDocaxisError } from '../errors.js';
+import { DocaxisError } from '../errors.js';
 import { embedSubsetFont, measureText, tagSubsetFont, type EmbeddedFont } from './appearance-font.js';
+import { embedImage } from './appearance-image.js';
 import { fitImage, fitText, placeLines, planLayout } from './appearance-layout.js';
 import { extractObjects } from './appearance-objects.js';
 import { formatVietnamTime } from './vn-time.js';
@@ -58,8 +58,6 @@ export interface BuiltAppearance {
 /** Bounds on the widget size: below this nothing legible fits, above it is PDF's user-space limit. */
 const MIN_BOX = 8;
 const MAX_BOX = 14_400;
-/** Largest image accepted, in pixels: a 600 dpi seal of 45 mm is ~1 Mpx; beyond is a mistake. */
-const MAX_IMAGE_PIXELS = 16_000_000;
 const FONT_KEY = 'F1';
 const IMAGE_KEY = 'Im1';
 
@@ -105,7 +103,8 @@ export async function buildAppearance(spec: AppearanceSpec, firstObjectNumber: n
 
   const form = doc.context.formXObject(ops, {
     BBox: [0, 0, spec.width, spec.height],
-    Resources: { Font: fonts, XObject: xobjects },
+    // Only the resource kinds actually used: no empty /Font << >> in an image-only appearance.
+    Resources: { ...(font ? { Font: fonts } : {}), ...(spec.image && plan.image ? { XObject: xobjects } : {}) },
   });
   const formRef = doc.context.register(form);
   // flush() writes the font subset (only the glyphs encoded above) and the image streams.
@@ -157,43 +156,6 @@ function normaliseLines(lines: string[]): string[] {
   return lines
     .flatMap((l) => l.normalize('NFC').split(/\r\n|\r|\n/))
     .map((l) => l.replace(/\p{Cc}/gu, ' ').trimEnd());
-}
-
-type ImageKind = 'png' | 'jpeg';
-
-function sniffImage(b: Uint8Array): ImageKind | undefined {
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (b.length >= 8 && png.every((v, i) => b[i] === v)) return 'png';
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  return undefined;
-}
-
-async function embedImage(doc: PDFDocument, bytes: Uint8Array): Promise<PDFImage> {
-  const kind = sniffImage(bytes);
-  if (!kind) throw new DocaxisError('IMAGE_UNSUPPORTED', 'not a PNG or JPEG file');
-  if (kind === 'png') checkPngHeader(bytes);
-  let image: PDFImage;
-  try {
-    image = kind === 'png' ? await doc.embedPng(bytes) : await doc.embedJpg(bytes);
-  } catch (e) {
-    throw asDocaxisError(e, 'IMAGE_UNSUPPORTED', `the ${kind.toUpperCase()} could not be decoded`);
-  }
-  if (!(image.width > 0 && image.height > 0) || image.width * image.height > MAX_IMAGE_PIXELS) {
-    throw new DocaxisError('IMAGE_UNSUPPORTED', `image size ${image.width}x${image.height} px is out of range`);
-  }
-  return image;
-}
-
-/** Reads IHDR before pdf-lib inflates the pixels, so a huge or truncated PNG fails cheaply. */
-function checkPngHeader(b: Uint8Array): void {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const isIhdr = b.length >= 33 && String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) === 'IHDR';
-  if (!isIhdr) throw new DocaxisError('IMAGE_UNSUPPORTED', 'PNG without an IHDR header');
-  const w = dv.getUint32(16);
-  const h = dv.getUint32(20);
-  if (w === 0 || h === 0 || w * h > MAX_IMAGE_PIXELS) {
-    throw new DocaxisError('IMAGE_UNSUPPORTED', `image size ${w}x${h} px is out of range`);
-  }
 }
 
 /** Content-stream numbers with 3 decimals: enough below 1/1000 pt, and stable output. */

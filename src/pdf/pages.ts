@@ -69,8 +69,15 @@ function descend(reader: PdfReader, index: number, at: number | undefined): { re
     visited.add(ref.key);
     const node = reader.getObject(ref, at);
     if (!(node instanceof PdfDict) || !isPagesNode(node)) return undefined;
+    const kids = kidsOf(reader, node, at);
+    // Flat trees (one /Pages with every page as a kid) are common: when /Count equals the number of
+    // kids, try the kid at the index directly instead of loading all of them.
+    if (reader.resolve(node.get('Count'), at) === kids.length && remaining < kids.length) {
+      const k = reader.getObject(kids[remaining]!, at);
+      if (k instanceof PdfDict && !isPagesNode(k)) return { ref: kids[remaining]!, dict: k };
+    }
     let next: PdfRef | undefined;
-    for (const kid of kidsOf(reader, node, at)) {
+    for (const kid of kids) {
       const k = reader.getObject(kid, at);
       if (!(k instanceof PdfDict)) continue;
       if (isPagesNode(k)) {

@@ -6,7 +6,7 @@ import { DocaxisError, asDocaxisError } from '../errors.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
 import { bufferView, isDigit, isWhitespace } from './lexer.js';
 import { parseIndirectAt } from './parser.js';
-import { DRIFT_WINDOW, readSection, readSectionNear, type XrefEntry, type XrefSection } from './xref.js';
+import { DRIFT_WINDOW, maxEntryNumber, readSection, readSectionNear, type XrefEntry, type XrefSection } from './xref.js';
 import { decodeStreamData } from './filters.js';
 import { ObjectStream } from './objstm.js';
 import { reconstruct, scanObjectHeaders } from './reconstruct.js';
@@ -67,7 +67,7 @@ export class PdfReader {
     this.trailingBytes = bytes.length - latest.end;
     const size = latest.trailer.get('Size');
     let max = -1;
-    for (const r of init.revisions) for (const n of r.entries.keys()) if (n > max) max = n;
+    for (const r of init.revisions) max = Math.max(max, maxEntryNumber(r.entries));
     this.size = typeof size === 'number' && Number.isInteger(size) && size > max ? size : max + 1;
   }
 
@@ -297,7 +297,7 @@ interface Group {
   sections: XrefSection[];
   kind: XrefKind;
   trailer: PdfDict;
-  entries: Map<number, XrefEntry>;
+  entries: ReadonlyMap<number, XrefEntry>;
 }
 
 /** Follows startxref and /Prev (and /XRefStm) into revisions, oldest first. */
@@ -322,19 +322,21 @@ function readRevisions(bytes: Uint8Array, base: number, startxref: number): Revi
     if (visited.has(section.offset)) throw fatal('/Prev chain loops');
     visited.add(section.offset);
     if (visited.size > MAX_SECTIONS) throw fatal('too many xref sections');
-    const entries = new Map(section.entries);
+    let entries: ReadonlyMap<number, XrefEntry> = section.entries;
     const sections = [section];
     let kind: XrefKind = section.kind;
     const stmOff = section.kind === 'table' ? section.trailer.get('XRefStm') : undefined;
     if (typeof stmOff === 'number') {
+      const merged = new Map(section.entries);
+      entries = merged;
       // Hybrid file: the xref stream lists the compressed objects; it belongs to this revision and
       // fills entries the table leaves out or marks free (§7.5.8.4).
       const stm = readSectionNear(bytes, base + stmOff);
       if (visited.has(stm.offset)) throw fatal('/XRefStm loops');
       visited.add(stm.offset);
       for (const [n, e] of stm.entries) {
-        const t = entries.get(n);
-        if (!t || (t.type === 'free' && e.type !== 'free')) entries.set(n, e);
+        const t = merged.get(n);
+        if (!t || (t.type === 'free' && e.type !== 'free')) merged.set(n, e);
       }
       sections.push(stm);
       kind = 'hybrid';
@@ -343,7 +345,9 @@ function readRevisions(bytes: Uint8Array, base: number, startxref: number): Revi
     // Linearized files: the first-page xref at the start points *forward* to the main xref;
     // together they are one revision.
     if (last && last.sections.length === 1 && prevFrom >= 0 && section.offset > prevFrom) {
-      for (const [n, e] of entries) if (!last.entries.has(n)) last.entries.set(n, e);
+      const merged = new Map(last.entries);
+      for (const [n, e] of entries) if (!merged.has(n)) merged.set(n, e);
+      last.entries = merged;
       last.sections.push(...sections);
     } else {
       groups.push({ sections, kind, trailer: section.trailer, entries });

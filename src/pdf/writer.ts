@@ -7,6 +7,7 @@ import { DocaxisError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './objects.js';
 import { ByteBuilder, serializeIndirect, serializeObject } from './serialize.js';
 import type { PdfReader } from './reader.js';
+import { maxEntryNumber } from './xref.js';
 
 export interface IncrementalUpdate {
   original: Uint8Array;
@@ -30,7 +31,7 @@ export class IncrementalWriter {
 
   constructor(private readonly reader: PdfReader) {
     let max = reader.size - 1;
-    for (const r of reader.revisions) for (const n of r.entries.keys()) if (n > max) max = n;
+    for (const r of reader.revisions) max = Math.max(max, maxEntryNumber(r.entries));
     this.nextNum = max + 1;
   }
 

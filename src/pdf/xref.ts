@@ -25,7 +25,7 @@ export interface XrefSection {
   /** Absolute offset just past the trailer dictionary / the xref stream's endobj. */
   end: number;
   trailer: PdfDict;
-  entries: Map<number, XrefEntry>;
+  entries: ReadonlyMap<number, XrefEntry>;
 }
 
 const XREF = Buffer.from('xref', 'latin1');
@@ -96,7 +96,7 @@ export function objHeaderStart(b: Uint8Array, objAt: number): number {
 }
 
 function readTable(bytes: Uint8Array, at: number): XrefSection {
-  const entries = new Map<number, XrefEntry>();
+  const runs: EntryRun[] = [];
   const end = bytes.length;
   let p = at + XREF.length;
   const skipWs = (): void => {
@@ -116,6 +116,15 @@ function readTable(bytes: Uint8Array, at: number): XrefSection {
     const count = int();
     // Each entry needs at least "o g n" (5 bytes); a larger count is garbage, not a loop to run.
     if (count > (end - p) / 5) throw broken(`xref subsection count ${count} exceeds the file`);
+    skipWs();
+    if (isRegularRun(bytes, p, count)) {
+      // The usual case: fixed 20-byte rows, decoded only when an object is asked for.
+      const pos = p;
+      runs.push({ first, count, row: (i) => decodeRow(bytes, pos + i * 20) });
+      p += count * 20;
+      continue;
+    }
+    const map = new Map<number, XrefEntry>();
     for (let i = 0; i < count; i++) {
       skipWs();
       const offset = int();
@@ -123,10 +132,11 @@ function readTable(bytes: Uint8Array, at: number): XrefSection {
       const gen = int();
       skipWs();
       const t = bytes[p++];
-      if (t === 0x6e /* n */) entries.set(first + i, { type: 'inuse', gen, offset });
-      else if (t === 0x66 /* f */) entries.set(first + i, { type: 'free', gen });
+      if (t === 0x6e /* n */) map.set(first + i, { type: 'inuse', gen, offset });
+      else if (t === 0x66 /* f */) map.set(first + i, { type: 'free', gen });
       else throw broken(`bad xref entry type at byte ${p - 1}`);
     }
+    runs.push({ first, count, row: (i) => map.get(first + i) });
   }
   const parser = new Parser(bytes, p + TRAILER.length);
   let trailer;
@@ -136,7 +146,124 @@ function readTable(bytes: Uint8Array, at: number): XrefSection {
     throw new DocaxisError('PDF_XREF_BROKEN', 'unreadable trailer', { cause: e });
   }
   if (!(trailer instanceof PdfDict)) throw broken('trailer is not a dictionary');
-  return { kind: 'table', offset: at, end: parser.pos, trailer, entries };
+  return { kind: 'table', offset: at, end: parser.pos, trailer, entries: new LazyEntries(runs) };
+}
+
+interface EntryRun {
+  first: number;
+  count: number;
+  /** Decodes the i-th entry of the run; undefined for a damaged or reserved row. */
+  row: (i: number) => XrefEntry | undefined;
+}
+
+/** "oooooooooo ggggg n" + 2-byte EOL at every row start, and the subsection ends cleanly. */
+function isRegularRun(b: Uint8Array, pos: number, count: number): boolean {
+  if (count === 0) return true;
+  const rowOk = (q: number): boolean => {
+    for (let i = 0; i < 10; i++) if (!isDigit(b[q + i])) return false;
+    if (b[q + 10] !== 0x20 || b[q + 16] !== 0x20) return false;
+    for (let i = 11; i < 16; i++) if (!isDigit(b[q + i])) return false;
+    const t = b[q + 17];
+    return (t === 0x6e || t === 0x66) && isWhitespace(b[q + 18]) && isWhitespace(b[q + 19]);
+  };
+  const last = pos + (count - 1) * 20;
+  if (last + 20 > b.length || !rowOk(pos) || !rowOk(last)) return false;
+  let q = last + 20;
+  while (q < b.length && isWhitespace(b[q])) q++;
+  return isDigit(b[q]) || startsWith(b, q, TRAILER);
+}
+
+function decodeRow(b: Uint8Array, q: number): XrefEntry | undefined {
+  let offset = 0;
+  let gen = 0;
+  for (let i = 0; i < 10; i++) {
+    const c = b[q + i]!;
+    if (c < 0x30 || c > 0x39) return undefined; // a damaged row reads as absent (object -> null)
+    offset = offset * 10 + c - 0x30;
+  }
+  for (let i = 11; i < 16; i++) {
+    const c = b[q + i]!;
+    if (c < 0x30 || c > 0x39) return undefined;
+    gen = gen * 10 + c - 0x30;
+  }
+  const t = b[q + 17];
+  if (t === 0x6e) return { type: 'inuse', gen, offset };
+  if (t === 0x66) return { type: 'free', gen };
+  return undefined;
+}
+
+/**
+ * Xref entries decoded on demand (table rows or xref stream rows): opening a file with tens of
+ * thousands of objects then costs one pass over the subsection headers. Iteration materialises
+ * a Map once.
+ */
+export class LazyEntries implements ReadonlyMap<number, XrefEntry> {
+  private all: Map<number, XrefEntry> | undefined;
+  constructor(private readonly runs: readonly EntryRun[]) {}
+
+  get(num: number): XrefEntry | undefined {
+    if (this.all) return this.all.get(num);
+    // Later subsections win, as when they are read in order into a map.
+    for (let i = this.runs.length - 1; i >= 0; i--) {
+      const r = this.runs[i]!;
+      if (num < r.first || num >= r.first + r.count) continue;
+      const e = r.row(num - r.first);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
+  has(num: number): boolean {
+    return this.get(num) !== undefined;
+  }
+
+  /** Highest object number listed, without decoding rows. */
+  maxNumber(): number {
+    let max = -1;
+    for (const r of this.runs) if (r.count > 0) max = Math.max(max, r.first + r.count - 1);
+    return max;
+  }
+
+  private materialise(): Map<number, XrefEntry> {
+    if (!this.all) {
+      const m = new Map<number, XrefEntry>();
+      for (const r of this.runs) {
+        for (let i = 0; i < r.count; i++) {
+          const e = r.row(i);
+          if (e) m.set(r.first + i, e);
+        }
+      }
+      this.all = m;
+    }
+    return this.all;
+  }
+
+  get size(): number {
+    return this.materialise().size;
+  }
+  forEach(cb: (value: XrefEntry, key: number, map: ReadonlyMap<number, XrefEntry>) => void, thisArg?: unknown): void {
+    this.materialise().forEach((v, k) => cb.call(thisArg, v, k, this));
+  }
+  entries(): MapIterator<[number, XrefEntry]> {
+    return this.materialise().entries();
+  }
+  keys(): MapIterator<number> {
+    return this.materialise().keys();
+  }
+  values(): MapIterator<XrefEntry> {
+    return this.materialise().values();
+  }
+  [Symbol.iterator](): MapIterator<[number, XrefEntry]> {
+    return this.materialise()[Symbol.iterator]();
+  }
+}
+
+/** Highest object number in a set of entries (cheap for lazily decoded tables). */
+export function maxEntryNumber(entries: ReadonlyMap<number, XrefEntry>): number {
+  if (entries instanceof LazyEntries) return entries.maxNumber();
+  let max = -1;
+  for (const n of entries.keys()) if (n > max) max = n;
+  return max;
 }
 
 function readXrefStream(bytes: Uint8Array, at: number): XrefSection {
@@ -153,7 +280,7 @@ function readXrefStream(bytes: Uint8Array, at: number): XrefSection {
   return { kind: 'stream', offset: at, end: ind.end, trailer: s.dict, entries };
 }
 
-export function decodeXrefStream(s: PdfStream): { entries: Map<number, XrefEntry> } {
+export function decodeXrefStream(s: PdfStream): { entries: ReadonlyMap<number, XrefEntry> } {
   const d = s.dict;
   const w = d.get('W');
   if (!Array.isArray(w) || w.length < 3 || !w.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 8)) {
@@ -174,27 +301,33 @@ export function decodeXrefStream(s: PdfStream): { entries: Map<number, XrefEntry
   } catch (e) {
     throw new DocaxisError('PDF_XREF_BROKEN', 'xref stream data cannot be decoded', { cause: e });
   }
-  const entries = new Map<number, XrefEntry>();
-  let p = 0;
-  const field = (n: number): number => {
+  const field = (p: number, n: number): number => {
     let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + data[p++]!;
+    for (let i = 0; i < n; i++) v = v * 256 + data[p + i]!;
     return v;
   };
+  const runs: EntryRun[] = [];
+  let pos = 0;
   for (let k = 0; k < index.length; k += 2) {
     const first = index[k] as number;
-    const count = index[k + 1] as number;
-    for (let i = 0; i < count; i++) {
-      if (p + width > data.length) return { entries }; // short data: keep what is there
-      const type = w0 === 0 ? 1 : field(w0!);
-      const f2 = field(w1!);
-      const f3 = field(w2!);
-      const num = first + i;
-      if (type === 0) entries.set(num, { type: 'free', gen: f3 });
-      else if (type === 1) entries.set(num, { type: 'inuse', gen: f3, offset: f2 });
-      else if (type === 2) entries.set(num, { type: 'compressed', gen: 0, objStm: f2, index: f3 });
-      // Other types are reserved: such objects read as null (§7.5.8.3).
-    }
+    // Short data: keep the rows that are there.
+    const count = Math.max(0, Math.min(index[k + 1] as number, Math.floor((data.length - pos) / width)));
+    const start = pos;
+    runs.push({
+      first,
+      count,
+      row: (i) => {
+        const p = start + i * width;
+        const type = w0 === 0 ? 1 : field(p, w0!);
+        const f2 = field(p + w0!, w1!);
+        const f3 = field(p + w0! + w1!, w2!);
+        if (type === 0) return { type: 'free', gen: f3 };
+        if (type === 1) return { type: 'inuse', gen: f3, offset: f2 };
+        if (type === 2) return { type: 'compressed', gen: 0, objStm: f2, index: f3 };
+        return undefined; // reserved types read as null (§7.5.8.3)
+      },
+    });
+    pos += count * width;
   }
-  return { entries };
+  return { entries: new LazyEntries(runs) };
 }

@@ -5,7 +5,8 @@
 // PKCS#8, certificates are matched to the key by OpenSSL (X509Certificate.checkPrivateKey).
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { DocaxisError } from '../errors.js';
+import { DocaxisError, asDocaxisError } from '../errors.js';
+import { readCertificateBags, utf8Binary } from './pkcs12-cert-bags.js';
 
 export interface KeyMaterial {
   privateKey: KeyObject;
@@ -18,6 +19,15 @@ export interface KeyMaterial {
 const SUPPORTED_CURVES = new Set(['prime256v1', 'secp384r1']);
 
 export function loadPkcs12(bytes: Uint8Array, password: string): KeyMaterial {
+  try {
+    return load(bytes, password);
+  } catch (e) {
+    // Safety net: whatever a hostile file makes forge or OpenSSL throw reaches callers typed.
+    throw asDocaxisError(e, 'PKCS12_MALFORMED');
+  }
+}
+
+function load(bytes: Uint8Array, password: string): KeyMaterial {
   const p12 = openContainer(bytes, password);
   const keys = collectKeys(p12);
   const certs = collectCertificates(bytes, password);
@@ -43,20 +53,38 @@ function openContainer(bytes: Uint8Array, password: string): forge.pkcs12.Pkcs12
   } catch (e) {
     throw new DocaxisError('PKCS12_MALFORMED', 'not DER', { cause: e });
   }
+  const hasMac = Array.isArray(asn1.value) && asn1.value.length >= 3;
   try {
     return forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // forge checks the MAC first: a MAC mismatch is the wrong password. A failed decryption means
     // the wrong password only when there is no MAC (optional in PKCS#12); with a good MAC the
-    // contents are broken.
-    const hasMac = Array.isArray(asn1.value) && asn1.value.length >= 3;
-    if (/MAC could not be verified/i.test(message) || (!hasMac && /decrypt/i.test(message))) {
-      throw new DocaxisError('PKCS12_BAD_PASSWORD', undefined, { cause: e });
-    }
+    // password is right, and the only remaining excuse is the non-ASCII case below.
+    if (/MAC could not be verified/i.test(message)) throw new DocaxisError('PKCS12_BAD_PASSWORD', undefined, { cause: e });
+    if (hasMac && /decrypt/i.test(message) && password !== utf8Binary(password)) return retryWithUtf8Password(asn1, password, e);
+    // Without a MAC a wrong password shows up as a failed decryption or as garbage after it; only
+    // a broken outer structure is certainly not the password's fault.
+    if (!hasMac && !/Cannot read PKCS#12 PFX/i.test(message)) throw new DocaxisError('PKCS12_BAD_PASSWORD', undefined, { cause: e });
     throw new DocaxisError('PKCS12_MALFORMED', firstLine(message), { cause: e });
   }
 }
+
+/**
+ * PBES2 (what OpenSSL 3 writes) derives keys from the UTF-8 bytes of the password, while the MAC
+ * and the old PKCS#12 ciphers use its UTF-16 form; forge hands PBES2 the JS string as if it were
+ * bytes, so "mật khẩu" fails there. The MAC has already been verified with the real password,
+ * so the MAC is dropped and the bags are decrypted with the UTF-8 bytes.
+ */
+function retryWithUtf8Password(asn1: forge.asn1.Asn1, password: string, first: unknown): forge.pkcs12.Pkcs12Pfx {
+  const withoutMac = { ...asn1, value: (asn1.value as forge.asn1.Asn1[]).slice(0, 2) };
+  try {
+    return forge.pkcs12.pkcs12FromAsn1(withoutMac, false, utf8Binary(password));
+  } catch {
+    throw new DocaxisError('PKCS12_MALFORMED', 'contents do not decrypt although the MAC is valid', { cause: first });
+  }
+}
+
 
 function collectKeys(p12: forge.pkcs12.Pkcs12Pfx): KeyObject[] {
   const bags = [
@@ -83,7 +111,7 @@ interface LoadedCert {
 function collectCertificates(p12Bytes: Uint8Array, password: string): LoadedCert[] {
   let ders: Uint8Array[];
   try {
-    ders = certificateBags(p12Bytes, password);
+    ders = readCertificateBags(p12Bytes, password);
   } catch (e) {
     throw new DocaxisError('PKCS12_MALFORMED', 'certificate bags unreadable', { cause: e });
   }
@@ -96,77 +124,6 @@ function collectCertificates(p12Bytes: Uint8Array, password: string): LoadedCert
   });
 }
 
-// forge gives back certificates it understands (RSA keys) only as parsed objects, and re-encoding
-// those does not reproduce the signed bytes (it rewrites the signature AlgorithmIdentifier). So
-// the certificate bags are read here, straight from the container: the exact DER as issued.
-// Runs after forge has checked the MAC, so the password is known to be right.
-
-type Node = forge.asn1.Asn1;
-interface PbeCipher {
-  update(data: forge.util.ByteStringBuffer): void;
-  finish(): boolean;
-  output: forge.util.ByteStringBuffer;
-}
-const pbe = (forge.pki as unknown as { pbe: { getCipher(oid: string, params: Node, password: string): PbeCipher } }).pbe;
-
-function certificateBags(bytes: Uint8Array, password: string): Uint8Array[] {
-  const pfx = fromDer(binary(bytes));
-  const authSafe = child(pfx, 1);
-  if (oidOf(child(authSafe, 0)) !== forge.pki.oids.data) throw new Error('only password-integrity PKCS#12 is supported');
-  const out: Uint8Array[] = [];
-  for (const contentInfo of children(fromDer(octets(child(child(authSafe, 1), 0))))) {
-    const type = oidOf(child(contentInfo, 0));
-    let safeContents: Node;
-    if (type === forge.pki.oids.data) {
-      safeContents = fromDer(octets(child(child(contentInfo, 1), 0)));
-    } else if (type === forge.pki.oids.encryptedData) {
-      const encryptedContentInfo = child(child(child(contentInfo, 1), 0), 1);
-      const algorithm = child(encryptedContentInfo, 1);
-      const cipher = pbe.getCipher(oidOf(child(algorithm, 0)), child(algorithm, 1), password);
-      cipher.update(forge.util.createBuffer(octets(child(encryptedContentInfo, 2))));
-      if (!cipher.finish()) throw new Error('cannot decrypt the certificate bags');
-      safeContents = fromDer(cipher.output.getBytes());
-    } else {
-      continue; // enveloped (public-key privacy) safes: no password can open them
-    }
-    for (const bag of children(safeContents)) {
-      if (oidOf(child(bag, 0)) !== forge.pki.oids.certBag) continue;
-      const certBag = child(child(bag, 1), 0);
-      if (oidOf(child(certBag, 0)) !== forge.pki.oids.x509Certificate) continue; // SDSI certificates
-      out.push(new Uint8Array(Buffer.from(octets(child(child(certBag, 1), 0)), 'binary')));
-    }
-  }
-  return out;
-}
-
-function fromDer(bytes: string): Node {
-  // Non-strict: BER is allowed inside PKCS#12 (indefinite lengths, constructed OCTET STRINGs).
-  // (@types/node-forge only knows the boolean form of the options.)
-  const options = { strict: false, decodeBitStrings: false } as unknown as boolean;
-  return forge.asn1.fromDer(forge.util.createBuffer(bytes), options);
-}
-
-function children(node: Node): Node[] {
-  if (!Array.isArray(node.value)) throw new Error('expected a constructed ASN.1 value');
-  return node.value;
-}
-
-function child(node: Node, index: number): Node {
-  const found = children(node)[index];
-  if (found === undefined) throw new Error('missing ASN.1 element');
-  return found;
-}
-
-function oidOf(node: Node): string {
-  if (typeof node.value !== 'string') throw new Error('expected an OID');
-  return forge.asn1.derToOid(node.value);
-}
-
-/** Contents of an OCTET STRING (or [0] IMPLICIT one), joining BER constructed segments. */
-function octets(node: Node): string {
-  return typeof node.value === 'string' ? node.value : node.value.map(octets).join('');
-}
-
 function binary(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('binary');
 }
@@ -177,7 +134,7 @@ function orderChain(leaf: LoadedCert, others: readonly LoadedCert[]): LoadedCert
   const ordered: LoadedCert[] = [];
   let current = leaf;
   while (true) {
-    const next = remaining.findIndex((c) => current.x509.checkIssued(c.x509) && c.der.length > 0);
+    const next = remaining.findIndex((c) => current.x509.checkIssued(c.x509));
     if (next < 0) break;
     const [issuer] = remaining.splice(next, 1);
     if (issuer === undefined) break;

@@ -1,6 +1,8 @@
 // Synthetic test images drawn in code (no binary fixtures): a blue handwritten-style stroke and a
 // red round seal, both PNG with an alpha channel like the real ones agencies upload.
 
+import { crc32, deflateSync } from 'node:zlib';
+
 import { PNG } from 'pngjs';
 
 function canvas(w: number, h: number): PNG {
@@ -58,4 +60,41 @@ export function makeSealPng(): Uint8Array {
   return new Uint8Array(PNG.sync.write(png));
 }
 
-/** A JPEG is not generated here; tests that need one use a tiny hand-checked baseline JPEG. */
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  td.copy(out, 4);
+  out.writeUInt32BE(crc32(td), 8 + data.length);
+  return out;
+}
+
+/**
+ * A hand-assembled 8-bit greyscale PNG (pngjs cannot write interlaced files), optionally Adam7
+ * interlaced; `tamper` lets a test corrupt the raw scanlines before compression.
+ */
+export function makeGreyPng(w: number, h: number, interlace: boolean, tamper?: (raw: Buffer) => Buffer): Uint8Array {
+  const grey = (x: number, y: number): number => ((x + y) % 2 ? 40 : 220);
+  const rows: number[] = [];
+  const passes = interlace
+    ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]
+    : [[0, 0, 1, 1]];
+  for (const [x0, y0, dx, dy] of passes as Array<[number, number, number, number]>) {
+    if (x0 >= w || y0 >= h) continue;
+    for (let y = y0; y < h; y += dy) {
+      rows.push(0); // filter type None
+      for (let x = x0; x < w; x += dx) rows.push(grey(x, y));
+    }
+  }
+  let raw: Buffer = Buffer.from(rows);
+  if (tamper) raw = tamper(raw);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  ihdr[12] = interlace ? 1 : 0;
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]));
+}

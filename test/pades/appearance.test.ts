@@ -10,10 +10,13 @@ import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { isDocaxisError, type ErrorCode } from '../../src/errors.js';
+import { PDFDocument } from 'pdf-lib';
+
+import { embedSubsetFont, measureText } from '../../src/pades/appearance-font.js';
 import { fitText, planLayout, wrapLine, type Measure } from '../../src/pades/appearance-layout.js';
 import { buildAppearance, sealLines, type AppearanceSpec, type BuiltAppearance } from '../../src/pades/appearance.js';
 import { defaultFontPath, loadFontBytes } from '../../src/pades/fonts.js';
-import { makeSealPng, makeSignaturePng } from './appearance-images.js';
+import { makeGreyPng, makeSealPng, makeSignaturePng } from './appearance-images.js';
 
 let fontBytes: Uint8Array;
 beforeAll(async () => {
@@ -119,6 +122,15 @@ describe('buildAppearance: emitted objects', () => {
     expect(built.objects.map((o) => dictPart(o.body)).join()).not.toMatch(/\/Font\b|FontFile/);
   });
 
+  it('accepts greyscale PNGs, plain and Adam7-interlaced, of odd sizes', async () => {
+    for (const [w, h] of [[1, 1], [3, 2], [9, 7], [17, 33]] as const) {
+      for (const interlace of [false, true]) {
+        const built = await buildAppearance(signerSpec({ image: makeGreyPng(w, h, interlace) }), 5);
+        expect(built.objects.map((o) => dictPart(o.body)).join('\n')).toMatch(new RegExp(`/Width ${w}\\b[\\s\\S]*/Height ${h}\\b`));
+      }
+    }
+  });
+
   it('accepts a JPEG (made by pdftoppm, an independent encoder)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'docaxis-jpeg-'));
     try {
@@ -162,6 +174,19 @@ describe('buildAppearance: refusals', () => {
     ['a JPEG header only', new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16])],
   ])('%s -> IMAGE_UNSUPPORTED', async (_name, image) => {
     await expectCode(buildAppearance(signerSpec({ image }), 5), 'IMAGE_UNSUPPORTED');
+  });
+
+  it.each<[string, () => Uint8Array]>([
+    ['a bad chunk CRC', () => {
+      const png = Buffer.from(makeSignaturePng());
+      png[40] = png[40]! ^ 0xff; // inside the first IDAT
+      return new Uint8Array(png);
+    }],
+    ['pixel data shorter than declared', () => makeGreyPng(9, 7, false, (raw) => raw.subarray(0, raw.length - 3))],
+    ['pixel data longer than declared', () => makeGreyPng(9, 7, false, (raw) => Buffer.concat([raw, Buffer.alloc(10)]))],
+    ['a scanline filter type above 4', () => makeGreyPng(9, 7, false, (raw) => Buffer.concat([Buffer.from([9]), raw.subarray(1)]))],
+  ])('a PNG with %s -> IMAGE_UNSUPPORTED (checked before pdf-lib, whose decoder can hang)', async (_name, make) => {
+    await expectCode(buildAppearance(signerSpec({ image: make() }), 5), 'IMAGE_UNSUPPORTED');
   });
 
   it('a PNG declaring huge dimensions is refused before decoding', async () => {
@@ -227,8 +252,9 @@ describe('layout rules', () => {
   const m: Measure = { widthAt1: (t) => t.length * 0.5, ascent: 1, descent: 0.25 };
 
   it('wraps at spaces and refuses a word wider than the line', () => {
-    expect(wrapLine('aaa bbb ccc', 40, 10, m.widthAt1)).toEqual(['aaa', 'bbb', 'ccc']);
-    expect(wrapLine('aaa bbb ccc', 40, 5, m.widthAt1)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrapLine('aaa bbb ccc', 30, 10, m.widthAt1)).toEqual(['aaa', 'bbb', 'ccc']);
+    expect(wrapLine('aaa bbb ccc', 20, 5, m.widthAt1)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrapLine('aaa  bbb', 100, 5, m.widthAt1)).toEqual(['aaa  bbb']); // fits: spacing kept
     expect(wrapLine('aaaaaaaaaa', 40, 10, m.widthAt1)).toBeUndefined();
   });
 
@@ -249,6 +275,16 @@ describe('layout rules', () => {
     expect(signer.image!.y).toBe(40);
     expect(signer.text!.box.y + signer.text!.box.h).toBeLessThanOrEqual(40);
     expect(signer.text!.align).toBe('center');
+  });
+});
+
+describe('text measurement', () => {
+  it('the fitted width is exactly what pdf-lib draws (no ligatures), and marks rise above the ascender', async () => {
+    const samples = ['Thời gian ký: 16.03.2015 11:02:35 +07:00', 'Ủy ban nhân dân tỉnh Thái Bình', 'office@finance.gov.vn', 'ẨẪẬỄỆỖỘỮỰ'];
+    const font = await embedSubsetFont(await PDFDocument.create(), fontBytes);
+    const m = measureText(font, samples);
+    for (const s of samples) expect(m.widthAt1(s)).toBeCloseTo(font.pdfFont.widthOfTextAtSize(s, 1), 9);
+    expect(m.ascent).toBeGreaterThan(font.pdfFont.heightAtSize(1, { descender: false }));
   });
 });
 

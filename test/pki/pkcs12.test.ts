@@ -109,6 +109,20 @@ describe('loadPkcs12 on other shapes', () => {
     expect(m.chain).toHaveLength(1);
   });
 
+  it.each([[[] as string[]], [['-legacy']]])('a Vietnamese (non-ASCII) password works, OpenSSL options %j', (extra) => {
+    const p12 = opensslP12([...extra, '-inkey', '@k.pem', '-in', '@c.pem', '-certfile', '@chain.pem'], { 'k.pem': keyPem, 'c.pem': certPem, 'chain.pem': interPem }, 'mật khẩu Đông Hưng');
+    const m = loadPkcs12(p12, 'mật khẩu Đông Hưng');
+    expect(sha256(m.certificate)).toBe(e.fingerprintSha256);
+    expect(m.chain).toHaveLength(1);
+    expectCode(() => loadPkcs12(p12, 'mat khau Dong Hung'), 'PKCS12_BAD_PASSWORD');
+  });
+
+  it('a file without a MAC: right password opens it, a wrong one is PKCS12_BAD_PASSWORD', () => {
+    const p12 = opensslP12(['-nomac', '-inkey', '@k.pem', '-in', '@c.pem'], { 'k.pem': keyPem, 'c.pem': certPem }, 'docaxis-test');
+    expect(sha256(loadPkcs12(p12, 'docaxis-test').certificate)).toBe(e.fingerprintSha256);
+    for (const wrong of ['x', 'wrong', 'docaxis-tesT', 'Docaxis-test']) expectCode(() => loadPkcs12(p12, wrong), 'PKCS12_BAD_PASSWORD');
+  });
+
   it('a certificate without its key -> PKCS12_NO_KEY; a key without its certificate -> PKCS12_NO_KEY', () => {
     const certsOnly = opensslP12(['-nokeys', '-in', '@c.pem'], { 'c.pem': certPem }, 'pw');
     expectCode(() => loadPkcs12(certsOnly, 'pw'), 'PKCS12_NO_KEY');

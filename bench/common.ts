@@ -1,0 +1,133 @@
+// Shared by the benchmark scenarios: paths, the library (loaded from the compiled dist/, typed from
+// src/), the fixtures, timing and statistics. Every scenario file runs in its own child process.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
+/** dist-bench/bench/common.js -> project root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const OUT = join(ROOT, 'bench', 'out');
+export const INPUTS = join(OUT, 'inputs');
+export const FIXTURES = join(ROOT, 'certs-fixtures');
+export const PASSWORD = 'docaxis-test';
+export const SEAL_P12 = join(FIXTURES, 'seal-ubnd-thai-binh.p12');
+export const SEAL_KEY = join(FIXTURES, 'seal-ubnd-thai-binh.key.pem');
+export const SEAL_CERT = join(FIXTURES, 'seal-ubnd-thai-binh.cert.pem');
+export const CHAIRMAN_P12 = join(FIXTURES, 'signer-nguyen-van-an.p12');
+export const CLI = join(ROOT, 'dist', 'cli', 'bin.js');
+
+export function fixture(name: string): string {
+  return join(FIXTURES, name);
+}
+
+export function scratch(name: string): string {
+  mkdirSync(join(OUT, 'scratch'), { recursive: true });
+  return join(OUT, 'scratch', name);
+}
+
+async function dist<T>(path: string): Promise<T> {
+  return (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
+}
+
+/** The signing half of the library as users run it: the tsc output in dist/ (npm run build). */
+export async function loadSigning() {
+  const [sign, keySigner, complete] = await Promise.all([
+    dist<typeof import('../src/pades/sign.js')>('pades/sign.js'),
+    dist<typeof import('../src/pki/key-signer.js')>('pki/key-signer.js'),
+    dist<typeof import('../src/pades/complete.js')>('pades/complete.js'),
+  ]);
+  return { signPdf: sign.signPdf, loadPkcs12Signer: keySigner.loadPkcs12Signer, joinDocument: complete.joinDocument };
+}
+
+/** The verifying half only (what `docaxis verify` loads). */
+export async function loadVerifying() {
+  const [verify, pem] = await Promise.all([dist<typeof import('../src/pades/verify.js')>('pades/verify.js'), dist<typeof import('../src/pki/pem.js')>('pki/pem.js')]);
+  return { verifyPdf: verify.verifyPdf, readCertificates: pem.readCertificates, readCrls: pem.readCrls };
+}
+
+/** Everything, for building the inputs. */
+export async function loadLibrary() {
+  const [signing, verifying, sample, fonts] = await Promise.all([
+    loadSigning(),
+    loadVerifying(),
+    dist<typeof import('../src/cli/sample-letter.js')>('cli/sample-letter.js'),
+    dist<typeof import('../src/pades/fonts.js')>('pades/fonts.js'),
+  ]);
+  return { ...signing, ...verifying, makeSampleLetter: sample.makeSampleLetter, loadFontBytes: fonts.loadFontBytes };
+}
+export type Library = Awaited<ReturnType<typeof loadLibrary>>;
+
+/** Verification context: the fixture PKI's anchors, intermediates and CRLs. */
+export function verifyContext(lib: Awaited<ReturnType<typeof loadVerifying>>) {
+  return {
+    trustAnchors: lib.readCertificates(readFileSync(fixture('trust-anchors.pem'))),
+    intermediates: lib.readCertificates(readFileSync(fixture('intermediates.pem'))),
+    crls: lib.readCrls(readFileSync(fixture('crls.pem'))),
+  };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+export const now = (): number => performance.now();
+
+/** What a scenario child prints (one JSON line on stdout). */
+export interface ScenarioResult {
+  scenario: string;
+  file: string;
+  runs: number;
+  /** Per-run milliseconds of each named part ("total" is the whole operation). */
+  samples: Record<string, number[]>;
+  /** process.resourceUsage().maxRSS after the runs, MB. */
+  maxRssMB: number;
+  /** RSS after loading the modules and the fixtures, before the first run, MB. */
+  baselineRssMB: number;
+  note?: string;
+}
+
+export interface ScenarioArgs {
+  file: string;
+  runs: number;
+  warmup: number;
+}
+
+export function scenarioArgs(argv: readonly string[]): ScenarioArgs {
+  const [file, runs = '7', warmup = '2'] = argv;
+  if (!file) throw new Error('usage: node --expose-gc dist-bench/bench/<scenario>.js FILE [RUNS] [WARMUP]');
+  return { file, runs: Number(runs), warmup: Number(warmup) };
+}
+
+/** Runs `op` warmup + runs times (gc between runs) and prints the ScenarioResult line. */
+export async function runScenario(
+  scenario: string,
+  args: ScenarioArgs,
+  op: () => Promise<Record<string, number>> | Record<string, number>,
+  note?: () => string,
+): Promise<void> {
+  gc();
+  const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
+  const samples: Record<string, number[]> = {};
+  for (let i = 0; i < args.warmup + args.runs; i++) {
+    gc();
+    const parts = await op();
+    if (i < args.warmup) continue;
+    for (const [k, v] of Object.entries(parts)) (samples[k] ??= []).push(v);
+  }
+  const result: ScenarioResult = {
+    scenario,
+    file: args.file,
+    runs: args.runs,
+    samples,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    baselineRssMB,
+    ...(note ? { note: note() } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
