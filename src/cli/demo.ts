@@ -46,7 +46,8 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream): Promi
       visible: {
         placement: { kind: 'rect', ...letter.signerBox },
         layout: 'signer',
-        lines: [signerCert.title ?? '', signerCert.commonName ?? ''].filter(Boolean),
+        // The letter already prints the title above and the name below (Decree 30 layout).
+        lines: [],
         image: readInput(fixturePath('images/handwritten-nguyen-van-an.png')),
         fontBytes,
       },

@@ -18,13 +18,27 @@ export interface SampleLetterOptions {
   date?: Date;
 }
 
-const BODY = [
-  'Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư,',
-  'Ủy ban nhân dân tỉnh đề nghị các sở, ban, ngành, Ủy ban nhân dân các huyện, thành phố triển khai',
-  'gửi, nhận văn bản điện tử có ký số qua Trục liên thông văn bản của tỉnh, bảo đảm 100% văn bản',
-  'trao đổi giữa các cơ quan nhà nước là văn bản điện tử và được ký số (trừ văn bản mật).',
-  'Văn thư cơ quan kiểm tra tính xác thực, toàn vẹn của văn bản đến và xác nhận ngay trong ngày.',
-];
+const BODY =
+  'Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư, ' +
+  'Ủy ban nhân dân tỉnh đề nghị các sở, ban, ngành, Ủy ban nhân dân các huyện, thành phố triển khai ' +
+  'gửi, nhận văn bản điện tử có ký số qua Trục liên thông văn bản của tỉnh, bảo đảm 100% văn bản ' +
+  'trao đổi giữa các cơ quan nhà nước là văn bản điện tử và được ký số (trừ văn bản mật). ' +
+  'Văn thư cơ quan kiểm tra tính xác thực, toàn vẹn của văn bản đến và xác nhận ngay trong ngày.';
+
+/** Greedy word wrap to a width in points. */
+function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && font.widthOfTextAtSize(next, size) > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
 
 export async function makeSampleLetter(o: SampleLetterOptions): Promise<SampleLetter> {
   const doc = await PDFDocument.create();
@@ -49,7 +63,8 @@ export async function makeSampleLetter(o: SampleLetterOptions): Promise<SampleLe
   const part = (t: string) => d.find((x) => x.type === t)?.value ?? '';
   centred(`Thái Bình, ngày ${part('day')} tháng ${part('month')} năm ${part('year')}`, 410, 750, 11);
   centred('Kính gửi: Sở Y tế tỉnh Thái Bình', 297, 690, 12);
-  BODY.forEach((line, i) => text(page, line, 60, 650 - i * 18, 10.5));
+  const body = wrap(BODY, font, 10.5, 475);
+  body.forEach((line, i) => text(page, line, 60, 650 - i * 18, 10.5));
   text(page, 'Nơi nhận:', 60, 420, 10);
   text(page, '- Như trên;', 60, 405, 9);
   text(page, '- Lưu: VT.', 60, 392, 9);
@@ -60,7 +75,7 @@ export async function makeSampleLetter(o: SampleLetterOptions): Promise<SampleLe
   for (let i = 0; i < (o.extraPages ?? 0); i++) {
     const p = doc.addPage([595.28, 841.89]);
     text(p, `Phụ lục - trang ${i + 2}`, 60, 800, 12);
-    for (let l = 0; l < 40; l++) text(p, `${l + 1}. ${BODY[l % BODY.length] ?? ''}`, 50, 770 - l * 18, 9);
+    for (let l = 0; l < 40; l++) text(p, `${l + 1}. ${body[l % body.length] ?? ''}`, 50, 770 - l * 18, 9);
   }
   const pdf = await doc.save({ useObjectStreams: o.useObjectStreams ?? false });
   return { pdf, signerBox: { page: 1, x: 330, y: 305, width: 200, height: 100 } };

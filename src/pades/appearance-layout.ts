@@ -129,7 +129,7 @@ export function fitImage(iw: number, ih: number, box: Box): Box {
   return { x: box.x + (box.w - w) / 2, y: box.y + (box.h - h) / 2, w, h };
 }
 
-export type Align = 'left' | 'center';
+export type Align = 'left' | 'center' | 'right';
 export type VAlign = 'top' | 'middle';
 
 export interface PlacedLine {
@@ -144,7 +144,7 @@ export function placeLines(t: FittedText, box: Box, m: Measure, align: Align, va
   const top = valign === 'top' ? box.y + box.h : box.y + (box.h + block) / 2;
   return t.lines.map((text, i) => {
     const width = m.widthAt1(text) * t.size;
-    const x = align === 'left' ? box.x : box.x + (box.w - width) / 2;
+    const x = align === 'left' ? box.x : align === 'right' ? box.x + box.w - width : box.x + (box.w - width) / 2;
     return { text, x, baseline: top - m.ascent * t.size - i * t.lineHeight };
   });
 }
@@ -163,10 +163,12 @@ export function padding(w: number, h: number): number {
  * Where the image and the text go for each layout (all in the form's own space, origin bottom-left).
  * - signer: the handwritten signature in the upper 60%, the lines (title, name) centred below it.
  * - seal:   the seal as a square of the full box height on the left (real size: the caller sizes
- *           the box), the lines left-aligned to its right, vertically centred.
+ *           the box), the lines left-aligned to its right, vertically centred; with textSide
+ *           'left' the seal is on the right and the lines right-aligned to its left, so that text
+ *           can sit beside the signer's image instead of over it.
  * - text:   lines only, top-down, left-aligned (SAO Y copies, plain visible signatures).
  */
-export function planLayout(layout: 'signer' | 'seal' | 'text', w: number, h: number, hasImage: boolean, hasText: boolean): Plan {
+export function planLayout(layout: 'signer' | 'seal' | 'text', w: number, h: number, hasImage: boolean, hasText: boolean, textSide: 'left' | 'right' = 'right'): Plan {
   const p = padding(w, h);
   const inner: Box = { x: p, y: p, w: w - 2 * p, h: h - 2 * p };
   switch (layout) {
@@ -181,15 +183,15 @@ export function planLayout(layout: 'signer' | 'seal' | 'text', w: number, h: num
     }
     case 'seal': {
       if (!hasImage) return { text: { box: inner, align: 'left', valign: 'middle', maxSize: 10 } };
-      const image: Box = { x: 0, y: 0, w: h, h };
+      const image: Box = { x: textSide === 'left' ? w - h : 0, y: 0, w: h, h };
       if (!hasText) return { image };
       const gap = Math.max(2, h * 0.05);
-      const x = h + gap;
-      const textW = w - p - x;
+      const textW = w - p - h - gap;
       if (textW < 20) {
         throw new DocaxisError('SIG_APPEARANCE_INVALID', `the seal layout needs the box wider than its height plus 20 pt for the text (got ${w}x${h} pt)`);
       }
-      return { image, text: { box: { x, y: p, w: textW, h: h - 2 * p }, align: 'left', valign: 'middle', maxSize: 10 } };
+      const x = textSide === 'left' ? p : h + gap;
+      return { image, text: { box: { x, y: p, w: textW, h: h - 2 * p }, align: textSide === 'left' ? 'right' : 'left', valign: 'middle', maxSize: 10 } };
     }
     case 'text':
       // 10 pt is the size the copy rules prescribe for the "SAO Y" block; shrink if needed.

@@ -45,6 +45,8 @@ export interface AppearanceSpec {
   fontSize?: number;
   /** 0..1 RGB, default black (also for the seal layout: the seal image is red, its text is not). */
   textColor?: [number, number, number];
+  /** Seal layout only: which side of the seal the text goes (default right). */
+  textSide?: 'left' | 'right';
 }
 
 export interface BuiltAppearance {
@@ -71,7 +73,7 @@ export async function buildAppearance(spec: AppearanceSpec, firstObjectNumber: n
   if (!hasText && !spec.image) throw new DocaxisError('SIG_APPEARANCE_INVALID', 'the appearance has neither text nor image');
 
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const plan = planLayout(spec.layout, spec.width, spec.height, spec.image !== undefined, hasText);
+  const plan = planLayout(spec.layout, spec.width, spec.height, spec.image !== undefined, hasText, spec.textSide);
 
   const ops: PDFOperator[] = [];
   let font: EmbeddedFont | undefined;

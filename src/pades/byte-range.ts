@@ -1,6 +1,5 @@
 // Checks a signature's /ByteRange against the file and says what it covers. The gap must be
 // exactly the hex string of /Contents: anything else leaves unsigned bytes an attacker may use.
-import { createHash } from 'node:crypto';
 import type { PdfObject } from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
 import type { CoverageKind } from './report.js';
@@ -32,10 +31,4 @@ export function checkByteRange(reader: PdfReader, value: PdfObject | undefined):
   const coverage: CoverageKind = end === bytes.length ? 'entire-file' : revision >= 0 ? 'entire-revision' : 'partial';
   const signedRevision = revision >= 0 ? revision : end === bytes.length ? reader.revisions.length - 1 : null;
   return { ok: true, byteRange: nums, contents: Buffer.from(hex, 'hex'), coverage, signedRevision };
-}
-
-/** Digest of the two covered ranges, read in place. */
-export function digestByteRange(bytes: Uint8Array, byteRange: readonly number[], algorithm: string): Uint8Array {
-  const [a = 0, b = 0, c = 0, d = 0] = byteRange;
-  return createHash(algorithm).update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
 }

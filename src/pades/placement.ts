@@ -14,11 +14,13 @@ export type Placement =
 export interface ResolvedPlacement {
   pageIndex: number;
   rect: [number, number, number, number];
+  /** For the seal layout: the side of the seal its text goes, to keep it off the signer's image. */
+  textSide?: 'left' | 'right';
 }
 
 /** A state agency seal is about 36 mm across (102 pt); drawn at real size. */
 export const SEAL_DIAMETER_PT = 102;
-const SEAL_TEXT_WIDTH_PT = 190;
+const SEAL_TEXT_WIDTH_PT = 170;
 
 export function resolvePlacement(reader: PdfReader, placement: Placement): ResolvedPlacement {
   if (placement.kind === 'rect') return resolveRect(reader, placement);
@@ -31,10 +33,11 @@ export function resolvePlacement(reader: PdfReader, placement: Placement): Resol
   const [x1, y1, x2, y2] = normalise(widget.rect);
   const height = placement.height ?? SEAL_DIAMETER_PT;
   const width = placement.width ?? height + SEAL_TEXT_WIDTH_PT;
-  // The seal's square is the box's left part: its right edge sits at one third of the signer's width.
-  const left = x1 + (x2 - x1) / 3 - height;
+  // The seal covers the left third of the signer's image: its right edge sits at one third of the
+  // signer's width. Its text goes on the seal's left, beside the signature rather than over it.
+  const right = x1 + (x2 - x1) / 3;
   const bottom = (y1 + y2) / 2 - height / 2;
-  return { pageIndex, rect: [round(left), round(bottom), round(left + width), round(bottom + height)] };
+  return { pageIndex, rect: [round(right - width), round(bottom), round(right), round(bottom + height)], textSide: 'left' };
 }
 
 function resolveRect(reader: PdfReader, p: Extract<Placement, { kind: 'rect' }>): ResolvedPlacement {

@@ -8,7 +8,7 @@ import { PdfDict, PdfName, PdfRef, PdfString } from '../pdf/objects.js';
 import { PdfReader } from '../pdf/reader.js';
 import { IncrementalWriter, type IncrementalUpdate } from '../pdf/writer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
-import { buildAppearance, type AppearanceLayout } from './appearance.js';
+import type { AppearanceLayout } from './appearance.js';
 import { byteRangePlaceholder, contentsPlaceholder, formatByteRange, indexOfBytes, toHex } from './placeholder.js';
 import { resolvePlacement, type Placement } from './placement.js';
 import { addSignatureField, nextFieldName } from './signature-field.js';
@@ -86,8 +86,9 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
   let rect: [number, number, number, number] = [0, 0, 0, 0];
   let appearanceRef: PdfRef | undefined;
   if (options.visible) {
-    ({ pageIndex, rect } = resolvePlacement(reader, options.visible.placement));
-    appearanceRef = await addAppearance(writer, options.visible, rect);
+    const placed = resolvePlacement(reader, options.visible.placement);
+    ({ pageIndex, rect } = placed);
+    appearanceRef = await addAppearance(writer, options.visible, rect, placed.textSide);
   }
   addSignatureField(reader, writer, { fieldName, signatureRef: sigRef, pageIndex, rect, ...(appearanceRef ? { appearanceRef } : {}) });
 
@@ -115,7 +116,9 @@ function signatureDictionary(o: PrepareOptions, subFilter: SubFilter, signingTim
   return d;
 }
 
-async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rect: [number, number, number, number]): Promise<PdfRef> {
+async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rect: [number, number, number, number], textSide?: 'left' | 'right'): Promise<PdfRef> {
+  // pdf-lib and fontkit cost ~100 ms to load: only visible signatures pay for them.
+  const { buildAppearance } = await import('./appearance.js');
   const first = writer.allocateRef();
   const built = await buildAppearance(
     {
@@ -125,6 +128,7 @@ async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rec
       lines: v.lines,
       fontBytes: v.fontBytes,
       ...(v.image ? { image: v.image } : {}),
+      ...(textSide ? { textSide } : {}),
     },
     first.num,
   );

@@ -11,10 +11,11 @@ import { verifyCmsSignature } from '../pki/cms-verify.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { parseCrl } from '../pki/revocation.js';
 import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
-import { checkByteRange, digestByteRange } from './byte-range.js';
+import { checkByteRange } from './byte-range.js';
 import { safeCommonName, summariseCertificate, summariseSigner } from './certificate-summary.js';
 import { analyseModifications } from './diff.js';
 import type { FoundSignature } from './find-signatures.js';
+import type { RangeHasher } from './range-hasher.js';
 import type { Indication, SignatureReport, SubIndication } from './report.js';
 import { parsePdfDate } from './vn-time.js';
 
@@ -26,6 +27,7 @@ export interface ValidationContext {
   at: Date;
   /** Require revocation status for every certificate (else: checked when CRLs are at hand). */
   requireRevocation: boolean;
+  hasher: RangeHasher;
 }
 
 type Verdict = { indication: Indication; subIndication: SubIndication | null };
@@ -104,7 +106,7 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     return finish({ indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' });
   }
 
-  const documentDigest = digestByteRange(reader.bytes, range.byteRange, cms.digest);
+  const documentDigest = ctx.hasher.digest(range.byteRange, cms.digest);
   const check = verifyCmsSignature(cms, documentDigest, signerCert);
   errors.push(...check.errors);
   if (check.messageDigestMatches === false) {
@@ -292,7 +294,7 @@ function verifyDocumentTimestamp(reader: PdfReader, byteRange: number[], content
   }
   report.digestAlgorithm = info.imprintAlgorithm ?? null;
   if (!info.imprintAlgorithm) return { indication: 'INDETERMINATE', subIndication: 'FORMAT_FAILURE' };
-  const imprint = digestByteRange(reader.bytes, byteRange, info.imprintAlgorithm);
+  const imprint = ctx.hasher.digest(byteRange, info.imprintAlgorithm);
   if (Buffer.compare(Buffer.from(imprint), Buffer.from(info.imprint)) !== 0) {
     report.errors.push('the document timestamp does not match the covered bytes');
     return { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' };

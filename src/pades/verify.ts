@@ -1,9 +1,9 @@
 // Verifies every signature of a PDF into a report. Bad input (not a PDF, truncated, encrypted)
 // is a DocaxisError from the reader; everything about the signatures themselves is in the report.
-import { createHash } from 'node:crypto';
 import { PdfReader } from '../pdf/reader.js';
 import { parseCrl, type ParsedCrl } from '../pki/revocation.js';
 import { findSignatures } from './find-signatures.js';
+import { RangeHasher } from './range-hasher.js';
 import { documentVerdict, type VerificationReport } from './report.js';
 import { verifySignature } from './verify-signature.js';
 
@@ -22,19 +22,28 @@ export interface VerifyOptions {
 
 export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = {}): VerificationReport {
   const reader = pdf instanceof PdfReader ? pdf : PdfReader.open(pdf, options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : undefined);
+  const found = findSignatures(reader);
+  const hasher = new RangeHasher(
+    reader.bytes,
+    found.map((f) => {
+      const br = f.dict.get('ByteRange');
+      return Array.isArray(br) ? br.map((n) => (typeof n === 'number' ? n : -1)) : [];
+    }),
+  );
   const ctx = {
     trustAnchors: options.trustAnchors ?? [],
     intermediates: options.intermediates ?? [],
     crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? parseCrl(c) : c)),
     at: options.at ?? new Date(),
     requireRevocation: options.requireRevocation ?? false,
+    hasher,
   };
-  const signatures = findSignatures(reader).map((found, i) => verifySignature(reader, found, i, ctx));
+  const signatures = found.map((f, i) => verifySignature(reader, f, i, ctx));
   return {
     reportVersion: 1,
     file: {
       size: reader.bytes.length,
-      sha256: createHash('sha256').update(reader.bytes).digest('hex'),
+      sha256: Buffer.from(hasher.fileDigest('sha256')).toString('hex'),
       revisions: reader.revisions.length,
     },
     document: documentVerdict(signatures),
