@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensurePkijsEngine } from '../src/pki/engine.js';
+import { ensurePkijsEngine } from './lib/pkijs-engine.js';
 import { toPem } from '../src/pki/pem.js';
 import { exportPkcs12 } from './lib/pkcs12-export.js';
 import { buildCertificate, buildCrl, buildName, exportPkcs8, generateKeyPair, randomSerial, type KeyPair } from './lib/x509-build.js';

@@ -5,7 +5,7 @@ import { pageRefs } from '../pdf/pages.js';
 import { PdfReader } from '../pdf/reader.js';
 import { findSignatures } from '../pades/find-signatures.js';
 import { parseCommandArgs, requireOne } from './args.js';
-import { readInput } from './files.js';
+import { maxPdfBytes, readPdf } from './files.js';
 
 export const INSPECT_USAGE = 'usage: docaxis inspect FILE [--json]';
 
@@ -43,10 +43,10 @@ export function inspectPdf(bytes: Uint8Array): Inspection {
   };
 }
 
-export async function runInspect(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+export async function runInspect(argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, INSPECT_USAGE);
   const file = requireOne(positionals, 'PDF file', INSPECT_USAGE);
-  const info = inspectPdf(readInput(file));
+  const info = inspectPdf(readPdf(file, maxPdfBytes(env)));
   if (values.json) {
     out.write(`${JSON.stringify(info, null, 2)}\n`);
     return 0;

@@ -8,7 +8,7 @@ import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { parseCommandArgs, requireOne } from './args.js';
-import { readInput, writeOutputAtomically } from './files.js';
+import { maxPdfBytes, readInput, readPdf, writeOutputAtomically } from './files.js';
 
 export const SIGN_USAGE =
   'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL] ' +
@@ -49,7 +49,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
 
-  const pdf = readInput(input);
+  const pdf = readPdf(input, maxPdfBytes(env));
   const signer = loadPkcs12Signer(readInput(p12Path), password);
   const cert = describeCertificate(signer.certificate);
   const now = new Date();

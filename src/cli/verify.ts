@@ -3,13 +3,13 @@ import { DocaxisError } from '../errors.js';
 import { verifyPdf } from '../pades/verify.js';
 import { readCertificates, readCrls } from '../pki/pem.js';
 import { asList, parseCommandArgs, requireOne } from './args.js';
-import { readInput } from './files.js';
+import { maxPdfBytes, readInput, readPdf } from './files.js';
 import { renderReport } from './render-report.js';
 
 export const VERIFY_USAGE =
   'usage: docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO-8601] [--require-revocation] [--json]';
 
-export async function runVerify(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+export async function runVerify(argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     {
@@ -25,7 +25,7 @@ export async function runVerify(argv: string[], out: NodeJS.WritableStream): Pro
   const file = requireOne(positionals, 'PDF file', VERIFY_USAGE);
   const at = values.at === undefined ? undefined : new Date(values.at);
   if (at && Number.isNaN(at.getTime())) throw new DocaxisError('USAGE', `--at is not an ISO 8601 time: ${values.at}`);
-  const report = verifyPdf(readInput(file), {
+  const report = verifyPdf(readPdf(file, maxPdfBytes(env)), {
     trustAnchors: asList(values.trust).flatMap((p) => readCertificates(readInput(p))),
     intermediates: asList(values.intermediate).flatMap((p) => readCertificates(readInput(p))),
     crls: asList(values.crl).flatMap((p) => readCrls(readInput(p))),

@@ -1,13 +1,15 @@
-// Certificate facts as they appear in the report: strings, ISO dates, no bytes.
-import { describeCertificate, type CertificateInfo } from '../pki/certificate.js';
+// Certificate facts as they appear in the report: strings, ISO dates, no bytes. Parsing goes
+// through the per-verification cache: the same certificates recur in every signature's chain.
+import type { CertificateInfo } from '../pki/certificate.js';
+import type { CertificateCache } from '../pki/certificate-cache.js';
 import type { CertificateSummary, SignerSummary } from './report.js';
 
-export function summariseCertificate(der: Uint8Array): CertificateSummary {
-  return fromInfo(describeCertificate(der));
+export function summariseCertificate(der: Uint8Array, cache: CertificateCache): CertificateSummary {
+  return fromInfo(cache.describe(der));
 }
 
-export function summariseSigner(der: Uint8Array): SignerSummary {
-  const info = describeCertificate(der);
+export function summariseSigner(der: Uint8Array, cache: CertificateCache): SignerSummary {
+  const info = cache.describe(der);
   return {
     ...fromInfo(info),
     commonName: info.commonName ?? null,
@@ -23,9 +25,9 @@ export function summariseSigner(der: Uint8Array): SignerSummary {
 }
 
 /** Never throws: a certificate we cannot describe is still worth naming in the report. */
-export function safeCommonName(der: Uint8Array): string {
+export function safeCommonName(der: Uint8Array, cache: CertificateCache): string {
   try {
-    const info = describeCertificate(der);
+    const info = cache.describe(der);
     return info.commonName ?? info.subject.text;
   } catch {
     return '(unparsable certificate)';

@@ -8,8 +8,8 @@ import type { PdfReader } from '../pdf/reader.js';
 import { validateChain, type ChainResult } from '../pki/chain.js';
 import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
+import type { CertificateCache } from '../pki/certificate-cache.js';
 import type { ParsedCrl } from '../pki/revocation.js';
-import { parseCrl } from '../pki/revocation.js';
 import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
 import { checkByteRange } from './byte-range.js';
 import { safeCommonName, summariseCertificate, summariseSigner } from './certificate-summary.js';
@@ -28,6 +28,8 @@ export interface ValidationContext {
   /** Require revocation status for every certificate (else: checked when CRLs are at hand). */
   requireRevocation: boolean;
   hasher: RangeHasher;
+  /** Parsed certificates and CRLs, shared by every signature of one verification. */
+  cache: CertificateCache;
 }
 
 type Verdict = { indication: Indication; subIndication: SubIndication | null };
@@ -100,7 +102,7 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     return finish({ indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' });
   }
   try {
-    report.signer = summariseSigner(signerCert);
+    report.signer = summariseSigner(signerCert, ctx.cache);
   } catch {
     errors.push('the signing certificate could not be parsed');
     return finish({ indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' });
@@ -156,7 +158,7 @@ function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: Sign
     ts.errors.push(...check.errors);
     if (!check.imprintMatches) ts.errors.push('the timestamp does not cover this signature value');
     const tsaCert = check.info.tsaCertificate;
-    if (tsaCert) ts.tsa = safeCommonName(tsaCert);
+    if (tsaCert) ts.tsa = safeCommonName(tsaCert, ctx.cache);
     if (!tsaCert) ts.errors.push('the timestamp does not carry the TSA certificate');
     const chain = tsaCert ? timestampChain(tsaCert, check.info, ctx) : undefined;
     ts.chainStatus = chain?.status ?? 'no-chain';
@@ -181,12 +183,13 @@ function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: Validatio
     crls: ctx.crls,
     at: ctx.at,
     purpose: 'timestamping',
+    cache: ctx.cache,
   });
 }
 
 /** Chain at the validation time; on expiry or revocation, again at the proven signing time. */
 function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationContext, proven: Date | undefined, report: SignatureReport): Verdict {
-  const crls = [...ctx.crls, ...embeddedCrls(cms, report.warnings)];
+  const crls = [...ctx.crls, ...embeddedCrls(cms, ctx.cache, report.warnings)];
   const run = (at: Date) =>
     validateChain({
       leaf: signerCert,
@@ -195,10 +198,11 @@ function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationC
       crls,
       at,
       purpose: 'document-signing',
+      cache: ctx.cache,
       ...(ctx.requireRevocation ? { checkRevocation: true } : {}),
     });
   const now = run(ctx.at);
-  recordChain(now, report);
+  recordChain(now, report, ctx.cache);
   switch (now.status) {
     case 'valid':
       return PASSED;
@@ -232,19 +236,19 @@ function revalidateAtProof(atProof: ChainResult, proven: Date, report: Signature
   return PASSED;
 }
 
-function recordChain(chain: ChainResult, report: SignatureReport): void {
+function recordChain(chain: ChainResult, report: SignatureReport, cache: CertificateCache): void {
   report.chain = {
     status: chain.status,
     trusted: chain.trustAnchor !== undefined,
     certificates: chain.path.flatMap((der) => {
       try {
-        return [summariseCertificate(der)];
+        return [summariseCertificate(der, cache)];
       } catch {
         return [];
       }
     }),
     revocation: chain.revocation.map((r, i) => ({
-      subject: chain.path[i] ? safeCommonName(chain.path[i]) : '',
+      subject: chain.path[i] ? safeCommonName(chain.path[i], cache) : '',
       status: r.status,
       revokedAt: r.revokedAt?.toISOString() ?? null,
       reason: r.reason ?? null,
@@ -254,11 +258,11 @@ function recordChain(chain: ChainResult, report: SignatureReport): void {
   report.warnings.push(...chain.warnings);
 }
 
-function embeddedCrls(cms: ParsedCms, warnings: string[]): ParsedCrl[] {
+function embeddedCrls(cms: ParsedCms, cache: CertificateCache, warnings: string[]): ParsedCrl[] {
   const out: ParsedCrl[] = [];
   for (const der of cms.crls) {
     try {
-      out.push(parseCrl(der));
+      out.push(cache.crl(der));
     } catch {
       warnings.push('an embedded CRL could not be parsed and was ignored');
     }
@@ -301,14 +305,14 @@ function verifyDocumentTimestamp(reader: PdfReader, byteRange: number[], content
   }
   const tsaCert = info.tsaCertificate;
   if (!tsaCert) return { indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' };
-  report.signer = summariseSigner(tsaCert);
+  report.signer = summariseSigner(tsaCert, ctx.cache);
   const eContent = info.cms.encapsulatedContent ?? new Uint8Array();
   const check = verifyCmsSignature(info.cms, createHash(info.cms.digest ?? 'sha256').update(eContent).digest(), tsaCert);
   report.errors.push(...check.errors);
   if (!check.signatureValid || check.messageDigestMatches === false) return { indication: 'TOTAL_FAILED', subIndication: 'SIG_CRYPTO_FAILURE' };
   report.times.proven = info.genTime.toISOString();
   const chain = timestampChain(tsaCert, info, ctx);
-  recordChain(chain, report);
+  recordChain(chain, report, ctx.cache);
   if (chain.status === 'valid') return PASSED;
   if (chain.status === 'no-chain') return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' };
   if (chain.status === 'revoked') return { indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' };

@@ -1,7 +1,8 @@
 // Verifies every signature of a PDF into a report. Bad input (not a PDF, truncated, encrypted)
 // is a DocaxisError from the reader; everything about the signatures themselves is in the report.
 import { PdfReader } from '../pdf/reader.js';
-import { parseCrl, type ParsedCrl } from '../pki/revocation.js';
+import { CertificateCache } from '../pki/certificate-cache.js';
+import type { ParsedCrl } from '../pki/revocation.js';
 import { findSignatures } from './find-signatures.js';
 import { RangeHasher } from './range-hasher.js';
 import { documentVerdict, type VerificationReport } from './report.js';
@@ -30,10 +31,12 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
       return Array.isArray(br) ? br.map((n) => (typeof n === 'number' ? n : -1)) : [];
     }),
   );
+  const cache = new CertificateCache();
   const ctx = {
+    cache,
     trustAnchors: options.trustAnchors ?? [],
     intermediates: options.intermediates ?? [],
-    crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? parseCrl(c) : c)),
+    crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? cache.crl(c) : c)),
     at: options.at ?? new Date(),
     requireRevocation: options.requireRevocation ?? false,
     hasher,

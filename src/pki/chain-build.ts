@@ -2,7 +2,7 @@
 // Only the building: which certificate may have issued which, and whether its signature holds.
 // Judging a path (time, constraints, purpose, revocation) is chain.ts's job, so that a branch
 // failing any of those can be abandoned for the next (cross-certificates, re-keyed CAs).
-import { type ChainCert, bytesEqual, sameName } from './chain-cert.js';
+import { type ChainCert, bytesEqual, certificateSignedBy, sameName } from './chain-cert.js';
 
 export interface CandidatePath {
   /** Leaf first; when `anchored`, the last one is the configured trust anchor. */
@@ -28,13 +28,18 @@ export const DEFAULT_LIMITS: BuildLimits = { maxLength: 8, maxPaths: 16, maxStep
 export interface BuildPool {
   readonly anchors: readonly ChainCert[];
   readonly intermediates: readonly ChainCert[];
+  /**
+   * "issuer fingerprint>child fingerprint" -> signature verifies. Pass one shared map to reuse
+   * the arithmetic across validations (CertificateCache does); a fresh one is used otherwise.
+   */
+  readonly signatureCache?: Map<string, boolean>;
 }
 
 /** The configured anchor `cert` stands for: same DER, or same subject and same public key. */
 export function findAnchor(cert: ChainCert, anchors: readonly ChainCert[]): ChainCert | undefined {
   return (
     anchors.find((a) => a.fingerprint === cert.fingerprint) ??
-    anchors.find((a) => bytesEqual(a.spkiDer, cert.spkiDer) && sameName(a.subjectDer, a.subjectRdn, cert.subjectDer, cert.subjectRdn))
+    anchors.find((a) => bytesEqual(a.spkiDer, cert.spkiDer) && sameName(a.subjectName, cert.subjectName))
   );
 }
 
@@ -44,16 +49,13 @@ export function findAnchor(cert: ChainCert, anchors: readonly ChainCert[]): Chai
  * Yields every complete path and every dead end, lazily, so the caller stops at the first good one.
  */
 export function* buildPaths(leaf: ChainCert, pool: BuildPool, limits: BuildLimits = DEFAULT_LIMITS): Generator<CandidatePath> {
-  const signatureCache = new Map<string, boolean>();
+  const signatureCache = pool.signatureCache ?? new Map<string, boolean>();
   const signs = (issuer: ChainCert, child: ChainCert): boolean => {
     const key = `${issuer.fingerprint}>${child.fingerprint}`;
     let ok = signatureCache.get(key);
     if (ok === undefined) {
-      try {
-        ok = child.x509.verify(issuer.x509.publicKey);
-      } catch {
-        ok = false; // unsupported or mismatched key type: not this issuer's signature
-      }
+      // An unsupported or mismatched key type is simply not this issuer's signature.
+      ok = certificateSignedBy(child, issuer);
       signatureCache.set(key, ok);
     }
     return ok;
@@ -86,7 +88,7 @@ export function* buildPaths(leaf: ChainCert, pool: BuildPool, limits: BuildLimit
     }
     const visited = new Set(frame.certs.map((c) => c.fingerprint));
     const issuers = all
-      .filter(({ c }) => !visited.has(c.fingerprint) && sameName(c.subjectDer, c.subjectRdn, last.issuerDer, last.issuerRdn))
+      .filter(({ c }) => !visited.has(c.fingerprint) && sameName(c.subjectName, last.issuerName))
       .map(({ c, anchor: isAnchor }) => ({ c, rank: rank(last, c, isAnchor, signs(c, last)) }))
       .sort((a, b) => a.rank - b.rank);
     if (issuers.length === 0) {

@@ -1,12 +1,24 @@
-// The facts path validation needs about one certificate, read once.
-// node:crypto does the signature arithmetic and gives us the DER; the extensions Node does not
-// expose (key usage bits, pathLen, EKU criticality, AKI/SKI) are read here with asn1js, each
-// ASN.1 definition quoted beside the code that reads it (RFC 5280 §4.2.1).
-import { X509Certificate, createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+// The facts path validation needs about one certificate, read once from x509.ts's parse.
+// node:crypto does the signature arithmetic (keys made lazily, on the first signature checked);
+// the extension decoding, each ASN.1 definition quoted beside it, lives in x509.ts.
+import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
 import { DocaxisError, asDocaxisError } from '../errors.js';
+import { isTbsAlgorithmSupported, verifyTbsSignature } from './crl-signature.js';
 import { OID } from './oids.js';
+import { decodePemOrDer } from './pem.js';
+import {
+  type CertificateExtensionFacts,
+  type KeyUsageName,
+  type ParsedCertificate,
+  type X509Name,
+  bytesEqual,
+  certificateExtensionFacts,
+  nameAttributes,
+  namesEqual,
+  parseCertificate,
+  publicKeyFromSpki,
+  serialToHex,
+} from './x509.js';
 
 /** KeyUsage bit numbers (RFC 5280 §4.2.1.3). */
 export const KeyUsageBit = {
@@ -20,17 +32,22 @@ export const KeyUsageBit = {
   encipherOnly: 7,
   decipherOnly: 8,
 } as const;
-export type KeyUsageName = keyof typeof KeyUsageBit;
+export type { KeyUsageName };
 
 export interface ChainCert {
   readonly der: Uint8Array;
+  /** The one parse everything below comes from. */
+  readonly parsed: ParsedCertificate;
+  /** OpenSSL's view, made on first use only (fallback signature check, self-signed messages). */
   readonly x509: X509Certificate;
+  /** The subject public key as an OpenSSL key, made on first use only. */
+  readonly publicKey: KeyObject;
   /** sha256 of the DER, hex: identity for dedup and visited sets. */
   readonly fingerprint: string;
   readonly subjectDer: Uint8Array;
   readonly issuerDer: Uint8Array;
-  readonly subjectRdn: pkijs.RelativeDistinguishedNames;
-  readonly issuerRdn: pkijs.RelativeDistinguishedNames;
+  readonly subjectName: X509Name;
+  readonly issuerName: X509Name;
   /** Subject CN, or the whole subject when there is no CN: used in messages. */
   readonly label: string;
   readonly serialHex: string;
@@ -53,40 +70,18 @@ export interface ChainCert {
 }
 
 /**
- * Extensions we either process or that carry no processing obligation for a relying party that
- * does not do policy or name checks. Anything else marked critical makes the certificate unusable.
- */
-const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
-  OID.basicConstraints,
-  OID.keyUsage,
-  OID.extKeyUsage,
-  OID.subjectKeyIdentifier,
-  OID.authorityKeyIdentifier,
-  OID.subjectAltName,
-  OID.issuerAltName,
-  OID.cRLDistributionPoints,
-  OID.authorityInfoAccess,
-  OID.certificatePolicies, // accepted with any policy: we require no explicit policy
-  OID.freshestCRL,
-]);
-
-/**
- * Parses DER (or PEM, which X509Certificate accepts) into ChainCert.
+ * Parses DER (or a PEM certificate) into ChainCert. The input is copied once: the result must not
+ * change when the caller reuses its buffer.
  * @throws DocaxisError CERT_MALFORMED
  */
 export function parseChainCert(bytes: Uint8Array): ChainCert {
-  let x509: X509Certificate;
+  let parsed: ParsedCertificate;
   try {
-    x509 = new X509Certificate(bytes);
+    parsed = parseCertificate(Uint8Array.prototype.slice.call(pemToDer(bytes)));
   } catch (e) {
     throw asDocaxisError(e, 'CERT_MALFORMED');
   }
-  const der = new Uint8Array(x509.raw);
-  try {
-    return readFacts(der, x509);
-  } catch (e) {
-    throw asDocaxisError(e, 'CERT_MALFORMED');
-  }
+  return chainCertOf(parsed);
 }
 
 /** Like parseChainCert, but undefined for junk (untrusted candidate lists may hold anything). */
@@ -98,182 +93,129 @@ export function tryParseChainCert(bytes: Uint8Array): ChainCert | undefined {
   }
 }
 
-function readFacts(der: Uint8Array, x509: X509Certificate): ChainCert {
-  const asn1 = asn1js.fromBER(der);
-  if (asn1.offset === -1) throw new DocaxisError('CERT_MALFORMED', asn1.result.error);
-  const cert = new pkijs.Certificate({ schema: asn1.result });
+/** ChainCert over an existing parse (its `der` must be owned by the caller: it is not copied). */
+export function chainCertOf(parsed: ParsedCertificate): ChainCert {
+  return new LazyChainCert(parsed, certificateExtensionFacts(parsed.extensions));
+}
 
-  const subjectDer = rdnDer(cert.subject);
-  const issuerDer = rdnDer(cert.issuer);
-  const spkiDer = new Uint8Array(x509.publicKey.export({ type: 'spki', format: 'der' }));
+/** X509Certificate accepted PEM too; keep accepting a PEM certificate (the first one). */
+function pemToDer(bytes: Uint8Array): Uint8Array {
+  if (bytes[0] === 0x30) return bytes;
+  let first: Uint8Array | undefined;
+  try {
+    first = decodePemOrDer(bytes, 'CERTIFICATE')[0];
+  } catch (e) {
+    throw new DocaxisError('CERT_MALFORMED', e instanceof Error ? e.message : 'not a certificate', { cause: e });
+  }
+  if (first === undefined) throw new DocaxisError('CERT_MALFORMED', 'no CERTIFICATE block');
+  return first;
+}
 
-  let subjectKeyId: string | undefined;
-  let authorityKeyId: string | undefined;
-  let basicConstraints: ChainCert['basicConstraints'];
-  let keyUsage: Set<KeyUsageName> | undefined;
-  let extKeyUsage: ChainCert['extKeyUsage'];
-  const unknownCritical: string[] = [];
-  const malformedExtensions: string[] = [];
+class LazyChainCert implements ChainCert {
+  readonly der: Uint8Array;
+  readonly fingerprint: string;
+  readonly subjectDer: Uint8Array;
+  readonly issuerDer: Uint8Array;
+  readonly subjectName: X509Name;
+  readonly issuerName: X509Name;
+  readonly label: string;
+  readonly serialHex: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly spkiDer: Uint8Array;
+  readonly subjectKeyId?: string;
+  readonly authorityKeyId?: string;
+  readonly basicConstraints?: { cA: boolean; pathLen?: number };
+  readonly keyUsage?: ReadonlySet<KeyUsageName>;
+  readonly extKeyUsage?: { critical: boolean; purposes: readonly string[] };
+  readonly selfIssued: boolean;
+  readonly unknownCritical: readonly string[];
+  readonly malformedExtensions: readonly string[];
+  #x509: X509Certificate | undefined;
+  #publicKey: KeyObject | undefined;
 
-  for (const ext of cert.extensions ?? []) {
-    const value = ext.extnValue.valueBlock.valueHexView;
-    try {
-      switch (ext.extnID) {
-        case OID.subjectKeyIdentifier:
-          subjectKeyId = readSubjectKeyId(value);
-          break;
-        case OID.authorityKeyIdentifier:
-          authorityKeyId = readAuthorityKeyId(value);
-          break;
-        case OID.basicConstraints:
-          basicConstraints = readBasicConstraints(value);
-          break;
-        case OID.keyUsage:
-          keyUsage = readKeyUsage(value);
-          break;
-        case OID.extKeyUsage:
-          extKeyUsage = { critical: ext.critical, purposes: readExtKeyUsage(value) };
-          break;
-        default:
-          if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.extnID)) unknownCritical.push(ext.extnID);
-      }
-    } catch {
-      malformedExtensions.push(ext.extnID);
-    }
+  constructor(
+    readonly parsed: ParsedCertificate,
+    facts: CertificateExtensionFacts,
+  ) {
+    this.der = parsed.der;
+    this.fingerprint = createHash('sha256').update(parsed.der).digest('hex');
+    this.subjectName = parsed.subject;
+    this.issuerName = parsed.issuer;
+    this.subjectDer = parsed.subject.der;
+    this.issuerDer = parsed.issuer.der;
+    this.label = commonName(parsed.subject) ?? (nameToOneLine(parsed.subject) || '(empty subject)');
+    this.serialHex = parsed.serialHex;
+    this.notBefore = parsed.notBefore;
+    this.notAfter = parsed.notAfter;
+    this.spkiDer = parsed.spki;
+    if (facts.subjectKeyId !== undefined) this.subjectKeyId = facts.subjectKeyId;
+    if (facts.authorityKeyId !== undefined) this.authorityKeyId = facts.authorityKeyId;
+    if (facts.basicConstraints !== undefined) this.basicConstraints = facts.basicConstraints;
+    if (facts.keyUsage !== undefined) this.keyUsage = new Set(facts.keyUsage.names);
+    if (facts.extKeyUsage !== undefined) this.extKeyUsage = facts.extKeyUsage;
+    this.selfIssued = bytesEqual(this.subjectDer, this.issuerDer);
+    this.unknownCritical = facts.unknownCritical;
+    this.malformedExtensions = facts.malformed;
   }
 
-  const notBefore = cert.notBefore.value;
-  const notAfter = cert.notAfter.value;
-  return {
-    der,
-    x509,
-    fingerprint: createHash('sha256').update(der).digest('hex'),
-    subjectDer,
-    issuerDer,
-    subjectRdn: cert.subject,
-    issuerRdn: cert.issuer,
-    label: commonName(cert.subject) ?? (x509.subject.replace(/\n/g, ', ') || '(empty subject)'),
-    serialHex: serialToHex(cert.serialNumber.valueBlock.valueHexView),
-    notBefore,
-    notAfter,
-    spkiDer,
-    ...(subjectKeyId !== undefined ? { subjectKeyId } : {}),
-    ...(authorityKeyId !== undefined ? { authorityKeyId } : {}),
-    ...(basicConstraints !== undefined ? { basicConstraints } : {}),
-    ...(keyUsage !== undefined ? { keyUsage } : {}),
-    ...(extKeyUsage !== undefined ? { extKeyUsage } : {}),
-    selfIssued: bytesEqual(subjectDer, issuerDer),
-    unknownCritical,
-    malformedExtensions,
-  };
+  get x509(): X509Certificate {
+    return (this.#x509 ??= new X509Certificate(this.der));
+  }
+
+  get publicKey(): KeyObject {
+    return (this.#publicKey ??= publicKeyFromSpki(this.spkiDer));
+  }
 }
 
 /**
- * Serial numbers as hex, lowercase, leading zero bytes stripped (whole bytes kept): the same
- * spelling as node:crypto's X509Certificate.serialNumber, lowercased. "80ab", not "0080ab".
+ * Whether `issuer`'s key signed `child`. Our own TBS check for the algorithms crl-signature.ts
+ * knows (no OpenSSL certificate object needed), OpenSSL's X509_verify for anything else. Both
+ * refuse a certificate whose inner and outer signature AlgorithmIdentifiers differ.
+ * Never throws: an unusable key or algorithm is a signature that does not verify.
  */
-export function serialToHex(integerContent: Uint8Array): string {
-  let i = 0;
-  while (i < integerContent.length - 1 && integerContent[i] === 0) i++;
-  return Buffer.from(integerContent.subarray(i)).toString('hex');
-}
-
-/** Name comparison: identical DER, or RFC 5280 §7.1 style equality as PKI.js implements it. */
-export function sameName(aDer: Uint8Array, aRdn: pkijs.RelativeDistinguishedNames, bDer: Uint8Array, bRdn: pkijs.RelativeDistinguishedNames): boolean {
-  if (bytesEqual(aDer, bDer)) return true;
+export function certificateSignedBy(child: ChainCert, issuer: ChainCert): boolean {
   try {
-    return aRdn.isEqual(bRdn);
+    const { tbsSignatureAlgorithm: inner, signatureAlgorithm: outer, tbs, signatureValue } = child.parsed;
+    if (!bytesEqual(inner.der, outer.der)) return false;
+    if (isTbsAlgorithmSupported(outer.oid)) return verifyTbsSignature(outer.oid, outer.paramsDer, tbs, signatureValue, issuer.publicKey).ok;
+    return child.x509.verify(issuer.publicKey);
   } catch {
     return false;
   }
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+/** The first non-empty CN, for messages. */
+export function commonName(name: X509Name): string | undefined {
+  const value = nameAttributes(name).find((a) => a.oid === OID.commonName)?.value;
+  return value !== undefined && value.length > 0 ? value : undefined;
 }
 
-export function rdnDer(rdn: pkijs.RelativeDistinguishedNames): Uint8Array {
-  // Parsed names keep their original encoding; re-encode only names built in memory.
-  if (rdn.valueBeforeDecode.byteLength > 0) return new Uint8Array(rdn.valueBeforeDecode);
-  return new Uint8Array(rdn.toSchema().toBER(false));
+/** "C=VN, O=..., CN=..." in encoding order, with OpenSSL's short names (as X509Certificate printed it). */
+function nameToOneLine(name: X509Name): string {
+  return nameAttributes(name)
+    .map((a) => `${OPENSSL_SHORT_NAMES[a.oid] ?? a.oid}=${a.value ?? '#'}`)
+    .join(', ');
 }
 
-export function commonName(rdn: pkijs.RelativeDistinguishedNames): string | undefined {
-  const cn = rdn.typesAndValues.find((tv) => tv.type === OID.commonName);
-  const value: unknown = cn?.value.valueBlock.value;
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+const OPENSSL_SHORT_NAMES: Readonly<Record<string, string>> = {
+  [OID.commonName]: 'CN',
+  [OID.surname]: 'SN',
+  [OID.serialNumber]: 'serialNumber',
+  [OID.countryName]: 'C',
+  [OID.localityName]: 'L',
+  [OID.stateOrProvinceName]: 'ST',
+  [OID.organizationName]: 'O',
+  [OID.organizationalUnitName]: 'OU',
+  [OID.title]: 'title',
+  [OID.givenName]: 'GN',
+  [OID.emailAddress]: 'emailAddress',
+  [OID.userId]: 'UID',
+};
+
+/** Name comparison: identical DER, or RFC 5280 §7.1 style equality (x509.ts namesEqual). */
+export function sameName(a: X509Name, b: X509Name): boolean {
+  return namesEqual(a, b);
 }
 
-function parseExact(value: Uint8Array): asn1js.AsnType {
-  const asn1 = asn1js.fromBER(value);
-  if (asn1.offset !== value.byteLength) throw new Error('extension value is not one DER element');
-  return asn1.result;
-}
-
-// SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING
-function readSubjectKeyId(value: Uint8Array): string {
-  const node = parseExact(value);
-  if (!(node instanceof asn1js.OctetString)) throw new Error('SKI is not an OCTET STRING');
-  return Buffer.from(node.valueBlock.valueHexView).toString('hex');
-}
-
-// AuthorityKeyIdentifier ::= SEQUENCE {
-//   keyIdentifier             [0] KeyIdentifier           OPTIONAL,
-//   authorityCertIssuer       [1] GeneralNames            OPTIONAL,
-//   authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
-export function readAuthorityKeyId(value: Uint8Array): string | undefined {
-  const node = parseExact(value);
-  if (!(node instanceof asn1js.Sequence)) throw new Error('AKI is not a SEQUENCE');
-  for (const item of node.valueBlock.value) {
-    if (item.idBlock.tagClass === 3 && item.idBlock.tagNumber === 0) {
-      // Implicitly tagged OCTET STRING: primitive, the value bytes are the key id.
-      const prim = item as asn1js.Primitive;
-      return Buffer.from(prim.valueBlock.valueHexView).toString('hex');
-    }
-  }
-  return undefined;
-}
-
-// BasicConstraints ::= SEQUENCE {
-//   cA                BOOLEAN DEFAULT FALSE,
-//   pathLenConstraint INTEGER (0..MAX) OPTIONAL }
-function readBasicConstraints(value: Uint8Array): { cA: boolean; pathLen?: number } {
-  const node = parseExact(value);
-  if (!(node instanceof asn1js.Sequence)) throw new Error('basicConstraints is not a SEQUENCE');
-  let cA = false;
-  let pathLen: number | undefined;
-  for (const item of node.valueBlock.value) {
-    if (item instanceof asn1js.Boolean) cA = item.valueBlock.value;
-    else if (item instanceof asn1js.Integer) {
-      const n = item.valueBlock.valueDec;
-      if (!Number.isSafeInteger(n) || n < 0) throw new Error('pathLenConstraint out of range');
-      pathLen = n;
-    } else throw new Error('unexpected element in basicConstraints');
-  }
-  return pathLen === undefined ? { cA } : { cA, pathLen };
-}
-
-// KeyUsage ::= BIT STRING { digitalSignature (0), nonRepudiation (1), keyEncipherment (2),
-//   dataEncipherment (3), keyAgreement (4), keyCertSign (5), cRLSign (6), encipherOnly (7),
-//   decipherOnly (8) }   -- bit 0 is the most significant bit of the first octet
-function readKeyUsage(value: Uint8Array): Set<KeyUsageName> {
-  const node = parseExact(value);
-  if (!(node instanceof asn1js.BitString)) throw new Error('keyUsage is not a BIT STRING');
-  const bytes = node.valueBlock.valueHexView;
-  const set = new Set<KeyUsageName>();
-  for (const [name, bit] of Object.entries(KeyUsageBit) as [KeyUsageName, number][]) {
-    const byte = bytes[bit >> 3];
-    if (byte !== undefined && (byte & (0x80 >> (bit & 7))) !== 0) set.add(name);
-  }
-  return set;
-}
-
-// ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId   -- KeyPurposeId ::= OID
-function readExtKeyUsage(value: Uint8Array): string[] {
-  const node = parseExact(value);
-  if (!(node instanceof asn1js.Sequence)) throw new Error('extKeyUsage is not a SEQUENCE');
-  return node.valueBlock.value.map((item) => {
-    if (!(item instanceof asn1js.ObjectIdentifier)) throw new Error('KeyPurposeId is not an OID');
-    return item.valueBlock.toString();
-  });
-}
+export { bytesEqual, serialToHex };

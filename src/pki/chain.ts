@@ -3,7 +3,8 @@
 // Building is in chain-build.ts, certificate facts in chain-cert.ts, CRLs in revocation.ts.
 import { DocaxisError } from '../errors.js';
 import { type CandidatePath, DEFAULT_LIMITS, buildPaths } from './chain-build.js';
-import { type ChainCert, parseChainCert, tryParseChainCert } from './chain-cert.js';
+import type { CertificateCache } from './certificate-cache.js';
+import { type ChainCert, certificateSignedBy, parseChainCert, tryParseChainCert } from './chain-cert.js';
 import { OID } from './oids.js';
 import { type CrlTrustCache, type ParsedCrl, type RevocationStatus, checkRevocationOf, parseCrl } from './revocation.js';
 
@@ -19,6 +20,11 @@ export interface ChainInput {
   purpose: CertificatePurpose;
   /** Default: true when a non-empty `crls` is given. */
   checkRevocation?: boolean;
+  /**
+   * Parses (certificates, CRLs), signature checks and CRL trust shared with other validations of
+   * the same run (e.g. every signature of one PDF). Without it, everything is parsed afresh.
+   */
+  cache?: CertificateCache;
 }
 
 export type ChainStatus = 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'revoked' | 'revocation-unknown' | 'bad-key-usage' | 'chain-constraints' | 'bad-signature';
@@ -48,26 +54,28 @@ const PRIORITY: readonly Exclude<ChainStatus, 'valid'>[] = ['bad-signature', 'no
  *   the candidates is ignored: they come from untrusted documents).
  */
 export function validateChain(input: ChainInput): ChainResult {
-  const leaf = parseChainCert(input.leaf);
+  const cache = input.cache;
+  const parse = cache ? (der: Uint8Array) => cache.chainCert(der) : parseChainCert;
+  const leaf = parse(input.leaf);
   const anchors = input.trustAnchors.map((der, i) => {
     try {
-      return parseChainCert(der);
+      return parse(der);
     } catch (e) {
       throw new DocaxisError('CERT_MALFORMED', `trust anchor #${i + 1} could not be parsed`, { cause: e });
     }
   });
   const setupWarnings: string[] = [];
-  const intermediates = uniqueCandidates(input.candidates, leaf, setupWarnings);
-  const crls = toParsedCrls(input.crls ?? [], setupWarnings);
+  const intermediates = uniqueCandidates(input.candidates, leaf, setupWarnings, cache);
+  const crls = toParsedCrls(input.crls ?? [], setupWarnings, cache);
   const revocationRequested = input.checkRevocation ?? (input.crls !== undefined && input.crls.length > 0);
   if (!revocationRequested) {
     setupWarnings.push(input.crls !== undefined && input.crls.length > 0 ? 'revocation not checked: checking disabled by the caller' : 'revocation not checked: no CRL given');
   }
-  const ctx: JudgeContext = { at: input.at, purpose: input.purpose, crls, revocationRequested, crlTrust: new WeakMap() };
+  const ctx: JudgeContext = { at: input.at, purpose: input.purpose, crls, revocationRequested, crlTrust: cache?.crlTrust ?? new WeakMap() };
 
   // Judge paths best-first and stop at the first valid one; otherwise keep the least bad.
   let best: Judged | undefined;
-  for (const candidate of buildPaths(leaf, { anchors, intermediates }, DEFAULT_LIMITS)) {
+  for (const candidate of buildPaths(leaf, { anchors, intermediates, ...(cache ? { signatureCache: cache.signatures } : {}) }, DEFAULT_LIMITS)) {
     const judged = judgePath(candidate, ctx);
     if (best === undefined || score(judged) < score(best)) best = judged;
     if (judged.status === 'valid') break;
@@ -222,23 +230,19 @@ function noChainMessage(path: CandidatePath): string {
 }
 
 function selfSigned(c: ChainCert): boolean {
-  try {
-    return c.x509.verify(c.x509.publicKey);
-  } catch {
-    return false;
-  }
+  return certificateSignedBy(c, c);
 }
 
 function label(c: ChainCert | undefined): string {
   return c === undefined ? '(missing)' : `"${c.label}"`;
 }
 
-function uniqueCandidates(candidates: readonly Uint8Array[], leaf: ChainCert, warnings: string[]): ChainCert[] {
+function uniqueCandidates(candidates: readonly Uint8Array[], leaf: ChainCert, warnings: string[], cache: CertificateCache | undefined): ChainCert[] {
   const seen = new Set([leaf.fingerprint]);
   const out: ChainCert[] = [];
   let junk = 0;
   for (const bytes of candidates) {
-    const c = tryParseChainCert(bytes);
+    const c = cache ? cache.tryChainCert(bytes) : tryParseChainCert(bytes);
     if (c === undefined) junk++;
     else if (!seen.has(c.fingerprint)) {
       seen.add(c.fingerprint);
@@ -249,7 +253,7 @@ function uniqueCandidates(candidates: readonly Uint8Array[], leaf: ChainCert, wa
   return out;
 }
 
-function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnings: string[]): ParsedCrl[] {
+function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnings: string[], cache: CertificateCache | undefined): ParsedCrl[] {
   const out: ParsedCrl[] = [];
   crls.forEach((crl, i) => {
     if (!(crl instanceof Uint8Array)) {
@@ -257,7 +261,7 @@ function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnin
       return;
     }
     try {
-      out.push(parseCrl(crl));
+      out.push(cache ? cache.crl(crl) : parseCrl(crl));
     } catch (e) {
       // CRLs usually come from the document (DSS) or the network: a bad one is skipped, and the
       // certificates it would have covered end up 'unknown', never 'good'.

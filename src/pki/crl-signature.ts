@@ -1,9 +1,8 @@
-// Verifies the signature of a CRL (or any X.509 "signed TBS" structure) synchronously with
-// node:crypto. PKI.js can do this too, but only asynchronously through WebCrypto, and
-// checkRevocation has to stay a plain function.
+// Verifies the signature of a CRL or certificate (any X.509 "signed TBS" structure) synchronously
+// with node:crypto, from the pieces x509.ts hands out: no OpenSSL certificate object needed, and
+// checkRevocation / path building stay plain functions.
 import { constants, verify, type KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { TAG, type Tlv, childrenOf, decodeOid, expectTag, integerValue, readRoot } from './asn1-util.js';
 import { OID, digestNameForOid } from './oids.js';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
@@ -19,11 +18,16 @@ const HASH_BY_SIGNATURE_OID: Readonly<Record<string, string>> = {
   [OID.ecdsaWithSHA512]: 'sha512',
 };
 
+/** Whether verifyTbsSignature can judge this algorithm (others: fall back to OpenSSL's X509_verify). */
+export function isTbsAlgorithmSupported(algorithmOid: string): boolean {
+  return HASH_BY_SIGNATURE_OID[algorithmOid] !== undefined || algorithmOid === OID.ed25519 || algorithmOid === OID.ed448 || algorithmOid === OID.rsassaPss;
+}
+
 /**
  * @param algorithmOid  signatureAlgorithm of the outer structure
- * @param params        its parameters (needed for RSASSA-PSS), if any
+ * @param paramsDer     DER of its parameters (needed for RSASSA-PSS), if any
  */
-export function verifyTbsSignature(algorithmOid: string, params: asn1js.AsnType | undefined, tbs: Uint8Array, signature: Uint8Array, key: KeyObject): SignatureCheck {
+export function verifyTbsSignature(algorithmOid: string, paramsDer: Uint8Array | undefined, tbs: Uint8Array, signature: Uint8Array, key: KeyObject): SignatureCheck {
   try {
     const hash = HASH_BY_SIGNATURE_OID[algorithmOid];
     if (hash !== undefined) {
@@ -34,7 +38,7 @@ export function verifyTbsSignature(algorithmOid: string, params: asn1js.AsnType 
       return verify(null, tbs, key, signature) ? { ok: true } : { ok: false, reason: 'signature does not verify' };
     }
     if (algorithmOid === OID.rsassaPss) {
-      const pss = readPssParams(params);
+      const pss = readPssParams(paramsDer);
       if ('reason' in pss) return { ok: false, reason: pss.reason };
       const ok = verify(pss.hash, tbs, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, signature);
       return ok ? { ok: true } : { ok: false, reason: 'signature does not verify' };
@@ -51,15 +55,47 @@ export function verifyTbsSignature(algorithmOid: string, params: asn1js.AsnType 
 //   maskGenAlgorithm [1] MaskGenAlgorithm DEFAULT mgf1SHA1,
 //   saltLength       [2] INTEGER          DEFAULT 20,
 //   trailerField     [3] TrailerField     DEFAULT trailerFieldBC }
-function readPssParams(params: asn1js.AsnType | undefined): { hash: string; saltLength: number } | { reason: string } {
-  if (params === undefined) return { reason: 'RSASSA-PSS without parameters' };
-  const p = new pkijs.RSASSAPSSParams({ schema: params });
-  const hash = digestNameForOid(p.hashAlgorithm.algorithmId);
-  if (hash === undefined) return { reason: `unsupported PSS hash ${p.hashAlgorithm.algorithmId}` };
-  if (p.maskGenAlgorithm.algorithmId !== OID.mgf1) return { reason: 'unsupported PSS mask generation function' };
-  const mgfHash = p.maskGenAlgorithm.algorithmParams instanceof asn1js.Sequence ? new pkijs.AlgorithmIdentifier({ schema: p.maskGenAlgorithm.algorithmParams }).algorithmId : OID.sha1;
+function readPssParams(paramsDer: Uint8Array | undefined): { hash: string; saltLength: number } | { reason: string } {
+  if (paramsDer === undefined) return { reason: 'RSASSA-PSS without parameters' };
+  const d = paramsDer;
+  let hashOid: string = OID.sha1;
+  let mgfOid: string = OID.mgf1;
+  let mgfHashOid: string = OID.sha1;
+  let saltLength = 20;
+  let trailer = 1;
+  for (const field of childrenOf(d, expectTag(readRoot(d, false), TAG.sequence, 'RSASSA-PSS-params'))) {
+    const [inner] = childrenOf(d, field); // every field is [n] EXPLICIT
+    const value = expectTag(inner, field.tag === 0xa2 || field.tag === 0xa3 ? TAG.integer : TAG.sequence, 'PSS parameter');
+    switch (field.tag) {
+      case 0xa0:
+        hashOid = algorithmOid(d, value);
+        break;
+      case 0xa1: {
+        mgfOid = algorithmOid(d, value);
+        // MaskGenAlgorithm parameters: the MGF1 hash AlgorithmIdentifier
+        const mgfParams = childrenOf(d, value)[1];
+        mgfHashOid = mgfParams?.tag === TAG.sequence ? algorithmOid(d, mgfParams) : OID.sha1;
+        break;
+      }
+      case 0xa2:
+        saltLength = integerValue(d, value);
+        break;
+      case 0xa3:
+        trailer = integerValue(d, value);
+        break;
+      default:
+        return { reason: 'unknown RSASSA-PSS parameter' };
+    }
+  }
+  const hash = digestNameForOid(hashOid);
+  if (hash === undefined) return { reason: `unsupported PSS hash ${hashOid}` };
+  if (mgfOid !== OID.mgf1) return { reason: 'unsupported PSS mask generation function' };
   // node:crypto uses the signature hash for MGF1 too; anything else cannot be verified here.
-  if (digestNameForOid(mgfHash) !== hash) return { reason: 'PSS MGF1 hash differs from the signature hash' };
-  if (p.trailerField !== 1) return { reason: 'unsupported PSS trailer field' };
-  return { hash, saltLength: p.saltLength };
+  if (digestNameForOid(mgfHashOid) !== hash) return { reason: 'PSS MGF1 hash differs from the signature hash' };
+  if (trailer !== 1) return { reason: 'unsupported PSS trailer field' };
+  return { hash, saltLength };
+}
+
+function algorithmOid(d: Uint8Array, node: Tlv): string {
+  return decodeOid(d, expectTag(childrenOf(d, node)[0], TAG.oid, 'algorithm'));
 }

@@ -1,9 +1,8 @@
 // PEM <-> DER, and reading bundles of certificates or CRLs in either form.
 // Users hand us whatever their CA or token software exported: a PEM bundle (maybe with CRLF, a BOM,
 // RFC 1421 headers or text between blocks) or a bare DER file. Both are accepted everywhere.
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { DocaxisError, asDocaxisError, type ErrorCode } from '../errors.js';
+import { parseCertificate, parseCertificateList } from './x509.js';
 
 const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
 const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -82,14 +81,14 @@ export function toPem(der: Uint8Array, label: string): string {
 /** Certificates from a PEM bundle or a single DER certificate; each one is checked to parse. Any failure: CERT_MALFORMED. */
 export function readCertificates(bytes: Uint8Array): Uint8Array[] {
   const ders = decodeTyped(bytes, ['CERTIFICATE', 'X509 CERTIFICATE'], 'CERT_MALFORMED');
-  for (const der of ders) parseOrThrow(der, 'CERT_MALFORMED', (schema) => new pkijs.Certificate({ schema }));
+  for (const der of ders) parseOrThrow(der, 'CERT_MALFORMED', parseCertificate);
   return ders;
 }
 
 /** CRLs from a PEM bundle or a single DER CRL; each one is checked to parse. Any failure: CRL_MALFORMED. */
 export function readCrls(bytes: Uint8Array): Uint8Array[] {
   const ders = decodeTyped(bytes, ['X509 CRL'], 'CRL_MALFORMED');
-  for (const der of ders) parseOrThrow(der, 'CRL_MALFORMED', (schema) => new pkijs.CertificateRevocationList({ schema }));
+  for (const der of ders) parseOrThrow(der, 'CRL_MALFORMED', parseCertificateList);
   return ders;
 }
 
@@ -106,11 +105,9 @@ function decodeTyped(bytes: Uint8Array, labels: readonly string[], code: ErrorCo
   return ders;
 }
 
-function parseOrThrow(der: Uint8Array, code: ErrorCode, build: (schema: asn1js.AsnType) => unknown): void {
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1 || asn.offset !== der.length) throw new DocaxisError(code, 'invalid DER');
+function parseOrThrow(der: Uint8Array, code: ErrorCode, parse: (der: Uint8Array) => unknown): void {
   try {
-    build(asn.result);
+    parse(der);
   } catch (e) {
     throw asDocaxisError(e, code);
   }

@@ -1,12 +1,14 @@
 // Opens a PKCS#12 (.p12/.pfx) file: the private key as a node:crypto KeyObject, the certificate
 // that belongs to it, and the other certificates (issuer first).
-// node-forge parses the container (MAC, PBES1/PBES2 decryption, legacy 3DES/RC2 exports from
-// Windows and token tools); it never does key arithmetic here. Keys go straight to OpenSSL as
-// PKCS#8, certificates are matched to the key by OpenSSL (X509Certificate.checkPrivateKey).
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+// The container is walked with asn1-util.ts and checked/decrypted with node:crypto (HMAC, the
+// PKCS#12 KDF, PBKDF2, AES/3DES): see pkcs12-cert-bags.ts; node-forge only for RC2/RC4 legacy
+// files, loaded on demand. Keys go straight to OpenSSL as PKCS#8, certificates are matched to
+// the key by OpenSSL (X509Certificate.checkPrivateKey).
+import { X509Certificate, createHmac, createPrivateKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DocaxisError, asDocaxisError } from '../errors.js';
-import { readCertificateBags, utf8Binary } from './pkcs12-cert-bags.js';
+import { AsnError, TAG, type Tlv, childrenOf, contentOf, ctx, decodeOid, expectTag, integerValue, octetStringValue, readRoot } from './asn1-util.js';
+import { OID, digestNameForOid } from './oids.js';
+import { PKCS12_KDF_ID, bmpPassword, pkcs12Kdf, readSafeBags } from './pkcs12-cert-bags.js';
 
 export interface KeyMaterial {
   privateKey: KeyObject;
@@ -22,15 +24,16 @@ export function loadPkcs12(bytes: Uint8Array, password: string): KeyMaterial {
   try {
     return load(bytes, password);
   } catch (e) {
-    // Safety net: whatever a hostile file makes forge or OpenSSL throw reaches callers typed.
+    // Safety net: whatever a hostile file makes the reader, forge or OpenSSL throw reaches callers typed.
     throw asDocaxisError(e, 'PKCS12_MALFORMED');
   }
 }
 
 function load(bytes: Uint8Array, password: string): KeyMaterial {
-  const p12 = openContainer(bytes, password);
-  const keys = collectKeys(p12);
-  const certs = collectCertificates(bytes, password);
+  const { authenticatedSafe, macVerified } = openContainer(bytes, password);
+  const bags = readSafeBags(authenticatedSafe, password, macVerified);
+  const keys = bags.keys.map(privateKeyOf);
+  const certs = bags.certificates.map(loadCertificate);
   if (keys.length === 0) throw new DocaxisError('PKCS12_NO_KEY', 'no private key in the file');
 
   for (const privateKey of keys) {
@@ -45,62 +48,68 @@ function load(bytes: Uint8Array, password: string): KeyMaterial {
   throw new DocaxisError('PKCS12_NO_KEY');
 }
 
-function openContainer(bytes: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
-  let asn1: forge.asn1.Asn1;
+// PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData MacData OPTIONAL }
+// MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+// DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING }
+function openContainer(bytes: Uint8Array, password: string): { authenticatedSafe: Uint8Array; macVerified: boolean } {
+  let authenticatedSafe: Uint8Array;
+  let macData: Tlv | undefined;
   try {
-    // Strict lengths: a truncated file must read as broken, not as a decryption failure.
-    asn1 = forge.asn1.fromDer(forge.util.createBuffer(binary(bytes)), true);
+    // Strict lengths: a truncated file must read as broken, not as a wrong password.
+    const [version, authSafe, mac] = childrenOf(bytes, expectTag(readRoot(bytes, false), TAG.sequence, 'PFX'));
+    if (integerValue(bytes, expectTag(version, TAG.integer, 'version')) !== 3) throw new AsnError('PFX version is not 3');
+    const [type, wrapped] = childrenOf(bytes, expectTag(authSafe, TAG.sequence, 'authSafe'));
+    if (decodeOid(bytes, expectTag(type, TAG.oid, 'contentType')) !== OID.data) throw new AsnError('only password-integrity PKCS#12 is supported');
+    const [content] = childrenOf(bytes, expectTag(wrapped, ctx(0), 'content'));
+    authenticatedSafe = octetStringValue(bytes, expectTag(content, TAG.octetString, 'authSafe data'));
+    macData = mac;
   } catch (e) {
-    throw new DocaxisError('PKCS12_MALFORMED', 'not DER', { cause: e });
+    throw new DocaxisError('PKCS12_MALFORMED', e instanceof Error ? e.message : 'not a PKCS#12 file', { cause: e });
   }
-  const hasMac = Array.isArray(asn1.value) && asn1.value.length >= 3;
-  try {
-    return forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    // forge checks the MAC first: a MAC mismatch is the wrong password. A failed decryption means
-    // the wrong password only when there is no MAC (optional in PKCS#12); with a good MAC the
-    // password is right, and the only remaining excuse is the non-ASCII case below.
-    if (/MAC could not be verified/i.test(message)) throw new DocaxisError('PKCS12_BAD_PASSWORD', undefined, { cause: e });
-    if (hasMac && /decrypt/i.test(message) && password !== utf8Binary(password)) return retryWithUtf8Password(asn1, password, e);
-    // Without a MAC a wrong password shows up as a failed decryption or as garbage after it; only
-    // a broken outer structure is certainly not the password's fault.
-    if (!hasMac && !/Cannot read PKCS#12 PFX/i.test(message)) throw new DocaxisError('PKCS12_BAD_PASSWORD', undefined, { cause: e });
-    throw new DocaxisError('PKCS12_MALFORMED', firstLine(message), { cause: e });
-  }
+  if (macData === undefined) return { authenticatedSafe, macVerified: false };
+  if (!macMatches(bytes, macData, authenticatedSafe, password)) throw new DocaxisError('PKCS12_BAD_PASSWORD');
+  return { authenticatedSafe, macVerified: true };
 }
 
-/**
- * PBES2 (what OpenSSL 3 writes) derives keys from the UTF-8 bytes of the password, while the MAC
- * and the old PKCS#12 ciphers use its UTF-16 form; forge hands PBES2 the JS string as if it were
- * bytes, so "mật khẩu" fails there. The MAC has already been verified with the real password,
- * so the MAC is dropped and the bags are decrypted with the UTF-8 bytes.
- */
-function retryWithUtf8Password(asn1: forge.asn1.Asn1, password: string, first: unknown): forge.pkcs12.Pkcs12Pfx {
-  const withoutMac = { ...asn1, value: (asn1.value as forge.asn1.Asn1[]).slice(0, 2) };
+/** HMAC over the AuthenticatedSafe with a key from the PKCS#12 KDF (RFC 7292 §5, appendix B). */
+function macMatches(bytes: Uint8Array, macData: Tlv, authenticatedSafe: Uint8Array, password: string): boolean {
+  let hash: string;
+  let expected: Uint8Array;
+  let salt: Uint8Array;
+  let iterations = 1;
   try {
-    return forge.pkcs12.pkcs12FromAsn1(withoutMac, false, utf8Binary(password));
-  } catch {
-    throw new DocaxisError('PKCS12_MALFORMED', 'contents do not decrypt although the MAC is valid', { cause: first });
+    const [digestInfo, saltNode, iterNode] = childrenOf(bytes, expectTag(macData, TAG.sequence, 'MacData'));
+    const [algorithm, digest] = childrenOf(bytes, expectTag(digestInfo, TAG.sequence, 'DigestInfo'));
+    const [oid] = childrenOf(bytes, expectTag(algorithm, TAG.sequence, 'digestAlgorithm'));
+    const name = digestNameForOid(decodeOid(bytes, expectTag(oid, TAG.oid, 'digest algorithm')));
+    if (name === undefined) throw new AsnError('unsupported MAC digest');
+    hash = name;
+    expected = contentOf(bytes, expectTag(digest, TAG.octetString, 'digest'));
+    salt = contentOf(bytes, expectTag(saltNode, TAG.octetString, 'macSalt'));
+    if (iterNode !== undefined) iterations = integerValue(bytes, expectTag(iterNode, TAG.integer, 'iterations'));
+    if (iterations < 1 || iterations > 10_000_000) throw new AsnError('MAC iteration count out of range');
+  } catch (e) {
+    throw new DocaxisError('PKCS12_MALFORMED', e instanceof Error ? e.message : 'bad MacData', { cause: e });
   }
-}
-
-
-function collectKeys(p12: forge.pkcs12.Pkcs12Pfx): KeyObject[] {
-  const bags = [
-    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag ?? ''] ?? []),
-    ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag ?? ''] ?? []),
-  ];
-  return bags.map((bag) => {
-    // forge understands only RSA keys; others (EC) come back as their PrivateKeyInfo ASN.1.
-    const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
-    if (!info) throw new DocaxisError('PKCS12_MALFORMED', 'empty key bag');
-    try {
-      return createPrivateKey({ key: derOf(info), format: 'der', type: 'pkcs8' });
-    } catch (e) {
-      throw new DocaxisError('KEY_UNSUPPORTED', 'OpenSSL cannot load the private key', { cause: e });
-    }
+  // An empty password may have been written as BMP "" (00 00) or as no bytes at all (OpenSSL tries both).
+  const candidates = password === '' ? [bmpPassword(''), new Uint8Array()] : [bmpPassword(password)];
+  return candidates.some((pass) => {
+    const key = pkcs12Kdf(hash, pass, salt, PKCS12_KDF_ID.mac, iterations, expected.length === 0 ? 1 : macKeyLength(hash));
+    const actual = createHmac(hash, key).update(authenticatedSafe).digest();
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
   });
+}
+
+function macKeyLength(hash: string): number {
+  return { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[hash] ?? 20;
+}
+
+function privateKeyOf(pkcs8: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: 'der', type: 'pkcs8' });
+  } catch (e) {
+    throw new DocaxisError('KEY_UNSUPPORTED', 'OpenSSL cannot load the private key', { cause: e });
+  }
 }
 
 interface LoadedCert {
@@ -108,24 +117,14 @@ interface LoadedCert {
   readonly x509: X509Certificate;
 }
 
-function collectCertificates(p12Bytes: Uint8Array, password: string): LoadedCert[] {
-  let ders: Uint8Array[];
+function loadCertificate(view: Uint8Array): LoadedCert {
+  // A plain Uint8Array of its own: views into decrypted Buffers would make callers' slice() a view too.
+  const der = new Uint8Array(view);
   try {
-    ders = readCertificateBags(p12Bytes, password);
+    return { der, x509: new X509Certificate(der) };
   } catch (e) {
-    throw new DocaxisError('PKCS12_MALFORMED', 'certificate bags unreadable', { cause: e });
+    throw new DocaxisError('PKCS12_MALFORMED', 'a certificate in the file does not parse', { cause: e });
   }
-  return ders.map((der) => {
-    try {
-      return { der, x509: new X509Certificate(der) };
-    } catch (e) {
-      throw new DocaxisError('PKCS12_MALFORMED', 'a certificate in the file does not parse', { cause: e });
-    }
-  });
-}
-
-function binary(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('binary');
 }
 
 /** Issuer first: follow issuer links from the leaf, then whatever is left in file order. */
@@ -149,12 +148,4 @@ function supportedAlgorithm(key: KeyObject): 'rsa' | 'ec' {
   if (key.asymmetricKeyType === 'ec' && SUPPORTED_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? '')) return 'ec';
   const curve = key.asymmetricKeyDetails?.namedCurve;
   throw new DocaxisError('KEY_UNSUPPORTED', curve ? `${key.asymmetricKeyType} ${curve}` : key.asymmetricKeyType);
-}
-
-function derOf(asn1: forge.asn1.Asn1): Buffer {
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
-}
-
-function firstLine(s: string): string {
-  return (s.split('\n', 1)[0] ?? '').slice(0, 200);
 }

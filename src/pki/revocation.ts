@@ -1,16 +1,30 @@
 // CRL parsing and the revocation status of one certificate at one time (RFC 5280 §5, §6.3).
 // Only CRLs that name the certificate's issuer AND verify with the issuer's key count; a CRL
 // we cannot trust is skipped and mentioned in `detail`, never allowed to decide anything.
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { DocaxisError, asDocaxisError } from '../errors.js';
-import { type ChainCert, bytesEqual, parseChainCert, rdnDer, readAuthorityKeyId, serialToHex } from './chain-cert.js';
+import { type ChainCert, parseChainCert } from './chain-cert.js';
+import { readRoot } from './asn1-util.js';
 import { verifyTbsSignature } from './crl-signature.js';
 import { OID } from './oids.js';
+import {
+  type ParsedCertificateList,
+  type X509Name,
+  bytesEqual,
+  decodeAuthorityKeyId,
+  decodeCrlNumber,
+  decodeCrlReason,
+  decodeIssuingDistributionPoint,
+  nameAttributes,
+  namesEqual as x509NamesEqual,
+  parseCertificateList,
+  parseName,
+} from './x509.js';
 
 export interface ParsedCrl {
   der: Uint8Array;
   issuerDer: Uint8Array;
+  /** The issuer Name as parsed (for RFC 5280 §7.1 comparison when the DER differs). */
+  issuerName?: X509Name;
   issuerText: string;
   thisUpdate: Date;
   nextUpdate?: Date;
@@ -65,151 +79,96 @@ const UNDERSTOOD_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([OID.cRLReason,
  * @throws DocaxisError CRL_MALFORMED for anything that is not one well-formed CRL.
  */
 export function parseCrl(der: Uint8Array): ParsedCrl {
+  if (der.byteLength === 0) throw new DocaxisError('CRL_MALFORMED', 'empty input');
+  let list: ParsedCertificateList;
   try {
-    return readCrl(der);
+    list = parseCertificateList(Uint8Array.prototype.slice.call(der)); // own copy: the caller's buffer may be reused
   } catch (e) {
-    // Whatever PKI.js or asn1js throws (including TypeErrors on odd input) is the same verdict.
+    throw asDocaxisError(e, 'CRL_MALFORMED');
+  }
+  return parsedCrlOf(list);
+}
+
+/** ParsedCrl over an existing parse (its `der` must be owned by the caller: it is not copied). */
+export function parsedCrlOf(list: ParsedCertificateList): ParsedCrl {
+  try {
+    return readCrl(list);
+  } catch (e) {
+    // A malformed extension inside an otherwise parseable CRL is the same verdict.
     throw asDocaxisError(e, 'CRL_MALFORMED');
   }
 }
 
-function readCrl(input: Uint8Array): ParsedCrl {
-  const der = new Uint8Array(input); // own copy: the caller's buffer may be reused
-  if (der.byteLength === 0) throw new DocaxisError('CRL_MALFORMED', 'empty input');
-  const asn1 = asn1js.fromBER(der);
-  if (asn1.offset === -1) throw new DocaxisError('CRL_MALFORMED', asn1.result.error || 'not BER');
-  if (asn1.offset !== der.byteLength) throw new DocaxisError('CRL_MALFORMED', 'trailing bytes after the CRL');
-  const crl = new pkijs.CertificateRevocationList({ schema: asn1.result });
-
-  if (crl.signature.algorithmId !== crl.signatureAlgorithm.algorithmId) {
+function readCrl(crl: ParsedCertificateList): ParsedCrl {
+  if (crl.tbsSignatureAlgorithm.oid !== crl.signatureAlgorithm.oid) {
     throw new DocaxisError('CRL_MALFORMED', 'inner and outer signature algorithms differ');
   }
-  if (crl.signatureValue.valueBlock.unusedBits !== 0) throw new DocaxisError('CRL_MALFORMED', 'signature BIT STRING has unused bits');
 
   const revoked = new Map<string, { revokedAt: Date; reason?: string }>();
   let entryProblem: string | undefined;
-  for (const entry of crl.revokedCertificates ?? []) {
-    const serial = serialToHex(entry.userCertificate.valueBlock.valueHexView);
+  for (const entry of crl.entries) {
     let reason: string | undefined;
-    for (const ext of entry.crlEntryExtensions?.extensions ?? []) {
-      if (ext.extnID === OID.cRLReason) reason = readReason(ext.extnValue.valueBlock.valueHexView);
-      else if (ext.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(ext.extnID)) entryProblem ??= `unknown critical CRL entry extension ${ext.extnID}`;
-      if (ext.extnID === OID.certificateIssuer) entryProblem ??= 'indirect CRL entries (certificateIssuer)';
+    for (const ext of entry.extensions) {
+      if (ext.oid === OID.cRLReason) {
+        const code = decodeCrlReason(ext.value);
+        reason = REASONS[code] ?? `reason ${code}`;
+      } else if (ext.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(ext.oid)) entryProblem ??= `unknown critical CRL entry extension ${ext.oid}`;
+      if (ext.oid === OID.certificateIssuer) entryProblem ??= 'indirect CRL entries (certificateIssuer)';
     }
     if (reason === 'removeFromCRL') continue; // delta-CRL only: "no longer revoked"
-    const previous = revoked.get(serial);
-    const revokedAt = entry.revocationDate.value;
+    const previous = revoked.get(entry.serialHex);
+    const revokedAt = entry.revocationDate;
     // Duplicate entries should not happen; keep the earliest, the conservative choice.
-    if (previous === undefined || revokedAt < previous.revokedAt) revoked.set(serial, reason === undefined ? { revokedAt } : { revokedAt, reason });
+    if (previous === undefined || revokedAt < previous.revokedAt) revoked.set(entry.serialHex, reason === undefined ? { revokedAt } : { revokedAt, reason });
   }
 
   let crlNumber: string | undefined;
   let authorityKeyIdentifier: string | undefined;
   let scope: NonNullable<ParsedCrl['scope']> = 'all';
   let unusableReason = entryProblem;
-  for (const ext of crl.crlExtensions?.extensions ?? []) {
-    const value = ext.extnValue.valueBlock.valueHexView;
-    switch (ext.extnID) {
+  for (const ext of crl.extensions) {
+    switch (ext.oid) {
       case OID.cRLNumber:
-        crlNumber = readCrlNumber(value);
+        crlNumber = decodeCrlNumber(ext.value);
         break;
       case OID.authorityKeyIdentifier:
-        authorityKeyIdentifier = readAuthorityKeyId(value);
+        authorityKeyIdentifier = decodeAuthorityKeyId(ext.value);
         break;
       case OID.deltaCRLIndicator:
         unusableReason ??= 'delta CRL (needs its base CRL)';
         break;
       case OID.issuingDistributionPoint: {
-        const idp = readIssuingDistributionPoint(value);
-        scope = idp.scope;
-        if (idp.problem !== undefined) unusableReason ??= idp.problem;
+        const idp = decodeIssuingDistributionPoint(ext.value);
+        if (idp.onlyUserCerts) scope = 'user-certs';
+        if (idp.onlyCaCerts) scope = 'ca-certs';
+        if (idp.onlyAttributeCerts) scope = 'attribute-certs';
+        if (idp.onlySomeReasons) unusableReason ??= 'CRL covers only some revocation reasons';
+        else if (idp.indirectCrl) unusableReason ??= 'indirect CRL';
         break;
       }
       default:
-        if (ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(ext.extnID)) unusableReason ??= `unknown critical CRL extension ${ext.extnID}`;
+        if (ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(ext.oid)) unusableReason ??= `unknown critical CRL extension ${ext.oid}`;
     }
   }
 
-  const params = crl.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined;
-  const hasParams = params !== undefined && !(params instanceof asn1js.Null) && params.idBlock.tagNumber !== -1;
-  const issuerDer = rdnDer(crl.issuer);
-  const nextUpdate = crl.nextUpdate?.value;
+  const params = crl.signatureAlgorithm.paramsDer;
   return {
-    der,
-    issuerDer,
+    der: crl.der,
+    issuerDer: crl.issuer.der,
+    issuerName: crl.issuer,
     issuerText: nameToText(crl.issuer),
-    thisUpdate: crl.thisUpdate.value,
-    ...(nextUpdate !== undefined ? { nextUpdate } : {}),
+    thisUpdate: crl.thisUpdate,
+    ...(crl.nextUpdate !== undefined ? { nextUpdate: crl.nextUpdate } : {}),
     ...(crlNumber !== undefined ? { crlNumber } : {}),
     ...(authorityKeyIdentifier !== undefined ? { authorityKeyIdentifier } : {}),
     revoked,
-    signatureAlgorithmOid: crl.signatureAlgorithm.algorithmId,
-    tbsDer: new Uint8Array(crl.tbsView),
-    signatureValue: new Uint8Array(crl.signatureValue.valueBlock.valueHexView),
-    ...(hasParams ? { signatureAlgorithmParamsDer: new Uint8Array(params.toBER(false)) } : {}),
+    signatureAlgorithmOid: crl.signatureAlgorithm.oid,
+    tbsDer: crl.tbs,
+    signatureValue: crl.signatureValue,
+    ...(params !== undefined ? { signatureAlgorithmParamsDer: params } : {}),
     scope,
     ...(unusableReason !== undefined ? { unusableReason } : {}),
   };
-}
-
-function parseOne(value: Uint8Array): asn1js.AsnType {
-  const asn1 = asn1js.fromBER(value);
-  if (asn1.offset !== value.byteLength) throw new DocaxisError('CRL_MALFORMED', 'extension value is not one DER element');
-  return asn1.result;
-}
-
-function readReason(value: Uint8Array): string {
-  const node = parseOne(value);
-  if (!(node instanceof asn1js.Enumerated)) throw new DocaxisError('CRL_MALFORMED', 'reasonCode is not ENUMERATED');
-  const code = node.valueBlock.valueDec;
-  return REASONS[code] ?? `reason ${code}`;
-}
-
-// CRLNumber ::= INTEGER (0..MAX)   -- may be up to 20 octets, so BigInt
-function readCrlNumber(value: Uint8Array): string {
-  const node = parseOne(value);
-  if (!(node instanceof asn1js.Integer)) throw new DocaxisError('CRL_MALFORMED', 'cRLNumber is not an INTEGER');
-  const hex = Buffer.from(node.valueBlock.valueHexView).toString('hex');
-  return BigInt(`0x${hex || '0'}`).toString(10);
-}
-
-// IssuingDistributionPoint ::= SEQUENCE {
-//   distributionPoint          [0] DistributionPointName OPTIONAL,
-//   onlyContainsUserCerts      [1] BOOLEAN DEFAULT FALSE,
-//   onlyContainsCACerts        [2] BOOLEAN DEFAULT FALSE,
-//   onlySomeReasons            [3] ReasonFlags OPTIONAL,
-//   indirectCRL                [4] BOOLEAN DEFAULT FALSE,
-//   onlyContainsAttributeCerts [5] BOOLEAN DEFAULT FALSE }
-function readIssuingDistributionPoint(value: Uint8Array): { scope: NonNullable<ParsedCrl['scope']>; problem?: string } {
-  const node = parseOne(value);
-  if (!(node instanceof asn1js.Sequence)) throw new DocaxisError('CRL_MALFORMED', 'issuingDistributionPoint is not a SEQUENCE');
-  let scope: NonNullable<ParsedCrl['scope']> = 'all';
-  let problem: string | undefined;
-  for (const item of node.valueBlock.value) {
-    if (item.idBlock.tagClass !== 3) continue;
-    const flag = () => {
-      const bytes = (item as asn1js.Primitive).valueBlock.valueHexView;
-      return bytes.length > 0 && bytes[0] !== 0;
-    };
-    switch (item.idBlock.tagNumber) {
-      case 1:
-        if (flag()) scope = 'user-certs';
-        break;
-      case 2:
-        if (flag()) scope = 'ca-certs';
-        break;
-      case 3:
-        problem ??= 'CRL covers only some revocation reasons';
-        break;
-      case 4:
-        if (flag()) problem ??= 'indirect CRL';
-        break;
-      case 5:
-        if (flag()) scope = 'attribute-certs';
-        break;
-    }
-  }
-  return problem === undefined ? { scope } : { scope, problem };
 }
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
@@ -228,12 +187,9 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** "C=VN, O=..., CN=..." in encoding order, for messages and logs (not for comparison). */
-export function nameToText(rdn: pkijs.RelativeDistinguishedNames): string {
-  return rdn.typesAndValues
-    .map((tv) => {
-      const value: unknown = tv.value.valueBlock.value;
-      return `${SHORT_NAMES[tv.type] ?? tv.type}=${typeof value === 'string' ? value : '#'}`;
-    })
+export function nameToText(name: X509Name): string {
+  return nameAttributes(name)
+    .map((a) => `${SHORT_NAMES[a.oid] ?? a.oid}=${a.value ?? '#'}`)
     .join(', ');
 }
 
@@ -312,26 +268,21 @@ function cachedWhyUnusable(crl: ParsedCrl, cert: ChainCert, issuer: ChainCert, c
 }
 
 function whyUntrusted(crl: ParsedCrl, issuer: ChainCert): string | undefined {
-  if (!namesEqual(crl.issuerDer, issuer)) return 'other issuer';
+  if (!namesEqual(crl, issuer)) return 'other issuer';
   if (crl.unusableReason !== undefined) return crl.unusableReason;
   if (issuer.keyUsage !== undefined && !issuer.keyUsage.has('cRLSign')) return `issuer ${issuer.label} may not sign CRLs (no cRLSign)`;
   // A re-keyed CA keeps its name: the key identifier tells its CRLs apart before any arithmetic.
   if (crl.authorityKeyIdentifier !== undefined && issuer.subjectKeyId !== undefined && crl.authorityKeyIdentifier !== issuer.subjectKeyId) return 'signed by another key of the issuer';
-  let params: asn1js.AsnType | undefined;
-  if (crl.signatureAlgorithmParamsDer !== undefined) {
-    const asn1 = asn1js.fromBER(crl.signatureAlgorithmParamsDer);
-    params = asn1.offset === -1 ? undefined : asn1.result;
-  }
-  const check = verifyTbsSignature(crl.signatureAlgorithmOid, params, crl.tbsDer, crl.signatureValue, issuer.x509.publicKey);
+  const check = verifyTbsSignature(crl.signatureAlgorithmOid, crl.signatureAlgorithmParamsDer, crl.tbsDer, crl.signatureValue, issuer.publicKey);
   return check.ok ? undefined : `signature: ${check.reason}`;
 }
 
-function namesEqual(crlIssuerDer: Uint8Array, issuer: ChainCert): boolean {
-  if (bytesEqual(crlIssuerDer, issuer.subjectDer)) return true;
+function namesEqual(crl: ParsedCrl, issuer: ChainCert): boolean {
+  if (bytesEqual(crl.issuerDer, issuer.subjectDer)) return true;
   try {
-    const asn1 = asn1js.fromBER(crlIssuerDer);
-    if (asn1.offset === -1) return false;
-    return new pkijs.RelativeDistinguishedNames({ schema: asn1.result }).isEqual(issuer.subjectRdn);
+    // A ParsedCrl built by hand may lack the parsed name: read it from its DER.
+    const name = crl.issuerName ?? parseName(crl.issuerDer, readRoot(crl.issuerDer, false));
+    return x509NamesEqual(name, issuer.subjectName);
   } catch {
     return false;
   }

@@ -82,9 +82,10 @@ describe('docaxis verify', () => {
       [['verify', signed, '--frobnicate'], /^docaxis: USAGE: /],
       [['verify', signed, '--at', 'yesterday'], /^docaxis: USAGE: /],
       [['nonsense'], /^docaxis: USAGE: unknown command/],
+      [['verify', signed, '--json'], /^docaxis: PDF_TOO_LARGE: .*the limit is 1000 /],
     ];
     for (const [args, pattern] of cases) {
-      const r = await run(args);
+      const r = await run(args, pattern.source.includes('TOO_LARGE') ? { DOCAXIS_MAX_PDF_BYTES: '1000' } : {});
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(pattern);
       expect(r.err).not.toMatch(/^\s+at /m);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isDocaxisError, type ErrorCode } from '../../src/errors.js';
 import { readCertificates } from '../../src/pki/pem.js';
 import { loadPkcs12 } from '../../src/pki/pkcs12.js';
+import { bmpPassword, pkcs12Kdf } from '../../src/pki/pkcs12-cert-bags.js';
 import { fixtureEntry, fixturePath, loadManifest, readFixture } from './fixtures-manifest.js';
 
 const manifest = loadManifest();
@@ -140,5 +141,39 @@ describe('loadPkcs12 on other shapes', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('node:crypto PKCS#12 decryption', () => {
+  const e = fixtureEntry(manifest, 'signer-tran-thi-binh');
+  const files = { 'k.pem': readFileSync(fixturePath(e.files.key ?? ''), 'utf8'), 'c.pem': readFileSync(fixturePath(e.files.cert), 'utf8') };
+
+  it('the RFC 7292 appendix B KDF matches node-forge\'s, ASCII and Vietnamese passwords', () => {
+    const salt = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const generate = (forge.pkcs12 as unknown as { generateKey(p: string, s: forge.util.ByteStringBuffer, id: number, iter: number, n: number): forge.util.ByteStringBuffer }).generateKey;
+    for (const password of ['docaxis-test', 'mật khẩu Đông Hưng', '']) {
+      for (const [id, n, iterations] of [[1, 24, 2048], [2, 8, 1], [3, 20, 3], [1, 70, 5]] as const) {
+        const expected = Buffer.from(generate(password, forge.util.createBuffer(Buffer.from(salt).toString('binary')), id, iterations, n).getBytes(), 'binary');
+        expect(pkcs12Kdf('sha1', bmpPassword(password), salt, id, iterations, n).toString('hex'), `${password} ${id}`).toBe(expected.toString('hex'));
+      }
+    }
+    expect(Buffer.from(bmpPassword('Aệ')).toString('hex')).toBe('00411ec70000');
+  });
+
+  it.each([
+    ['AES-128 PBES2, SHA-512 MAC', ['-keypbe', 'AES-128-CBC', '-certpbe', 'AES-128-CBC', '-macalg', 'sha512']],
+    ['AES-192 PBES2, SHA-384 MAC, unencrypted certificates', ['-keypbe', 'AES-192-CBC', '-certpbe', 'NONE', '-macalg', 'sha384']],
+    ['3DES PKCS#12 PBE for both, SHA-1 MAC', ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']],
+  ])('%s', (_label, args) => {
+    const p12 = opensslP12([...args, '-inkey', '@k.pem', '-in', '@c.pem'], files, 'mật khẩu');
+    const m = loadPkcs12(p12, 'mật khẩu');
+    expect(sha256(m.certificate)).toBe(e.fingerprintSha256);
+    expect(m.keyAlgorithm).toBe('ec');
+    expectCode(() => loadPkcs12(p12, 'mat khau'), 'PKCS12_BAD_PASSWORD');
+  });
+
+  it('garbage inside the decrypted contents of a MAC-less file is a wrong password, never a crash', () => {
+    const p12 = opensslP12(['-nomac', '-inkey', '@k.pem', '-in', '@c.pem'], files, 'pw');
+    for (let i = 0; i < 40; i++) expectCode(() => loadPkcs12(p12, `wrong-${i}`), 'PKCS12_BAD_PASSWORD');
   });
 });
