@@ -41,8 +41,12 @@ export async function loadSigning() {
 
 /** The verifying half only (what `docaxis verify` loads). */
 export async function loadVerifying() {
-  const [verify, pem] = await Promise.all([dist<typeof import('../src/pades/verify.js')>('pades/verify.js'), dist<typeof import('../src/pki/pem.js')>('pki/pem.js')]);
-  return { verifyPdf: verify.verifyPdf, readCertificates: pem.readCertificates, readCrls: pem.readCrls };
+  const [verify, pem, cache] = await Promise.all([
+    dist<typeof import('../src/pades/verify.js')>('pades/verify.js'),
+    dist<typeof import('../src/pki/pem.js')>('pki/pem.js'),
+    dist<typeof import('../src/pki/certificate-cache.js')>('pki/certificate-cache.js'),
+  ]);
+  return { verifyPdf: verify.verifyPdf, readCertificates: pem.readCertificates, readCrls: pem.readCrls, CertificateCache: cache.CertificateCache };
 }
 
 /** Everything, for building the inputs. */
@@ -57,13 +61,18 @@ export async function loadLibrary() {
 }
 export type Library = Awaited<ReturnType<typeof loadLibrary>>;
 
-/** Verification context: the fixture PKI's anchors, intermediates and CRLs. */
+/**
+ * Verification context: the fixture PKI's anchors, intermediates and CRLs, loaded once as a
+ * long-running service would (trust store parsed once; each document's own certificates are
+ * still parsed per verification).
+ */
 export function verifyContext(lib: Awaited<ReturnType<typeof loadVerifying>>) {
-  return {
+  const store = {
     trustAnchors: lib.readCertificates(readFileSync(fixture('trust-anchors.pem'))),
     intermediates: lib.readCertificates(readFileSync(fixture('intermediates.pem'))),
     crls: lib.readCrls(readFileSync(fixture('crls.pem'))),
   };
+  return { ...store, trustStoreCache: lib.CertificateCache.forTrustStore(store) };
 }
 
 export function median(xs: readonly number[]): number {

@@ -1,7 +1,7 @@
 // Validates one signature (or document timestamp) into a report record: byte range, CMS
 // integrity and crypto, signing-certificate binding, signature timestamp, certificate chain at the
 // validation time with proof of existence from the timestamp, then what changed after it.
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { isDocaxisError } from '../errors.js';
 import { nameValue, PdfString } from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
@@ -109,7 +109,7 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
   }
 
   const documentDigest = ctx.hasher.digest(range.byteRange, cms.digest);
-  const check = verifyCmsSignature(cms, documentDigest, signerCert);
+  const check = verifyCmsSignature(cms, documentDigest, signerCert, cachedKey(ctx.cache, signerCert));
   errors.push(...check.errors);
   if (check.messageDigestMatches === false) {
     errors.push('the document bytes do not match the signed digest: the signed content was altered');
@@ -133,6 +133,15 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     warnings.push('the claimed signing time (/M) is later than the timestamp');
   }
   return finish(PASSED);
+}
+
+/** The certificate's key from the cache; undefined (the CMS check then reports it) if unusable. */
+function cachedKey(cache: CertificateCache, der: Uint8Array): KeyObject | undefined {
+  try {
+    return cache.tryChainCert(der)?.publicKey;
+  } catch {
+    return undefined;
+  }
 }
 
 function attributeWarnings(cms: ParsedCms, subFilter: string, warnings: string[]): void {

@@ -19,6 +19,11 @@ export interface VerifyOptions {
   at?: Date;
   requireRevocation?: boolean;
   maxBytes?: number;
+  /**
+   * A long-lived cache of the trust store (`CertificateCache.forTrustStore`), for callers that
+   * verify many documents against the same anchors: they are then parsed once, not per document.
+   */
+  trustStoreCache?: CertificateCache;
 }
 
 export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = {}): VerificationReport {
@@ -31,7 +36,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
       return Array.isArray(br) ? br.map((n) => (typeof n === 'number' ? n : -1)) : [];
     }),
   );
-  const cache = new CertificateCache();
+  const cache = new CertificateCache(options.trustStoreCache);
   const ctx = {
     cache,
     trustAnchors: options.trustAnchors ?? [],

@@ -18,11 +18,44 @@ interface CertEntry {
 
 export class CertificateCache {
   /** Signature checks by "issuer fingerprint>child fingerprint" (see chain-build.ts). */
-  readonly signatures = new Map<string, boolean>();
+  readonly signatures: Map<string, boolean>;
   /** Per CRL and issuer: usable or why not (CRL signatures checked once per run). */
-  readonly crlTrust: CrlTrustCache = new WeakMap();
+  readonly crlTrust: CrlTrustCache;
   readonly #certs = new Map<string, CertEntry>();
   readonly #crls = new Map<string, ParsedCrl | DocaxisError>();
+  readonly #parent: CertificateCache | undefined;
+
+  /**
+   * With a parent (a long-lived cache of the trust store: anchors, intermediates, CRLs), lookups
+   * read through to it and new entries stay here, so one document's certificates never outlive
+   * its verification while the trust store is parsed, and its keys built, once.
+   */
+  constructor(parent?: CertificateCache) {
+    this.#parent = parent;
+    this.signatures = new Map(parent?.signatures);
+    this.crlTrust = parent?.crlTrust ?? new WeakMap();
+  }
+
+  /** A long-lived parent for per-run caches: parses everything and builds every key now. */
+  static forTrustStore(p: { trustAnchors?: readonly Uint8Array[]; intermediates?: readonly Uint8Array[]; crls?: readonly Uint8Array[] }): CertificateCache {
+    const cache = new CertificateCache();
+    for (const der of [...(p.trustAnchors ?? []), ...(p.intermediates ?? [])]) {
+      const cert = cache.tryChainCert(der);
+      try {
+        if (cert) void cert.publicKey;
+      } catch {
+        // An unusable key shows up as a chain error when the certificate is used.
+      }
+    }
+    for (const der of p.crls ?? []) {
+      try {
+        cache.crl(der);
+      } catch {
+        // Reported by whoever passes this CRL for validation.
+      }
+    }
+    return cache;
+  }
 
   /** describeCertificate, memoised. @throws DocaxisError CERT_MALFORMED */
   describe(der: Uint8Array): CertificateInfo {
@@ -52,7 +85,7 @@ export class CertificateCache {
   /** parseCrl, memoised (failures too). @throws DocaxisError CRL_MALFORMED */
   crl(der: Uint8Array): ParsedCrl {
     const key = keyOf(der);
-    let hit = this.#crls.get(key);
+    let hit = this.#crls.get(key) ?? (this.#parent ? this.#parent.#crls.get(key) : undefined);
     if (hit === undefined) {
       try {
         hit = parseCrl(der);
@@ -67,7 +100,7 @@ export class CertificateCache {
 
   #cert(der: Uint8Array): CertEntry {
     const key = keyOf(der);
-    let entry = this.#certs.get(key);
+    let entry = this.#certs.get(key) ?? (this.#parent ? this.#parent.#certs.get(key) : undefined);
     if (entry === undefined) {
       entry = {};
       try {

@@ -19,7 +19,8 @@ export interface CmsSignatureCheck {
 
 type Scheme = { kind: 'pkcs1' } | { kind: 'pss'; hash: string; saltLength: number } | { kind: 'ecdsa' };
 
-export function verifyCmsSignature(parsed: ParsedCms, contentDigest: Uint8Array, signerCertificate?: Uint8Array): CmsSignatureCheck {
+/** `signerKey`, when the caller already holds the certificate's key (a cache), saves re-parsing it. */
+export function verifyCmsSignature(parsed: ParsedCms, contentDigest: Uint8Array, signerCertificate?: Uint8Array, signerKey?: KeyObject): CmsSignatureCheck {
   const errors: string[] = [];
   const attrs = parsed.signedAttributes;
 
@@ -41,7 +42,7 @@ export function verifyCmsSignature(parsed: ParsedCms, contentDigest: Uint8Array,
 
   let key: KeyObject;
   try {
-    key = new X509Certificate(cert).publicKey;
+    key = signerKey ?? new X509Certificate(cert).publicKey;
   } catch (e) {
     errors.push(`signer certificate unreadable: ${e instanceof Error ? e.message : String(e)}`);
     return { signatureValid: false, messageDigestMatches, signingCertificateMatches, errors };

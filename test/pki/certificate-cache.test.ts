@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isDocaxisError } from '../../src/errors.js';
 import { CertificateCache } from '../../src/pki/certificate-cache.js';
@@ -67,5 +68,35 @@ describe('CertificateCache', () => {
       expect(cached2, entry.name).toEqual(plain);
     }
     expect(cache.signatures.size).toBeGreaterThan(0);
+  });
+});
+
+describe('CertificateCache with a trust-store parent', () => {
+  const read = (name: string) => readCertificates(readFileSync(new URL(`../../certs-fixtures/${name}`, import.meta.url)));
+
+  it('reads parsed anchors through from the parent and keeps new entries to itself', () => {
+    const anchors = read('trust-anchors.pem');
+    const leaf = read('signer-nguyen-van-an.cert.pem')[0]!;
+    const parent = CertificateCache.forTrustStore({ trustAnchors: anchors, intermediates: read('intermediates.pem') });
+    const child = new CertificateCache(parent);
+    // The same parsed object: the anchor (and its key) was built once, in the parent.
+    expect(child.chainCert(anchors[0]!)).toBe(parent.chainCert(anchors[0]!));
+    const fromChild = child.chainCert(leaf);
+    // The leaf belongs to one document: a second run with a fresh child parses it anew.
+    expect(new CertificateCache(parent).chainCert(leaf)).not.toBe(fromChild);
+  });
+
+  it('gives the same verification report with and without the long-lived cache', async () => {
+    const { verifyPdf } = await import('../../src/pades/verify.js');
+    const { signPdf } = await import('../../src/pades/sign.js');
+    const { joinDocument } = await import('../../src/pades/complete.js');
+    const { fixtureSigner, sampleLetter, trustedOptions } = await import('../support/fixtures.js');
+    const signed = joinDocument(await signPdf((await sampleLetter()).pdf, fixtureSigner('seal-ubnd-thai-binh')));
+    const options = trustedOptions({ at: new Date('2026-11-22T03:00:00Z') });
+    const store = CertificateCache.forTrustStore({ trustAnchors: options.trustAnchors!, intermediates: options.intermediates!, crls: options.crls as Uint8Array[] });
+    const plain = verifyPdf(signed, options);
+    const cached = verifyPdf(signed, { ...options, trustStoreCache: store });
+    expect(cached).toEqual(plain);
+    expect(cached.document.verdict).toBe('valid');
   });
 });
