@@ -94,7 +94,7 @@ export interface ScenarioResult {
   runs: number;
   /** Per-run milliseconds of each named part ("total" is the whole operation). */
   samples: Record<string, number[]>;
-  /** process.resourceUsage().maxRSS after the runs, MB. */
+  /** Peak RSS of this child after the runs (VmHWM), MB. */
   maxRssMB: number;
   /** RSS after loading the modules and the fixtures, before the first run, MB. */
   baselineRssMB: number;
@@ -134,9 +134,24 @@ export async function runScenario(
     file: args.file,
     runs: args.runs,
     samples,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssMB(),
     baselineRssMB,
     ...(note ? { note: note() } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Peak resident set of this process, MB. Not process.resourceUsage().maxRSS: Linux keeps ru_maxrss
+ * across execve, so a child spawned by the (large) bench runner would report the runner's peak.
+ * VmHWM belongs to the address space, which exec replaces.
+ */
+export function peakRssMB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m?.[1]) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }

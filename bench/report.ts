@@ -161,7 +161,7 @@ npm run bench -- --quick   # letter + 1 MB only (or BENCH_QUICK=1); writes bench
 - **In-process** (bench/sign.ts, bench/verify.ts): \`signPdf\` and \`verifyPdf\` from the compiled \`dist/\`, including reading
   (and for sign, writing) the file; the key, anchors, intermediates and CRLs are loaded once before the runs. Median of
   7 runs (3 at 50 MB) after 2 warm-up runs (1 at 50 MB), each scenario in its own \`node --expose-gc\` child, gc between runs.
-- **Peak memory**: a separate child per operation that does it exactly once and reports \`process.resourceUsage().maxRSS\`;
+- **Peak memory**: a separate child per operation that does it exactly once and reports its peak RSS (\`VmHWM\` from /proc/self/status: \`maxRSS\` would carry over the runner's peak across exec);
   "loaded" is the RSS after importing the modules, before the operation. Bound: 2 x file size + 80 MB.
 - **Command lines** (bench/cli.ts): fresh processes, wall time, median of 5 runs (3 at 50 MB) after 1 warm-up, on the same
   chairman-signed file: \`node dist/cli/bin.js sign IN -o OUT --p12 seal.p12 --password-env VAR\`, \`pdfsig -add-signature -nick
