@@ -5,6 +5,11 @@
 export type ErrorCategory =
   | 'input' // the caller's data is bad (malformed PDF, wrong password, ...)
   | 'usage' // the caller asked for something impossible (bad flag, missing field)
+  | 'policy' // refused by a rule of the axis (classified document, missing seal, ...)
+  | 'auth' // no valid credentials
+  | 'forbidden' // valid credentials, but this role may not do this
+  | 'not-found' // does not exist, or is not visible to the caller (ids leak nothing)
+  | 'conflict' // clashes with the current state (duplicate number, illegal status change)
   | 'unavailable' // a dependency did not answer (TSA, database)
   | 'internal'; // a bug of ours
 
@@ -55,6 +60,33 @@ export const ERROR_CATALOGUE = {
   FILE_UNREADABLE: { category: 'input', message: 'A file could not be read' },
   FILE_UNWRITABLE: { category: 'usage', message: 'A file could not be written' },
   ENV_VAR_MISSING: { category: 'usage', message: 'A required environment variable is not set' },
+
+  // --- Exchange service (src/exchange, src/http) ---
+  CLASSIFIED_REFUSED: { category: 'policy', message: 'Classified documents (Mật, Tối mật, Tuyệt mật) cannot travel on the axis; use the cơ yếu channel' },
+  CLASSIFICATION_STAMP_SUSPECTED: { category: 'policy', message: 'The document text carries a classification stamp although its declared level is none; held for a human' },
+  METADATA_INVALID: { category: 'input', message: 'The document metadata is invalid' },
+  RECIPIENT_UNKNOWN: { category: 'input', message: 'A recipient agency is not registered on the axis' },
+  RECIPIENT_INACTIVE: { category: 'input', message: 'A recipient agency is inactive' },
+  SENDER_AMONG_RECIPIENTS: { category: 'input', message: 'The sender cannot be one of the recipients' },
+  DUPLICATE_NUMBER: { category: 'conflict', message: 'This number and notation were already used by the sender this year' },
+  PROMULGATION_IN_FUTURE: { category: 'input', message: 'The promulgation date is in the future' },
+  FILE_MISSING: { category: 'input', message: 'The request carries no PDF file' },
+  FILE_TOO_LARGE: { category: 'input', message: 'The PDF is larger than the upload limit' },
+  SIGNATURE_INVALID: { category: 'policy', message: 'The PDF does not verify: every signature must be valid and nothing disallowed changed' },
+  SEAL_MISSING: { category: 'policy', message: 'The PDF carries no valid signature by a certificate bound to the sending agency (the seal)' },
+  SIGNER_SIGNATURE_MISSING: { category: 'policy', message: 'The agency seal must follow the competent signer’s signature (Decree 30/2020, art. 32)' },
+  IDEMPOTENCY_KEY_REUSED: { category: 'conflict', message: 'This Idempotency-Key was used for a different document' },
+  STATUS_TRANSITION_INVALID: { category: 'conflict', message: 'This status change is not allowed from the current status' },
+  REASON_REQUIRED: { category: 'input', message: 'A reason is required for this status' },
+  RECALL_NOT_ALLOWED: { category: 'conflict', message: 'The document can no longer be recalled' },
+  RELATED_DOCUMENT_INVALID: { category: 'input', message: 'The referenced earlier document does not exist or is not the sender’s' },
+  UNAUTHENTICATED: { category: 'auth', message: 'A valid bearer token is required' },
+  FORBIDDEN: { category: 'forbidden', message: 'Your role does not allow this' },
+  NOT_FOUND: { category: 'not-found', message: 'Not found' },
+  AGENCY_CODE_INVALID: { category: 'input', message: 'The agency code does not have the form 000.00.00.A00 (QCVN 102:2016)' },
+  AGENCY_EXISTS: { category: 'conflict', message: 'An agency with this code already exists' },
+  DB_UNAVAILABLE: { category: 'unavailable', message: 'The database is unavailable; nothing was stored, try again' },
+  CONFIG_INVALID: { category: 'usage', message: 'The configuration is invalid' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

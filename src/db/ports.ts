@@ -1,0 +1,319 @@
+// What the axis stores and the interfaces to reach it. The use cases in src/exchange take a
+// `Stores` as an argument, so they run the same against PGlite, PostgreSQL and a test double.
+// Plain records: no ORM types leak above this line.
+import type { VerificationReport } from '../pades/report.js';
+
+// ---------- records ----------
+
+export const AGENCY_LEVELS = ['central', 'province', 'district', 'commune'] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+
+export interface Agency {
+  id: string;
+  /** QCVN 102 code, e.g. 000.00.12.H54 (strict form for agencies this axis registers). */
+  code: string;
+  name: string;
+  level: AgencyLevel;
+  parentCode: string | null;
+  active: boolean;
+  createdAt: Date;
+}
+
+export const ROLES = ['clerk', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  agencyId: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  label: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** Who is calling: resolved from a bearer token, only for active users of active agencies. */
+export interface Principal {
+  user: User;
+  agency: Agency;
+  tokenId: string;
+}
+
+export interface AgencyCertificate {
+  id: string;
+  agencyId: string;
+  der: Uint8Array;
+  fingerprintSha256: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface TrustAnchor {
+  id: string;
+  der: Uint8Array;
+  fingerprintSha256: string;
+  subject: string;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface StoredCrl {
+  id: string;
+  der: Uint8Array;
+  issuer: string;
+  thisUpdate: Date;
+  nextUpdate: Date | null;
+  createdAt: Date;
+}
+
+export const CLASSIFICATIONS = ['NONE', 'MAT', 'TOI_MAT', 'TUYET_MAT'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc, 4 Hỏa tốc hẹn giờ. */
+export type Priority = 0 | 1 | 2 | 3 | 4;
+/** 0 none, 1 directive, 2 report on a directive. */
+export type SteeringType = 0 | 1 | 2;
+export const BUSINESS_TYPES = ['new', 'recall', 'update', 'replace'] as const;
+export type BusinessType = (typeof BUSINESS_TYPES)[number];
+
+export interface DocumentMetadata {
+  /** Số: at most 11 characters. */
+  codeNumber: string;
+  /** Ký hiệu: at most 30 characters, e.g. "UBND-VP". */
+  codeNotation: string;
+  /** Decree 30 type name, e.g. "Công văn", "Quyết định". */
+  documentType: string;
+  /** Trích yếu, at most 500 characters. */
+  subject: string;
+  promulgationPlace: string;
+  /** yyyy-mm-dd, not in the future. */
+  promulgationDate: string;
+  signer: { competence: string | null; position: string | null; fullName: string };
+  priority: Priority;
+  steeringType: SteeringType;
+  /** yyyy-mm-dd or null. */
+  dueDate: string | null;
+  /** Ids of the documents this one answers. */
+  responseFor: string[];
+  businessType: BusinessType;
+  /** For update / replace / recall: the earlier document. */
+  relatedDocumentId: string | null;
+  /** Recipient agency codes: at least one, no duplicates, not the sender. */
+  recipients: string[];
+  classification: Classification;
+}
+
+export interface ExchangeDocument {
+  id: string;
+  senderAgencyId: string;
+  senderCode: string;
+  metadata: DocumentMetadata;
+  /** edXML DocumentId: {senderCode},{yyyy/MM/dd},{number}/{notation}. */
+  edxmlDocumentId: string;
+  /** Year of promulgation: numbering restarts every 1 January. */
+  year: number;
+  fileSha256: string;
+  fileSize: number;
+  verification: VerificationReport;
+  createdByUserId: string;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+export const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
+export type StatusCode = (typeof STATUS_CODES)[number];
+
+export interface Delivery {
+  id: string;
+  documentId: string;
+  recipientAgencyId: string;
+  recipientCode: string;
+  status: StatusCode;
+  statusUpdatedAt: Date;
+  /** True once a recall was accepted (15): gone from the recipient's inbox. */
+  withdrawn: boolean;
+}
+
+export interface StatusEvent {
+  id: string;
+  deliveryId: string;
+  status: StatusCode;
+  reason: string | null;
+  actorUserId: string | null;
+  at: Date;
+  /** DER CMS signed by the axis over the event's canonical JSON, when receipts are on. */
+  receipt: Uint8Array | null;
+}
+
+export const LOG_EVENTS = [
+  'document.sent',
+  'document.delivered',
+  'delivery.status',
+  'document.recall-requested',
+  'send.refused',
+  'access.denied',
+  'auth.failed',
+  'admin.agency',
+  'admin.user',
+  'admin.token',
+  'admin.certificate',
+  'admin.trust-anchor',
+  'admin.crl',
+  'log.sealed',
+] as const;
+export type LogEvent = (typeof LOG_EVENTS)[number];
+
+export interface LogEntryInput {
+  event: LogEvent;
+  actorUserId: string | null;
+  agencyId: string | null;
+  documentId: string | null;
+  /** Never document bytes, tokens or passwords. */
+  details: Record<string, unknown>;
+}
+
+export interface LogEntry extends LogEntryInput {
+  seq: number;
+  at: Date;
+  /** Hex SHA-256 of the previous entry (64 zeros for the first). */
+  prevHash: string;
+  /** Hex SHA-256 over prevHash and this entry's canonical form (see db/log-chain.ts). */
+  hash: string;
+}
+
+// ---------- queries ----------
+
+export interface Page {
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface PageOf<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface DocumentFilter {
+  /** Inbox: documents delivered to this agency and not withdrawn. */
+  recipientAgencyId?: string;
+  /** Outbox: documents sent by this agency. */
+  senderAgencyId?: string;
+  status?: StatusCode;
+  priority?: Priority;
+  documentType?: string;
+  senderCode?: string;
+  from?: Date;
+  to?: Date;
+  /** Hỏa tốc, Thượng khẩn, Khẩn first, then newest. */
+  urgentFirst?: boolean;
+}
+
+export interface LogFilter {
+  agencyId?: string;
+  event?: LogEvent;
+  documentId?: string;
+  /** Matches details.codeNumber / details.codeNotation. */
+  documentNumber?: string;
+  status?: StatusCode;
+  from?: Date;
+  to?: Date;
+}
+
+// ---------- stores ----------
+
+export interface AgencyStore {
+  byCode(code: string): Promise<Agency | undefined>;
+  byId(id: string): Promise<Agency | undefined>;
+  list(): Promise<Agency[]>;
+  insert(a: Omit<Agency, 'id' | 'createdAt'>): Promise<Agency>;
+  setActive(id: string, active: boolean): Promise<void>;
+}
+
+export interface UserStore {
+  byId(id: string): Promise<User | undefined>;
+  list(agencyId?: string): Promise<User[]>;
+  insert(u: Omit<User, 'id' | 'createdAt'>): Promise<User>;
+  setActive(id: string, active: boolean): Promise<void>;
+}
+
+export interface TokenStore {
+  /** `tokenHash` is the hex SHA-256 of the secret; the secret itself is never stored. */
+  insert(t: { userId: string; tokenHash: string; label: string }): Promise<ApiToken>;
+  /** Active token of an active user in an active agency, or undefined. */
+  findPrincipal(tokenHash: string): Promise<Principal | undefined>;
+  revoke(tokenId: string, at: Date): Promise<void>;
+  listForUser(userId: string): Promise<ApiToken[]>;
+}
+
+export interface CertificateStore {
+  insert(c: Omit<AgencyCertificate, 'id' | 'createdAt' | 'active'>): Promise<AgencyCertificate>;
+  listForAgency(agencyId: string, activeOnly?: boolean): Promise<AgencyCertificate[]>;
+  setActive(id: string, active: boolean): Promise<void>;
+}
+
+export interface TrustStore {
+  anchors(activeOnly?: boolean): Promise<TrustAnchor[]>;
+  addAnchor(a: Omit<TrustAnchor, 'id' | 'createdAt' | 'active'>): Promise<TrustAnchor>;
+  setAnchorActive(id: string, active: boolean): Promise<void>;
+  crls(): Promise<StoredCrl[]>;
+  addCrl(c: Omit<StoredCrl, 'id' | 'createdAt'>): Promise<StoredCrl>;
+}
+
+/** Content-addressed bytes: written once, never rewritten (an object store can replace it). */
+export interface BlobStore {
+  /** No-op when the hash is already stored. The caller has checked sha256(bytes) === sha256. */
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+  get(sha256: string): Promise<Uint8Array | undefined>;
+}
+
+export interface DocumentStore {
+  insert(d: Omit<ExchangeDocument, 'id' | 'createdAt'>): Promise<ExchangeDocument>;
+  byId(id: string): Promise<ExchangeDocument | undefined>;
+  byIdempotencyKey(senderAgencyId: string, key: string): Promise<ExchangeDocument | undefined>;
+  /** Number + notation already used by this sender in this year. */
+  numberTaken(senderAgencyId: string, year: number, codeNumber: string, codeNotation: string): Promise<boolean>;
+  list(filter: DocumentFilter, page: Page): Promise<PageOf<ExchangeDocument>>;
+}
+
+export interface DeliveryStore {
+  insertMany(ds: Array<Omit<Delivery, 'id'>>): Promise<Delivery[]>;
+  forDocument(documentId: string): Promise<Delivery[]>;
+  byDocumentAndRecipient(documentId: string, recipientAgencyId: string): Promise<Delivery | undefined>;
+  /** Compare-and-set: updates only when the current status is `from`; false otherwise (a race lost). */
+  updateStatus(id: string, from: StatusCode, to: StatusCode, at: Date, withdrawn?: boolean): Promise<boolean>;
+  addEvent(e: Omit<StatusEvent, 'id'>): Promise<StatusEvent>;
+  events(deliveryId: string): Promise<StatusEvent[]>;
+}
+
+export interface LogStore {
+  /** Appends with the hash chain computed under a lock, in the caller's transaction. */
+  append(e: LogEntryInput, at: Date): Promise<LogEntry>;
+  range(fromSeq: number, toSeq: number): Promise<LogEntry[]>;
+  search(filter: LogFilter, page: Page): Promise<PageOf<LogEntry>>;
+  head(): Promise<LogEntry | undefined>;
+}
+
+export interface Stores {
+  /** Runs `fn` in one transaction; the stores handed to it are bound to that transaction. */
+  transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T>;
+  agencies: AgencyStore;
+  users: UserStore;
+  tokens: TokenStore;
+  certificates: CertificateStore;
+  trust: TrustStore;
+  blobs: BlobStore;
+  documents: DocumentStore;
+  deliveries: DeliveryStore;
+  log: LogStore;
+}
