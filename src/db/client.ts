@@ -1,0 +1,94 @@
+// Opens the database: PostgreSQL through postgres-js when a postgres:// URL is given, otherwise
+// PGlite (real PostgreSQL in-process) in a data directory or in memory. Both speak the same SQL,
+// so the stores, migrations and tests are shared. No global: every caller owns its Database.
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { DocaxisError } from '../errors.js';
+import type { Db } from './db.js';
+import { translateDbError } from './db-errors.js';
+import { defaultMigrationsFolder } from './migrations-folder.js';
+
+export interface OpenDatabaseOptions {
+  /** postgres:// or postgresql:// URL: use a PostgreSQL server through postgres-js. */
+  url?: string;
+  /** PGlite data directory; undefined (and no url) = an in-memory database. */
+  dataDir?: string;
+  /** postgres-js pool size (default 10). */
+  maxConnections?: number;
+  /** Seconds to wait for a PostgreSQL connection (default 10). */
+  connectTimeoutSeconds?: number;
+  /** Where the generated migrations live (default: the repository's drizzle/). */
+  migrationsFolder?: string;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Applies pending migrations from drizzle/ (idempotent). */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers; DB_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const database = opts.url ? openPostgres(opts.url, opts) : await openPglite(opts.dataDir, opts);
+  try {
+    // Fail at start, with a typed error, rather than on the first request.
+    await database.ping();
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    throw e;
+  }
+  return database;
+}
+
+function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new DocaxisError('CONFIG_INVALID', 'the database URL must start with postgres://');
+  const client = postgres(url, {
+    max: opts.maxConnections ?? 10,
+    connect_timeout: opts.connectTimeoutSeconds ?? 10,
+    onnotice: () => undefined, // "relation already exists, skipping" etc. from migrations: noise
+  });
+  const db = drizzlePostgres({ client });
+  return wrap('postgres', db, () => migratePostgres(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), () =>
+    client.end({ timeout: 5 }),
+  );
+}
+
+async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions): Promise<Database> {
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (e) {
+    throw new DocaxisError('DB_UNAVAILABLE', `PGlite could not open ${dataDir ?? 'an in-memory database'}`, { cause: e });
+  }
+  const db = drizzlePglite({ client });
+  return wrap('pglite', db, () => migratePglite(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), async () => {
+    if (!client.closed) await client.close();
+  });
+}
+
+function wrap(kind: Database['kind'], db: Db, runMigrations: () => Promise<void>, close: () => Promise<void>): Database {
+  const guarded = async (fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+    } catch (e) {
+      throw translateDbError(e);
+    }
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    kind,
+    db,
+    migrate: () => guarded(runMigrations),
+    ping: () => guarded(() => db.execute(sql`select 1`)),
+    // Idempotent: shutdown paths (signal handler, test teardown) may both call it.
+    close: () => (closing ??= close()),
+  };
+}

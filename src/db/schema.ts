@@ -1,0 +1,208 @@
+// The tables behind ports.ts. Timestamps are timestamptz(3): JavaScript Dates carry milliseconds,
+// so a value read back equals the value written (the log hash and the cursors depend on that).
+// Enumerations are text with CHECK constraints: adding a value later is a one-line migration.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { VerificationReport } from '../pades/report.js';
+import { bytea } from './bytea.js';
+import { AGENCY_LEVELS, ROLES, STATUS_CODES, type DocumentMetadata } from './ports.js';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const agencies = pgTable(
+  'agencies',
+  {
+    id: id(),
+    code: text('code').notNull().unique('agencies_code_unique'),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    parentCode: text('parent_code'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  () => [check('agencies_level_check', oneOf('level', AGENCY_LEVELS))],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    agencyId: uuid('agency_id').notNull().references(() => agencies.id),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index('users_agency_idx').on(t.agencyId), check('users_role_check', oneOf('role', ROLES))],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique('api_tokens_token_hash_unique'),
+    label: text('label').notNull(),
+    createdAt: createdAt(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const agencyCertificates = pgTable(
+  'agency_certificates',
+  {
+    id: id(),
+    agencyId: uuid('agency_id').notNull().references(() => agencies.id),
+    der: bytea('der').notNull(),
+    fingerprintSha256: text('fingerprint_sha256').notNull(),
+    subject: text('subject').notNull(),
+    notBefore: ts('not_before').notNull(),
+    notAfter: ts('not_after').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('agency_certificates_agency_fingerprint_unique').on(t.agencyId, t.fingerprintSha256)],
+);
+
+export const trustAnchors = pgTable('trust_anchors', {
+  id: id(),
+  der: bytea('der').notNull(),
+  fingerprintSha256: text('fingerprint_sha256').notNull().unique('trust_anchors_fingerprint_unique'),
+  subject: text('subject').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const crls = pgTable(
+  'crls',
+  {
+    id: id(),
+    der: bytea('der').notNull(),
+    issuer: text('issuer').notNull(),
+    thisUpdate: ts('this_update').notNull(),
+    nextUpdate: ts('next_update'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('crls_issuer_idx').on(t.issuer)],
+);
+
+/** Content-addressed document bytes. No foreign key points here: an object store may replace it. */
+export const blobs = pgTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  size: integer('size').notNull(),
+  createdAt: createdAt(),
+});
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    senderAgencyId: uuid('sender_agency_id').notNull().references(() => agencies.id),
+    senderCode: text('sender_code').notNull(),
+    // Copied out of the metadata for the unique number rule, filters and ordering.
+    year: integer('year').notNull(),
+    codeNumber: text('code_number').notNull(),
+    codeNotation: text('code_notation').notNull(),
+    documentType: text('document_type').notNull(),
+    priority: smallint('priority').notNull(),
+    metadata: jsonb('metadata').$type<DocumentMetadata>().notNull(),
+    edxmlDocumentId: text('edxml_document_id').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    fileSize: integer('file_size').notNull(),
+    verification: jsonb('verification').$type<VerificationReport>().notNull(),
+    createdByUserId: uuid('created_by_user_id').notNull().references(() => users.id),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('documents_sender_number_unique').on(t.senderAgencyId, t.year, t.codeNumber, t.codeNotation),
+    uniqueIndex('documents_sender_idempotency_unique')
+      .on(t.senderAgencyId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index('documents_sender_created_idx').on(t.senderAgencyId, t.createdAt),
+    index('documents_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: id(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    recipientAgencyId: uuid('recipient_agency_id').notNull().references(() => agencies.id),
+    recipientCode: text('recipient_code').notNull(),
+    status: text('status').notNull(),
+    statusUpdatedAt: ts('status_updated_at').notNull(),
+    withdrawn: boolean('withdrawn').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('deliveries_document_recipient_unique').on(t.documentId, t.recipientAgencyId),
+    index('deliveries_recipient_status_idx').on(t.recipientAgencyId, t.status),
+    check('deliveries_status_check', oneOf('status', STATUS_CODES)),
+  ],
+);
+
+export const statusEvents = pgTable(
+  'status_events',
+  {
+    id: id(),
+    // Insertion order: events of one delivery can share a millisecond, and uuids do not sort.
+    ord: bigint('ord', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    deliveryId: uuid('delivery_id').notNull().references(() => deliveries.id),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    at: ts('at').notNull(),
+    receipt: bytea('receipt'),
+  },
+  (t) => [
+    index('status_events_delivery_idx').on(t.deliveryId, t.ord),
+    check('status_events_status_check', oneOf('status', STATUS_CODES)),
+  ],
+);
+
+/**
+ * The hash-chained exchange log. `seq` is assigned by LogStore.append under an advisory lock (no
+ * sequence: a rolled-back sequence value would leave a gap). No foreign keys: the log records
+ * refusals and failed logins that reference nothing, and must never be blocked by other tables.
+ * A trigger (migration exchange_log_append_only) refuses UPDATE, DELETE and TRUNCATE.
+ */
+export const exchangeLog = pgTable(
+  'exchange_log',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull(),
+    event: text('event').notNull(),
+    actorUserId: uuid('actor_user_id'),
+    agencyId: uuid('agency_id'),
+    documentId: uuid('document_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('exchange_log_agency_idx').on(t.agencyId),
+    index('exchange_log_event_idx').on(t.event),
+    index('exchange_log_document_idx').on(t.documentId),
+    index('exchange_log_at_idx').on(t.at),
+  ],
+);

@@ -1,0 +1,65 @@
+// One delivery per (document, recipient) and its status history. updateStatus is a
+// compare-and-set on the current status, so two clerks racing on one delivery cannot both win.
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import type { Delivery, DeliveryStore, StatusCode, StatusEvent } from '../ports.js';
+import { deliveries, statusEvents } from '../schema.js';
+
+type Row = typeof deliveries.$inferSelect;
+type EventRow = typeof statusEvents.$inferSelect;
+
+const toDelivery = (r: Row): Delivery => ({ ...r, status: r.status as StatusCode });
+
+function toEvent(r: EventRow): StatusEvent {
+  const { ord: _ord, ...e } = r;
+  return { ...e, status: e.status as StatusCode };
+}
+
+export async function insertDeliveries(db: Db, ds: Array<Omit<Delivery, 'id'>>): Promise<Delivery[]> {
+  if (ds.length === 0) return [];
+  return (await db.insert(deliveries).values(ds).returning()).map(toDelivery);
+}
+
+export async function deliveriesForDocument(db: Db, documentId: string): Promise<Delivery[]> {
+  const rows = await db.select().from(deliveries).where(eq(deliveries.documentId, documentId)).orderBy(asc(deliveries.recipientCode));
+  return rows.map(toDelivery);
+}
+
+export async function deliveryByDocumentAndRecipient(db: Db, documentId: string, recipientAgencyId: string): Promise<Delivery | undefined> {
+  const [r] = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.documentId, documentId), eq(deliveries.recipientAgencyId, recipientAgencyId)));
+  return r && toDelivery(r);
+}
+
+export async function updateDeliveryStatus(db: Db, id: string, from: StatusCode, to: StatusCode, at: Date, withdrawn?: boolean): Promise<boolean> {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: to, statusUpdatedAt: at, ...(withdrawn === undefined ? {} : { withdrawn }) })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, from)))
+    .returning({ id: deliveries.id });
+  return rows.length === 1;
+}
+
+export async function addStatusEvent(db: Db, e: Omit<StatusEvent, 'id'>): Promise<StatusEvent> {
+  const [r] = await db.insert(statusEvents).values(e).returning();
+  return toEvent(r!);
+}
+
+/** Oldest first, in the order they were written. */
+export async function statusEventsFor(db: Db, deliveryId: string): Promise<StatusEvent[]> {
+  const rows = await db.select().from(statusEvents).where(eq(statusEvents.deliveryId, deliveryId)).orderBy(asc(statusEvents.ord));
+  return rows.map(toEvent);
+}
+
+export function deliveryStore(db: Db): DeliveryStore {
+  return {
+    insertMany: (ds) => insertDeliveries(db, ds),
+    forDocument: (documentId) => deliveriesForDocument(db, documentId),
+    byDocumentAndRecipient: (documentId, recipient) => deliveryByDocumentAndRecipient(db, documentId, recipient),
+    updateStatus: (id, from, to, at, withdrawn) => updateDeliveryStatus(db, id, from, to, at, withdrawn),
+    addEvent: (e) => addStatusEvent(db, e),
+    events: (deliveryId) => statusEventsFor(db, deliveryId),
+  };
+}

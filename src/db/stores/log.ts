@@ -1,0 +1,96 @@
+// The exchange log: appended in the caller's transaction, chained by hash (db/log-chain.ts).
+// Appenders serialise on a transaction-scoped advisory lock, then read the head: under READ
+// COMMITTED that read sees every append committed before the lock was granted, so seq has no gaps
+// and no forks even across connections. The lock is released at commit or rollback.
+import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { decodeCursor, encodeCursor, pageLimit } from '../cursor.js';
+import type { Db } from '../db.js';
+import { chainHash, GENESIS_HASH } from '../log-chain.js';
+import type { LogEntry, LogEntryInput, LogEvent, LogFilter, LogStore, Page, PageOf } from '../ports.js';
+import { exchangeLog } from '../schema.js';
+
+/** Arbitrary, fixed: "docaxis log" for pg_advisory_xact_lock. Nothing else may use it. */
+const LOG_LOCK_KEY = 0x6c6f67646f63;
+
+type Row = typeof exchangeLog.$inferSelect;
+
+const toEntry = (r: Row): LogEntry => ({ ...r, event: r.event as LogEvent });
+
+export async function logHead(db: Db): Promise<LogEntry | undefined> {
+  const [r] = await db.select().from(exchangeLog).orderBy(desc(exchangeLog.seq)).limit(1);
+  return r && toEntry(r);
+}
+
+/** `db` must be a transaction: the advisory lock lives until it ends. */
+export async function appendLogInTransaction(tx: Db, e: LogEntryInput, at: Date): Promise<LogEntry> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOG_LOCK_KEY))})`);
+  const head = await logHead(tx);
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const body = {
+    seq: (head?.seq ?? 0) + 1,
+    at,
+    event: e.event,
+    actorUserId: e.actorUserId,
+    agencyId: e.agencyId,
+    documentId: e.documentId,
+    details: e.details,
+  };
+  const entry: LogEntry = { ...body, prevHash, hash: chainHash(prevHash, body) };
+  await tx.insert(exchangeLog).values(entry);
+  return entry;
+}
+
+/** Inclusive at both ends, oldest first: what a chain verifier reads. */
+export async function logRange(db: Db, fromSeq: number, toSeq: number): Promise<LogEntry[]> {
+  const rows = await db
+    .select()
+    .from(exchangeLog)
+    .where(and(gte(exchangeLog.seq, fromSeq), lte(exchangeLog.seq, toSeq)))
+    .orderBy(asc(exchangeLog.seq));
+  return rows.map(toEntry);
+}
+
+/**
+ * Newest first (seq desc). documentNumber matches details.codeNumber, details.codeNotation or
+ * "number/notation"; status matches details.status; from inclusive, to exclusive on `at`.
+ */
+export async function searchLog(db: Db, f: LogFilter, page: Page): Promise<PageOf<LogEntry>> {
+  const limit = pageLimit(page.limit);
+  const where: SQL[] = [];
+  if (f.agencyId) where.push(eq(exchangeLog.agencyId, f.agencyId));
+  if (f.event) where.push(eq(exchangeLog.event, f.event));
+  if (f.documentId) where.push(eq(exchangeLog.documentId, f.documentId));
+  if (f.documentNumber) {
+    const n = f.documentNumber;
+    const number = sql`(${exchangeLog.details}->>'codeNumber')`;
+    const notation = sql`(${exchangeLog.details}->>'codeNotation')`;
+    where.push(or(sql`${number} = ${n}`, sql`${notation} = ${n}`, sql`(${number} || '/' || ${notation}) = ${n}`)!);
+  }
+  if (f.status) where.push(sql`${exchangeLog.details}->>'status' = ${f.status}`);
+  if (f.from) where.push(gte(exchangeLog.at, f.from));
+  if (f.to) where.push(lt(exchangeLog.at, f.to));
+  if (page.after) where.push(lt(exchangeLog.seq, decodeCursor(page.after, { s: 'number' }).s as number));
+
+  const rows = await db
+    .select()
+    .from(exchangeLog)
+    .where(and(...where))
+    .orderBy(desc(exchangeLog.seq))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit).map(toEntry);
+  const last = rows.length > limit ? items[limit - 1] : undefined;
+  return { items, next: last ? encodeCursor({ s: last.seq }) : null };
+}
+
+/**
+ * `inTransaction` false: the store is bound to the pool, so append opens its own transaction
+ * (an advisory xact lock taken in autocommit would be released before the insert).
+ */
+export function logStore(db: Db, inTransaction: boolean): LogStore {
+  return {
+    append: (e, at) => (inTransaction ? appendLogInTransaction(db, e, at) : db.transaction((tx) => appendLogInTransaction(tx, e, at))),
+    range: (fromSeq, toSeq) => logRange(db, fromSeq, toSeq),
+    search: (f, page) => searchLog(db, f, page),
+    head: () => logHead(db),
+  };
+}

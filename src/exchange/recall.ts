@@ -1,0 +1,46 @@
+// Recall (Decree 30 art. 18): the sender asks for a document back while recipients have not yet
+// acted on it (status 01 -> 13); each recipient answers 15 (agrees: its copy is withdrawn from the
+// inbox) or 16 (keeps it). Copies already accepted, rejected or otherwise acted on stay as they are.
+import { DocaxisError } from '../errors.js';
+import type { Delivery, Principal, StatusEvent } from '../db/ports.js';
+import { applyTransition } from './apply-transition.js';
+import type { ExchangeDeps } from './deps.js';
+import { forbidden } from './guard.js';
+import { recipientDelivery } from './recipient-delivery.js';
+import { visibleDocument } from './visibility.js';
+
+export async function requestRecall(deps: ExchangeDeps, p: Principal, documentId: string): Promise<Delivery[]> {
+  const v = await visibleDocument(deps, p, documentId, 'recall document');
+  if (!v.asSender) return forbidden(deps, p, `recall document ${documentId}`, 'only the sending agency can recall a document');
+  const { document } = v;
+  const at = deps.clock();
+  return deps.stores.transaction(async (tx) => {
+    const waiting = (await tx.deliveries.forDocument(document.id)).filter((d) => d.status === '01');
+    const recalled: Delivery[] = [];
+    for (const delivery of waiting) {
+      // A recipient that accepted in the meantime keeps its status: skip it rather than fail all.
+      if (!(await tx.deliveries.updateStatus(delivery.id, '01', '13', at))) continue;
+      await tx.deliveries.addEvent({ deliveryId: delivery.id, status: '13', reason: null, actorUserId: p.user.id, at, receipt: null });
+      recalled.push({ ...delivery, status: '13', statusUpdatedAt: at });
+    }
+    if (recalled.length === 0) throw new DocaxisError('RECALL_NOT_ALLOWED', 'no recipient is still at status 01 (Đã đến)');
+    await tx.log.append(
+      {
+        event: 'document.recall-requested',
+        actorUserId: p.user.id,
+        agencyId: p.agency.id,
+        documentId: document.id,
+        details: { codeNumber: document.metadata.codeNumber, codeNotation: document.metadata.codeNotation, recipients: recalled.map((d) => d.recipientCode), from: '01', to: '13' },
+      },
+      at,
+    );
+    return recalled;
+  });
+}
+
+export async function answerRecall(deps: ExchangeDeps, p: Principal, documentId: string, accept: boolean): Promise<{ delivery: Delivery; event: StatusEvent }> {
+  const { document, delivery } = await recipientDelivery(deps, p, documentId, 'answer recall of');
+  if (delivery.status !== '13') throw new DocaxisError('STATUS_TRANSITION_INVALID', `no recall is pending (status ${delivery.status})`);
+  const at = deps.clock();
+  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to: accept ? '15' : '16', reason: null, at }));
+}

@@ -1,0 +1,148 @@
+// Sending a signed document. The policy runs in a fixed order (each refusal has its own code and
+// stores nothing): 1. classification (before anything else), 2. metadata against the axis,
+// 3. signatures (signature-policy.ts). An accepted send writes the file, the document, one
+// delivery per recipient and the log entries in ONE transaction.
+//
+// Idempotency-Key: looked up right after the metadata parses, before the checks that a first
+// successful attempt would now fail (its own number is taken). Same file and same parsed metadata:
+// the original result with replayed: true; anything else: IDEMPOTENCY_KEY_REUSED. A race on the
+// insert (the store's unique constraint) is resolved by re-reading and applying the same rule.
+import { createHash } from 'node:crypto';
+import { DocaxisError, isDocaxisError, type ErrorCategory } from '../errors.js';
+import { canonicalJson } from '../db/log-chain.js';
+import type { Agency, Delivery, DocumentMetadata, ExchangeDocument, Principal, Stores } from '../db/ports.js';
+import type { VerificationReport } from '../pades/report.js';
+import type { ExchangeDeps } from './deps.js';
+import { ensureRole } from './guard.js';
+import { refuseClassified } from './refuse-classified.js';
+import { codeOf, logSendRefused } from './refusal-log.js';
+import { checkNotInFuture, checkNumberFree, checkRecipients, checkRelated, yearOf } from './send-policy.js';
+import { checkSignatures } from './signature-policy.js';
+import { verifyWithStores } from './trust-material.js';
+import { classificationOf, parseMetadata } from './validate-metadata.js';
+
+export interface SendInput {
+  metadata: unknown;
+  pdf: Uint8Array;
+  idempotencyKey?: string;
+}
+
+export interface SendResult {
+  document: ExchangeDocument;
+  deliveries: Delivery[];
+  replayed: boolean;
+}
+
+/** Refusals a clerk caused (bad input, policy, conflict) are logged; outages and bugs are not refusals. */
+const REFUSAL_CATEGORIES: ReadonlySet<ErrorCategory> = new Set(['input', 'policy', 'conflict']);
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export async function sendDocument(deps: ExchangeDeps, p: Principal, input: SendInput): Promise<SendResult> {
+  await ensureRole(deps, p, 'send a document', 'clerk');
+  const level = classificationOf(input.metadata);
+  if (level !== 'NONE') return refuseClassified(deps, p, input.metadata, level);
+  try {
+    return await sendChecked(deps, p, input);
+  } catch (e) {
+    // A log that cannot be written (database down) must not hide the refusal itself.
+    if (isDocaxisError(e) && REFUSAL_CATEGORIES.has(e.category)) await logSendRefused(deps, p, { ...codeOf(input.metadata), code: e.code }).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): Promise<SendResult> {
+  const now = deps.clock();
+  const metadata = parseMetadata(input.metadata, now);
+  const key = idempotencyKeyOf(input.idempotencyKey);
+  if (input.pdf.length === 0) throw new DocaxisError('FILE_MISSING');
+  if (key !== null) {
+    const prior = await deps.stores.documents.byIdempotencyKey(p.agency.id, key);
+    if (prior) return replay(deps, prior, metadata, input.pdf);
+  }
+
+  const recipients = await checkRecipients(deps, p, metadata);
+  await checkNumberFree(deps, p, metadata);
+  checkNotInFuture(metadata, now);
+  await checkRelated(deps, p, metadata);
+
+  const report = await verifyWithStores(deps, input.pdf, now);
+  await checkSignatures(deps, p, report);
+
+  try {
+    return await deps.stores.transaction((tx) => store(tx, p, { metadata, recipients, report, pdf: input.pdf, key, now }));
+  } catch (e) {
+    // Which unique constraint trips first in a race is up to the database: both mean "look again".
+    if (key !== null && (isDocaxisError(e, 'IDEMPOTENCY_KEY_REUSED') || isDocaxisError(e, 'DUPLICATE_NUMBER'))) {
+      const prior = await deps.stores.documents.byIdempotencyKey(p.agency.id, key);
+      if (prior) return replay(deps, prior, metadata, input.pdf);
+    }
+    throw e;
+  }
+}
+
+function idempotencyKeyOf(raw: string | undefined): string | null {
+  const key = raw?.trim();
+  if (!key) return null;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new DocaxisError('METADATA_INVALID', 'idempotencyKey: 1-200 visible ASCII characters', { details: { fields: { idempotencyKey: '1-200 visible ASCII characters' } } });
+  }
+  return key;
+}
+
+async function replay(deps: ExchangeDeps, prior: ExchangeDocument, metadata: DocumentMetadata, pdf: Uint8Array): Promise<SendResult> {
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  if (sha256 !== prior.fileSha256 || canonicalJson(metadata) !== canonicalJson(prior.metadata)) {
+    throw new DocaxisError('IDEMPOTENCY_KEY_REUSED', `it was used for document ${prior.metadata.codeNumber}/${prior.metadata.codeNotation}`);
+  }
+  return { document: prior, deliveries: await deps.stores.deliveries.forDocument(prior.id), replayed: true };
+}
+
+interface Accepted {
+  metadata: DocumentMetadata;
+  recipients: Agency[];
+  report: VerificationReport;
+  pdf: Uint8Array;
+  key: string | null;
+  now: Date;
+}
+
+async function store(tx: Stores, p: Principal, a: Accepted): Promise<SendResult> {
+  const m = a.metadata;
+  const sha256 = a.report.file.sha256; // verifyPdf hashed exactly these bytes
+  await tx.blobs.put(sha256, a.pdf);
+  const document = await tx.documents.insert({
+    senderAgencyId: p.agency.id,
+    senderCode: p.agency.code,
+    metadata: m,
+    edxmlDocumentId: `${p.agency.code},${m.promulgationDate.replaceAll('-', '/')},${m.codeNumber}/${m.codeNotation}`,
+    year: yearOf(m),
+    fileSha256: sha256,
+    fileSize: a.pdf.length,
+    verification: a.report,
+    createdByUserId: p.user.id,
+    idempotencyKey: a.key,
+  });
+  const deliveries = await tx.deliveries.insertMany(
+    a.recipients.map((r) => ({ documentId: document.id, recipientAgencyId: r.id, recipientCode: r.code, status: '01' as const, statusUpdatedAt: a.now, withdrawn: false })),
+  );
+  // The arrival is the first entry of each recipient's status history.
+  for (const d of deliveries) await tx.deliveries.addEvent({ deliveryId: d.id, status: '01', reason: null, actorUserId: p.user.id, at: a.now, receipt: null });
+  await tx.log.append(
+    {
+      event: 'document.sent',
+      actorUserId: p.user.id,
+      agencyId: p.agency.id,
+      documentId: document.id,
+      details: { codeNumber: m.codeNumber, codeNotation: m.codeNotation, documentType: m.documentType, recipients: m.recipients, sha256, priority: m.priority },
+    },
+    a.now,
+  );
+  for (const d of deliveries) {
+    await tx.log.append(
+      { event: 'document.delivered', actorUserId: p.user.id, agencyId: d.recipientAgencyId, documentId: document.id, details: { deliveryId: d.id, recipientCode: d.recipientCode, codeNumber: m.codeNumber, codeNotation: m.codeNotation } },
+      a.now,
+    );
+  }
+  return { document, deliveries, replayed: false };
+}

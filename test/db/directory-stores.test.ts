@@ -1,0 +1,133 @@
+// Agencies, users, tokens, certificates, trust anchors, CRLs and blobs: the store contracts.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { isDocaxisError } from '../../src/errors.js';
+import { forEachDatabase } from '../support/databases.js';
+import { agencyCode, seedAgency, seedUser, sha } from './seed.js';
+
+forEachDatabase('directory stores', (t) => {
+  describe('agencies', () => {
+    it('inserts, finds by code and id, lists, deactivates', async () => {
+      const s = t.stores;
+      const code = agencyCode();
+      const a = await s.agencies.insert({ code, name: 'UBND tỉnh', level: 'province', parentCode: null, active: true });
+      expect(a).toMatchObject({ code, name: 'UBND tỉnh', level: 'province', parentCode: null, active: true });
+      expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(a.createdAt).toBeInstanceOf(Date);
+      expect(await s.agencies.byCode(code)).toEqual(a);
+      expect(await s.agencies.byId(a.id)).toEqual(a);
+      expect(await s.agencies.byCode('nope')).toBeUndefined();
+      expect(await s.agencies.byId('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+      expect((await s.agencies.list()).map((x) => x.id)).toContain(a.id);
+      await s.agencies.setActive(a.id, false);
+      expect((await s.agencies.byId(a.id))?.active).toBe(false);
+    });
+
+    it('maps a duplicate code to AGENCY_EXISTS and keeps the transaction usable', async () => {
+      const a = await seedAgency(t.stores);
+      await t.stores.transaction(async (tx) => {
+        const err = await tx.agencies.insert({ code: a.code, name: 'x', level: 'district', parentCode: null, active: true }).catch((e: unknown) => e);
+        expect(isDocaxisError(err, 'AGENCY_EXISTS')).toBe(true);
+        // PostgreSQL aborts a transaction on an error; the store must not have caused one.
+        expect(await tx.agencies.byCode(a.code)).toEqual(a);
+      });
+    });
+  });
+
+  describe('users and tokens', () => {
+    it('inserts, lists per agency, deactivates users', async () => {
+      const a = await seedAgency(t.stores);
+      const u1 = await seedUser(t.stores, a.id, { role: 'admin' });
+      const u2 = await seedUser(t.stores, a.id, { role: 'auditor' });
+      expect(u1).toMatchObject({ agencyId: a.id, role: 'admin', active: true });
+      expect(await t.stores.users.byId(u1.id)).toEqual(u1);
+      expect((await t.stores.users.list(a.id)).map((u) => u.id).sort()).toEqual([u1.id, u2.id].sort());
+      expect((await t.stores.users.list()).length).toBeGreaterThanOrEqual(2);
+      await t.stores.users.setActive(u2.id, false);
+      expect((await t.stores.users.byId(u2.id))?.active).toBe(false);
+    });
+
+    it('resolves a principal only for an active token, user and agency', async () => {
+      const s = t.stores;
+      const a = await seedAgency(s);
+      const u = await seedUser(s, a.id);
+      const hash = sha();
+      const token = await s.tokens.insert({ userId: u.id, tokenHash: hash, label: 'cli' });
+      expect(token).toMatchObject({ userId: u.id, label: 'cli', revokedAt: null });
+      expect(token).not.toHaveProperty('tokenHash');
+      expect(await s.tokens.findPrincipal(hash)).toEqual({ user: u, agency: a, tokenId: token.id });
+      expect(await s.tokens.findPrincipal(sha())).toBeUndefined();
+
+      await s.agencies.setActive(a.id, false);
+      expect(await s.tokens.findPrincipal(hash)).toBeUndefined();
+      await s.agencies.setActive(a.id, true);
+      await s.users.setActive(u.id, false);
+      expect(await s.tokens.findPrincipal(hash)).toBeUndefined();
+      await s.users.setActive(u.id, true);
+      expect(await s.tokens.findPrincipal(hash)).toBeDefined();
+
+      const at = new Date('2025-05-06T07:08:09.123Z');
+      await s.tokens.revoke(token.id, at);
+      await s.tokens.revoke(token.id, new Date()); // a second revocation keeps the first time
+      expect(await s.tokens.findPrincipal(hash)).toBeUndefined();
+      expect(await s.tokens.listForUser(u.id)).toEqual([{ ...token, revokedAt: at }]);
+    });
+  });
+
+  describe('certificates and trust', () => {
+    it('binds certificates to an agency, idempotently, with bytes and dates intact', async () => {
+      const a = await seedAgency(t.stores);
+      const der = new Uint8Array(randomBytes(300));
+      const input = {
+        agencyId: a.id,
+        der,
+        fingerprintSha256: sha(),
+        subject: 'CN=Sở Nội vụ',
+        notBefore: new Date('2025-01-01T00:00:00.000Z'),
+        notAfter: new Date('2027-01-01T00:00:00.000Z'),
+      };
+      const c = await t.stores.certificates.insert(input);
+      expect(c).toMatchObject({ ...input, active: true });
+      expect(c.der).toBeInstanceOf(Uint8Array);
+      expect(Buffer.isBuffer(c.der)).toBe(false);
+      expect(await t.stores.certificates.insert(input)).toEqual(c);
+      const c2 = await t.stores.certificates.insert({ ...input, fingerprintSha256: sha() });
+      await t.stores.certificates.setActive(c2.id, false);
+      expect((await t.stores.certificates.listForAgency(a.id)).map((x) => x.id)).toEqual([c.id, c2.id]);
+      expect(await t.stores.certificates.listForAgency(a.id, true)).toEqual([c]);
+    });
+
+    it('keeps trust anchors and CRLs', async () => {
+      const s = t.stores;
+      const fp = sha();
+      const anchor = await s.trust.addAnchor({ der: new Uint8Array([0x30, 1, 2]), fingerprintSha256: fp, subject: 'CN=Root' });
+      expect(await s.trust.addAnchor({ der: new Uint8Array([0x30]), fingerprintSha256: fp, subject: 'CN=Root' })).toEqual(anchor);
+      expect(await s.trust.anchors(true)).toContainEqual(anchor);
+      await s.trust.setAnchorActive(anchor.id, false);
+      expect((await s.trust.anchors(true)).map((x) => x.id)).not.toContain(anchor.id);
+      expect((await s.trust.anchors()).map((x) => x.id)).toContain(anchor.id);
+
+      const older = await s.trust.addCrl({ der: new Uint8Array([1]), issuer: 'CN=CA', thisUpdate: new Date('2025-01-01Z'), nextUpdate: null });
+      const newer = await s.trust.addCrl({
+        der: new Uint8Array([2]),
+        issuer: 'CN=CA',
+        thisUpdate: new Date('2025-02-01Z'),
+        nextUpdate: new Date('2025-03-01Z'),
+      });
+      expect(await s.trust.crls()).toEqual([newer, older]);
+    });
+  });
+
+  describe('blobs', () => {
+    it('stores bytes once by hash and reads them back', async () => {
+      const bytes = new Uint8Array(randomBytes(100_000));
+      const h = sha();
+      await t.stores.blobs.put(h, bytes);
+      await t.stores.blobs.put(h, new Uint8Array([9])); // no-op: never rewritten
+      const back = await t.stores.blobs.get(h);
+      expect(back).toEqual(bytes);
+      expect(Buffer.isBuffer(back)).toBe(false);
+      expect(await t.stores.blobs.get(sha())).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,313 @@
+// An in-memory `Stores` for fast use-case tests. It mimics what the database guarantees and the
+// use cases rely on: unique constraints surfacing as DocaxisError codes, compare-and-set status
+// updates, a hash-chained log, and transactions that roll back on throw (snapshot/restore).
+// Writes are serialised through one lock (a transaction holds it for its whole run; a write
+// outside a transaction takes it for itself), so concurrent tests cannot lose each other's writes.
+import { randomUUID } from 'node:crypto';
+import { DocaxisError } from '../../src/errors.js';
+import { GENESIS_HASH, chainHash } from '../../src/db/log-chain.js';
+import type {
+  Agency,
+  AgencyCertificate,
+  ApiToken,
+  Delivery,
+  DocumentFilter,
+  ExchangeDocument,
+  LogEntry,
+  LogFilter,
+  Page,
+  PageOf,
+  StatusEvent,
+  Stores,
+  StoredCrl,
+  TrustAnchor,
+  User,
+} from '../../src/db/ports.js';
+
+export interface MemoryState {
+  agencies: Agency[];
+  users: User[];
+  tokens: Array<ApiToken & { tokenHash: string }>;
+  certificates: AgencyCertificate[];
+  anchors: TrustAnchor[];
+  crls: StoredCrl[];
+  blobs: Map<string, Uint8Array>;
+  documents: ExchangeDocument[];
+  deliveries: Delivery[];
+  events: StatusEvent[];
+  log: LogEntry[];
+}
+
+function emptyState(): MemoryState {
+  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [] };
+}
+
+/** Callers get copies: mutating a returned record must not change the store (as with a database). */
+const copy = <T>(v: T): T => structuredClone(v);
+
+/** Offset cursors are enough here; the database uses keyset cursors. */
+function paginate<T>(items: T[], page: Page): PageOf<T> {
+  const start = page.after ? Number(page.after) : 0;
+  const slice = items.slice(start, start + page.limit);
+  const end = start + slice.length;
+  return { items: slice.map(copy), next: end < items.length ? String(end) : null };
+}
+
+export class MemoryStores implements Stores {
+  state: MemoryState = emptyState();
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly view: Stores;
+
+  constructor() {
+    this.view = this.makeView(false);
+    this.agencies = this.view.agencies;
+    this.users = this.view.users;
+    this.tokens = this.view.tokens;
+    this.certificates = this.view.certificates;
+    this.trust = this.view.trust;
+    this.blobs = this.view.blobs;
+    this.documents = this.view.documents;
+    this.deliveries = this.view.deliveries;
+    this.log = this.view.log;
+  }
+
+  agencies: Stores['agencies'];
+  users: Stores['users'];
+  tokens: Stores['tokens'];
+  certificates: Stores['certificates'];
+  trust: Stores['trust'];
+  blobs: Stores['blobs'];
+  documents: Stores['documents'];
+  deliveries: Stores['deliveries'];
+  log: Stores['log'];
+
+  transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const snapshot = structuredClone(this.state);
+      try {
+        return await fn(this.makeView(true));
+      } catch (e) {
+        this.state = snapshot;
+        throw e;
+      }
+    });
+  }
+
+  /** Test helper: change a stored log entry behind the chain's back (what a rogue DBA could do). */
+  tamperLog(seq: number, change: (e: LogEntry) => void): void {
+    const e = this.state.log.find((x) => x.seq === seq);
+    if (!e) throw new Error(`no log entry ${seq}`);
+    change(e);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private makeView(inTx: boolean): Stores {
+    const s = () => this.state;
+    // Outside a transaction each write is its own little transaction under the lock.
+    const w = <T>(fn: () => T): Promise<T> => (inTx ? Promise.resolve().then(fn) : this.exclusive(async () => fn()));
+    const r = <T>(fn: () => T): Promise<T> => Promise.resolve().then(fn);
+    const now = () => new Date();
+    const view: Stores = {
+      transaction: <T>(fn: (tx: Stores) => Promise<T>): Promise<T> => (inTx ? fn(view) : this.transaction(fn)),
+      agencies: {
+        byCode: (code) => r(() => copy(s().agencies.find((a) => a.code === code))),
+        byId: (id) => r(() => copy(s().agencies.find((a) => a.id === id))),
+        list: () => r(() => copy([...s().agencies].sort((a, b) => a.code.localeCompare(b.code)))),
+        insert: (a) =>
+          w(() => {
+            if (s().agencies.some((x) => x.code === a.code)) throw new DocaxisError('AGENCY_EXISTS', a.code);
+            const row: Agency = { ...copy(a), id: randomUUID(), createdAt: now() };
+            s().agencies.push(row);
+            return copy(row);
+          }),
+        setActive: (id, active) =>
+          w(() => {
+            const a = s().agencies.find((x) => x.id === id);
+            if (a) a.active = active;
+          }),
+      },
+      users: {
+        byId: (id) => r(() => copy(s().users.find((u) => u.id === id))),
+        list: (agencyId) => r(() => copy(s().users.filter((u) => agencyId === undefined || u.agencyId === agencyId))),
+        insert: (u) =>
+          w(() => {
+            const row: User = { ...copy(u), id: randomUUID(), createdAt: now() };
+            s().users.push(row);
+            return copy(row);
+          }),
+        setActive: (id, active) =>
+          w(() => {
+            const u = s().users.find((x) => x.id === id);
+            if (u) u.active = active;
+          }),
+      },
+      tokens: {
+        insert: (t) =>
+          w(() => {
+            const row = { ...t, id: randomUUID(), createdAt: now(), revokedAt: null };
+            s().tokens.push(row);
+            const { tokenHash: _hash, ...token } = row;
+            return copy(token);
+          }),
+        findPrincipal: (tokenHash) =>
+          r(() => {
+            const t = s().tokens.find((x) => x.tokenHash === tokenHash && x.revokedAt === null);
+            const user = t && s().users.find((u) => u.id === t.userId && u.active);
+            const agency = user && s().agencies.find((a) => a.id === user.agencyId && a.active);
+            return t && user && agency ? copy({ user, agency, tokenId: t.id }) : undefined;
+          }),
+        revoke: (tokenId, at) =>
+          w(() => {
+            const t = s().tokens.find((x) => x.id === tokenId);
+            if (t && t.revokedAt === null) t.revokedAt = at;
+          }),
+        listForUser: (userId) => r(() => copy(s().tokens.filter((t) => t.userId === userId).map(({ tokenHash: _h, ...t }) => t))),
+      },
+      certificates: {
+        insert: (c) =>
+          w(() => {
+            const row: AgencyCertificate = { ...copy(c), id: randomUUID(), createdAt: now(), active: true };
+            s().certificates.push(row);
+            return copy(row);
+          }),
+        listForAgency: (agencyId, activeOnly) => r(() => copy(s().certificates.filter((c) => c.agencyId === agencyId && (!activeOnly || c.active)))),
+        setActive: (id, active) =>
+          w(() => {
+            const c = s().certificates.find((x) => x.id === id);
+            if (c) c.active = active;
+          }),
+      },
+      trust: {
+        anchors: (activeOnly) => r(() => copy(s().anchors.filter((a) => !activeOnly || a.active))),
+        addAnchor: (a) =>
+          w(() => {
+            const row: TrustAnchor = { ...copy(a), id: randomUUID(), createdAt: now(), active: true };
+            s().anchors.push(row);
+            return copy(row);
+          }),
+        setAnchorActive: (id, active) =>
+          w(() => {
+            const a = s().anchors.find((x) => x.id === id);
+            if (a) a.active = active;
+          }),
+        crls: () => r(() => copy(s().crls)),
+        addCrl: (c) =>
+          w(() => {
+            const row: StoredCrl = { ...copy(c), id: randomUUID(), createdAt: now() };
+            s().crls.push(row);
+            return copy(row);
+          }),
+      },
+      blobs: {
+        put: (sha256, bytes) =>
+          w(() => {
+            if (!s().blobs.has(sha256)) s().blobs.set(sha256, Uint8Array.prototype.slice.call(bytes));
+          }),
+        get: (sha256) => r(() => copy(s().blobs.get(sha256))),
+      },
+      documents: {
+        insert: (d) =>
+          w(() => {
+            const docs = s().documents;
+            if (d.idempotencyKey !== null && docs.some((x) => x.senderAgencyId === d.senderAgencyId && x.idempotencyKey === d.idempotencyKey)) {
+              throw new DocaxisError('IDEMPOTENCY_KEY_REUSED');
+            }
+            const m = d.metadata;
+            if (docs.some((x) => x.senderAgencyId === d.senderAgencyId && x.year === d.year && x.metadata.codeNumber === m.codeNumber && x.metadata.codeNotation === m.codeNotation)) {
+              throw new DocaxisError('DUPLICATE_NUMBER', `${m.codeNumber}/${m.codeNotation}`);
+            }
+            const row: ExchangeDocument = { ...copy(d), id: randomUUID(), createdAt: now() };
+            docs.push(row);
+            return copy(row);
+          }),
+        byId: (id) => r(() => copy(s().documents.find((d) => d.id === id))),
+        byIdempotencyKey: (senderAgencyId, key) => r(() => copy(s().documents.find((d) => d.senderAgencyId === senderAgencyId && d.idempotencyKey === key))),
+        numberTaken: (senderAgencyId, year, codeNumber, codeNotation) =>
+          r(() => s().documents.some((d) => d.senderAgencyId === senderAgencyId && d.year === year && d.metadata.codeNumber === codeNumber && d.metadata.codeNotation === codeNotation)),
+        list: (filter, page) => r(() => paginate(listDocuments(s(), filter), page)),
+      },
+      deliveries: {
+        insertMany: (ds) =>
+          w(() => {
+            const rows = ds.map((d) => ({ ...copy(d), id: randomUUID() }));
+            s().deliveries.push(...rows);
+            return copy(rows);
+          }),
+        forDocument: (documentId) => r(() => copy(s().deliveries.filter((d) => d.documentId === documentId))),
+        byDocumentAndRecipient: (documentId, recipientAgencyId) => r(() => copy(s().deliveries.find((d) => d.documentId === documentId && d.recipientAgencyId === recipientAgencyId))),
+        updateStatus: (id, from, to, at, withdrawn) =>
+          w(() => {
+            const d = s().deliveries.find((x) => x.id === id);
+            if (!d || d.status !== from) return false;
+            d.status = to;
+            d.statusUpdatedAt = at;
+            if (withdrawn !== undefined) d.withdrawn = withdrawn;
+            return true;
+          }),
+        addEvent: (e) =>
+          w(() => {
+            const row: StatusEvent = { ...copy(e), id: randomUUID() };
+            s().events.push(row);
+            return copy(row);
+          }),
+        events: (deliveryId) => r(() => copy(s().events.filter((e) => e.deliveryId === deliveryId))),
+      },
+      log: {
+        append: (e, at) =>
+          w(() => {
+            const last = s().log.at(-1);
+            // Stored as JSON, like the database's jsonb column: what is hashed is what is read back.
+            const details = JSON.parse(JSON.stringify(e.details)) as Record<string, unknown>;
+            const body = { seq: (last?.seq ?? 0) + 1, at, event: e.event, actorUserId: e.actorUserId, agencyId: e.agencyId, documentId: e.documentId, details };
+            const prevHash = last?.hash ?? GENESIS_HASH;
+            const row: LogEntry = { ...body, prevHash, hash: chainHash(prevHash, body) };
+            s().log.push(row);
+            return copy(row);
+          }),
+        range: (fromSeq, toSeq) => r(() => copy(s().log.filter((x) => x.seq >= fromSeq && x.seq <= toSeq))),
+        search: (filter, page) => r(() => paginate(s().log.filter((x) => logMatches(x, filter)), page)),
+        head: () => r(() => copy(s().log.at(-1))),
+      },
+    };
+    return view;
+  }
+}
+
+function listDocuments(st: MemoryState, f: DocumentFilter): ExchangeDocument[] {
+  const deliveriesOf = (id: string) => st.deliveries.filter((d) => d.documentId === id);
+  const out = st.documents.filter((doc) => {
+    let ds = deliveriesOf(doc.id);
+    if (f.recipientAgencyId !== undefined) {
+      ds = ds.filter((d) => d.recipientAgencyId === f.recipientAgencyId && !d.withdrawn);
+      if (ds.length === 0) return false;
+    }
+    if (f.senderAgencyId !== undefined && doc.senderAgencyId !== f.senderAgencyId) return false;
+    if (f.status !== undefined && !ds.some((d) => d.status === f.status)) return false;
+    if (f.priority !== undefined && doc.metadata.priority !== f.priority) return false;
+    if (f.documentType !== undefined && doc.metadata.documentType !== f.documentType) return false;
+    if (f.senderCode !== undefined && doc.senderCode !== f.senderCode) return false;
+    if (f.from !== undefined && doc.createdAt < f.from) return false;
+    if (f.to !== undefined && doc.createdAt > f.to) return false;
+    return true;
+  });
+  // Newest first; insertion order breaks ties between documents created in the same millisecond.
+  const order = new Map(st.documents.map((d, i) => [d.id, i]));
+  return out.sort((a, b) => (f.urgentFirst ? b.metadata.priority - a.metadata.priority : 0) || (order.get(b.id) ?? 0) - (order.get(a.id) ?? 0));
+}
+
+function logMatches(e: LogEntry, f: LogFilter): boolean {
+  const d = e.details;
+  if (f.agencyId !== undefined && e.agencyId !== f.agencyId) return false;
+  if (f.event !== undefined && e.event !== f.event) return false;
+  if (f.documentId !== undefined && e.documentId !== f.documentId) return false;
+  if (f.documentNumber !== undefined && d['codeNumber'] !== f.documentNumber && d['codeNotation'] !== f.documentNumber) return false;
+  if (f.status !== undefined && d['to'] !== f.status) return false;
+  if (f.from !== undefined && e.at < f.from) return false;
+  if (f.to !== undefined && e.at > f.to) return false;
+  return true;
+}
