@@ -1,0 +1,94 @@
+// The service's configuration, parsed from the environment once at start (src/main.ts) and handed
+// down as a frozen value: nothing below reads process.env, so tests build any Config they need.
+import { DocaxisError } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Fastify's trustProxy: off, on (trust every hop), a hop count, or a list of addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A PostgreSQL URL, or undefined for embedded PGlite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly uploadLimitBytes: number;
+  readonly logLevel: LogLevel;
+  /** Seed the demo province, but only into an empty database. */
+  readonly seedDemo: boolean;
+  readonly trustProxy: TrustProxy;
+}
+
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env): Config {
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl: databaseUrl(env),
+    dataDir: text(env, 'DOCAXIS_DATA_DIR') ?? '.data/pglite',
+    uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', DEFAULT_UPLOAD_LIMIT_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    logLevel: logLevel(env),
+    seedDemo: boolean(env, 'DOCAXIS_SEED_DEMO', true),
+    trustProxy: trustProxy(env),
+  });
+}
+
+/** Empty strings count as unset: `FOO= npm start` should mean "default", not "invalid". */
+function text(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+function invalid(name: string, why: string): DocaxisError {
+  return new DocaxisError('CONFIG_INVALID', `${name} ${why}`, { details: { variable: name } });
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = text(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v)) throw invalid(name, `must be a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw invalid(name, `must be between ${min} and ${max}, got ${v}`);
+  return n;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const v = text(env, name)?.toLowerCase();
+  if (v === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw invalid(name, `must be true or false, got "${v}"`);
+}
+
+function logLevel(env: Env): LogLevel {
+  const v = text(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${v}"`);
+  return v as LogLevel;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const v = text(env, 'DATABASE_URL');
+  if (v === undefined) return undefined;
+  // Never echo the URL: it usually carries a password.
+  if (!/^postgres(ql)?:\/\//.test(v)) throw invalid('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  return v;
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const v = text(env, 'TRUST_PROXY');
+  if (v === undefined) return false;
+  const lower = v.toLowerCase();
+  // Digits are a hop count ("1" = trust the one proxy in front), not a boolean: trusting every
+  // hop lets any client forge X-Forwarded-For, so that takes an explicit "true".
+  if (/^\d+$/.test(v)) return Number(v);
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (['false', 'no', 'off'].includes(lower)) return false;
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.every((s) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s))) throw invalid('TRUST_PROXY', 'must be true, false, a hop count or a comma-separated list of addresses');
+  return list;
+}

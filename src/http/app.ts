@@ -1,0 +1,81 @@
+// buildApp: the whole HTTP service as a Fastify instance, not listening (tests drive it through
+// app.inject; src/main.ts listens). Everything it needs arrives as arguments: no globals.
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config, TrustProxy } from '../config.js';
+import type { Stores } from '../db/ports.js';
+import authPlugin from './auth-plugin.js';
+import type { ExchangeDeps } from './deps.js';
+import { toHttpError } from './error-body.js';
+import { loggerOptions } from './logger.js';
+import { registerOpenApi } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { apiRoutes } from './routes/api.js';
+
+export interface BuildAppOptions {
+  stores: Stores;
+  config: Config;
+  clock?: ExchangeDeps['clock'];
+  /** A pino logger to write to (tests capture it); default: pino at config.logLevel on stdout. */
+  logger?: FastifyBaseLogger;
+  /** Readiness probe, e.g. the database's ping(); default: a cheap store query. */
+  ping?: () => Promise<void>;
+  intermediates?: ExchangeDeps['intermediates'];
+}
+
+export function buildApp(opts: BuildAppOptions): FastifyInstance {
+  const { config } = opts;
+  const app: FastifyInstance = Fastify({
+    ...logging(opts.logger, config),
+    trustProxy: trustProxyOption(config.trustProxy),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // JSON and PEM bodies only; PDFs come as multipart, which has its own limit (uploadLimitBytes).
+    bodyLimit: 4 * 1024 * 1024,
+    // Let the in-flight requests finish on close(), refusing new ones (graceful shutdown).
+    return503OnClosing: true,
+  });
+
+  const deps: ExchangeDeps = {
+    stores: opts.stores,
+    clock: opts.clock ?? (() => new Date()),
+    ...(opts.intermediates !== undefined ? { intermediates: opts.intermediates } : {}),
+  };
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const mapped = toHttpError(err);
+    if (mapped.serious) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: mapped.body.error.code, status: mapped.status }, 'request refused');
+    return reply.status(mapped.status).send(mapped.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Not found: ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  registerOpenApi(app);
+  app.register(multipart, { limits: { fileSize: config.uploadLimitBytes }, throwFileSizeLimit: false });
+  app.register(healthRoutes, { ping: opts.ping ?? (async () => void (await opts.stores.agencies.byCode('000.00.00.A00'))) });
+  app.register(
+    async (api) => {
+      await api.register(authPlugin, { deps });
+      await api.register(apiRoutes, { deps, config });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}
+
+/** Fastify takes either a ready pino instance or options to build one, never both. */
+function logging(logger: FastifyBaseLogger | undefined, config: Config): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  return logger ? { loggerInstance: logger } : { logger: loggerOptions(config.logLevel) };
+}
+
+/** A hop count becomes the function proxy-addr would build from it (fastify's types omit numbers). */
+function trustProxyOption(tp: TrustProxy): FastifyServerOptions['trustProxy'] {
+  return typeof tp === 'number' ? (_address: string, hop: number) => hop < tp : tp;
+}

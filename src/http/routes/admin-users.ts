@@ -1,0 +1,63 @@
+// Admin: users and their bearer tokens. A token's secret is shown once, in the answer that issues
+// it (never stored, never logged), so that answer is marked no-store.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { createUser, issueToken, listUsers, revokeToken } from '../../exchange/admin.js';
+import { principalOf } from '../auth-plugin.js';
+import type { ExchangeDeps } from '../deps.js';
+import { UuidParams, withErrors } from '../schemas/common.js';
+import { RoleSchema, TokenSchema, UserSchema } from '../schemas/records.js';
+
+export const adminUserRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = async (app, { deps }) => {
+  app.get(
+    '/admin/users',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Users, optionally of one agency',
+        querystring: Type.Object({ agency: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Agency code' })) }),
+        response: withErrors({ 200: Type.Array(UserSchema) }),
+      },
+    },
+    async (request) => listUsers(deps, principalOf(request), request.query.agency),
+  );
+
+  app.post(
+    '/admin/users',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a user in an agency',
+        body: Type.Object({ agencyCode: Type.String({ minLength: 1, maxLength: 64 }), name: Type.String({ minLength: 1, maxLength: 255 }), role: RoleSchema }),
+        response: withErrors({ 201: UserSchema }),
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createUser(deps, principalOf(request), request.body)),
+  );
+
+  app.post(
+    '/admin/users/:id/tokens',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Issue a bearer token (the secret is shown once)',
+        params: UuidParams,
+        body: Type.Object({ label: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: withErrors({ 201: Type.Object({ token: TokenSchema, secret: Type.String({ description: 'Bearer token; store it now, it cannot be shown again' }) }) }),
+      },
+    },
+    async (request, reply) => {
+      const issued = await issueToken(deps, principalOf(request), request.params.id, request.body.label);
+      return reply.status(201).header('cache-control', 'no-store').send(issued);
+    },
+  );
+
+  app.delete(
+    '/admin/tokens/:id',
+    { schema: { tags: ['admin'], summary: 'Revoke a token', params: UuidParams, response: withErrors({ 204: Type.Null({ description: 'Revoked' }) }) } },
+    async (request, reply) => {
+      await revokeToken(deps, principalOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

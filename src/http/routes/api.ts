@@ -1,0 +1,26 @@
+// Everything under /api/v1, all behind the auth plugin registered by app.ts. One plugin per area;
+// the PKI content-type parsers stay inside the admin plugins' own scopes.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../../config.js';
+import type { ExchangeDeps } from '../deps.js';
+import { adminAgencyRoutes } from './admin-agencies.js';
+import { adminTrustRoutes } from './admin-trust.js';
+import { adminUserRoutes } from './admin-users.js';
+import { agencyRoutes } from './agencies.js';
+import { documentRoutes } from './documents.js';
+import { logRoutes } from './log.js';
+import { mailboxRoutes } from './mailbox.js';
+import { sendRoutes } from './send.js';
+import { statusRoutes } from './status.js';
+
+export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config }> = async (api, { deps, config }) => {
+  await api.register(sendRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
+  await api.register(mailboxRoutes, { deps });
+  await api.register(documentRoutes, { deps });
+  await api.register(statusRoutes, { deps });
+  await api.register(logRoutes, { deps });
+  await api.register(agencyRoutes, { deps });
+  await api.register(adminAgencyRoutes, { deps });
+  await api.register(adminUserRoutes, { deps });
+  await api.register(adminTrustRoutes, { deps });
+};

@@ -1,0 +1,79 @@
+// `npm start`: configuration from the environment (once), the database (migrated; the demo
+// province seeded into an empty one), the HTTP service, and a graceful stop on SIGINT/SIGTERM.
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { createStores } from './db/create-stores.js';
+import { isDocaxisError } from './errors.js';
+import { seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
+import { buildApp } from './http/app.js';
+
+/** Past this, shutdown stops waiting for in-flight requests and exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** src/ and dist/ are both one level below the project root, like src/cli/fixtures.ts. */
+const FIXTURES_DIR = fileURLToPath(new URL('../certs-fixtures/', import.meta.url));
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  await database.migrate();
+  const stores = createStores(database);
+  const clock = () => new Date();
+
+  const seeded = config.seedDemo ? await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR }) : { seeded: false, users: [] };
+
+  const app = buildApp({ stores, config, clock, ping: () => database.ping() });
+  const address = await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(banner(address, config, database, seeded.users));
+  stopOnSignals(() => app.close(), database);
+}
+
+function banner(address: string, config: Config, database: Database, users: SeededUser[]): string {
+  const lines = [
+    `docaxis exchange axis listening on ${address}`,
+    `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
+    `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
+  ];
+  if (users.length > 0) {
+    lines.push('', 'Demo province seeded. DEMO TOKENS — TEST KEYS ONLY (certs-fixtures/ is a public test PKI; never use in production):', '');
+    const rows = users.map((u) => [u.role, u.agencyCode, u.name, u.token]);
+    const head = ['role', 'agency', 'user', 'token'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const fmt = (r: string[]) => ('  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).trimEnd();
+    lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt));
+    lines.push('', '  These tokens are shown once; a restart on the same database does not print them again.');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Stop accepting, let in-flight requests finish, close the database; force-exit after a timeout. */
+function stopOnSignals(closeServer: () => Promise<void>, database: Database): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    const timer = setTimeout(() => {
+      process.stderr.write(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    closeServer()
+      .then(() => database.close())
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  // Typed errors (bad configuration, database down) are the operator's to fix: one line, no stack.
+  if (isDocaxisError(e)) process.stderr.write(`docaxis: ${e.code}: ${e.message}\n`);
+  else process.stderr.write(`docaxis: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

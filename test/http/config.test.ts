@@ -1,0 +1,40 @@
+// loadConfig: defaults, parsing, and CONFIG_INVALID naming the variable.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, loadConfig } from '../../src/config.js';
+import { isDocaxisError } from '../../src/errors.js';
+
+describe('loadConfig', () => {
+  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on', () => {
+    const c = loadConfig({});
+    expect(c).toEqual({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: '.data/pglite', uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES, logLevel: 'info', seedDemo: true, trustProxy: false });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis' });
+    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+
+  for (const [name, value] of [
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['UPLOAD_LIMIT_BYTES', '0'],
+    ['LOG_LEVEL', 'loud'],
+    ['DOCAXIS_SEED_DEMO', 'maybe'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['TRUST_PROXY', 'everyone!'],
+  ] as const) {
+    it(`${name}=${value}: CONFIG_INVALID naming ${name}`, () => {
+      try {
+        loadConfig({ [name]: value });
+        expect.unreachable();
+      } catch (e) {
+        expect(isDocaxisError(e, 'CONFIG_INVALID')).toBe(true);
+        expect((e as Error).message).toContain(name);
+        if (name === 'DATABASE_URL') expect((e as Error).message).not.toContain('mysql://x');
+      }
+    });
+  }
+});
