@@ -9,7 +9,7 @@
 // convention: real certificates carry only MST/MNS, the code is what the axis routes on).
 
 export type KeyType = 'rsa-2048' | 'rsa-3072' | 'ec-p256';
-export type Role = 'root' | 'intermediate' | 'seal' | 'signer' | 'tsa' | 'negative';
+export type Role = 'root' | 'intermediate' | 'seal' | 'signer' | 'tsa' | 'service' | 'negative';
 export type Level = 'central' | 'province' | 'district' | 'commune';
 export type NegativeKind = 'expired' | 'not-yet-valid' | 'revoked' | 'untrusted-root' | 'untrusted-issuer' | 'wrong-key-usage';
 export type KeyUsageName =
@@ -216,6 +216,23 @@ export const CERTS: readonly CertSpec[] = [
     notAfter: EE_TO,
     keyUsage: ['digitalSignature'],
     extendedKeyUsage: [TSA_EKU],
+  },
+
+  // --- The axis itself: signs the delivery and status receipts it hands to both sides ---
+  {
+    name: 'axis',
+    role: 'service',
+    issuer: 'intermediate-ca',
+    keyType: 'rsa-2048',
+    subject: [
+      ['CN', 'Trục liên thông văn bản tỉnh Thái Bình - TEST'],
+      ['O', PROVINCE],
+      ['L', 'Thái Bình'],
+      ['C', 'VN'],
+    ],
+    notBefore: EE_FROM,
+    notAfter: EE_TO,
+    keyUsage: EE_KU,
   },
 
   // --- Negative cases: each breaks exactly one rule ---

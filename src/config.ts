@@ -19,9 +19,20 @@ export interface Config {
   /** Seed the demo province, but only into an empty database. */
   readonly seedDemo: boolean;
   readonly trustProxy: TrustProxy;
+  /**
+   * The axis's receipt-signing key: a PKCS#12 file and the NAME of the variable holding its
+   * password (the password itself never enters the Config, which may be printed or logged).
+   * Unset: the TEST-ONLY fixture in demo mode, no receipts otherwise.
+   */
+  readonly axisP12: { readonly path: string; readonly passwordEnv: string } | undefined;
+  /** An RFC 3161 TSA for sealing the log; unset: the built-in TEST-ONLY TSA. */
+  readonly tsaUrl: string | undefined;
+  /** Seconds between log seals; 0 turns the timer off (POST /log/seal still works). */
+  readonly logSealIntervalSeconds: number;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_LOG_SEAL_INTERVAL_SECONDS = 300;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -35,7 +46,28 @@ export function loadConfig(env: Env): Config {
     logLevel: logLevel(env),
     seedDemo: boolean(env, 'DOCAXIS_SEED_DEMO', true),
     trustProxy: trustProxy(env),
+    axisP12: axisP12(env),
+    tsaUrl: tsaUrl(env),
+    logSealIntervalSeconds: integer(env, 'LOG_SEAL_INTERVAL_SECONDS', DEFAULT_LOG_SEAL_INTERVAL_SECONDS, 0, 7 * 24 * 3600),
   });
+}
+
+function axisP12(env: Env): Config['axisP12'] {
+  const path = text(env, 'AXIS_P12');
+  const passwordEnv = text(env, 'AXIS_P12_PASSWORD_ENV');
+  if (path === undefined) {
+    if (passwordEnv !== undefined) throw invalid('AXIS_P12_PASSWORD_ENV', 'is set but AXIS_P12 (the key file) is not');
+    return undefined;
+  }
+  if (passwordEnv === undefined) throw invalid('AXIS_P12_PASSWORD_ENV', 'must name the variable holding the AXIS_P12 password');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(passwordEnv)) throw invalid('AXIS_P12_PASSWORD_ENV', `must be a variable name, got "${passwordEnv}"`);
+  return Object.freeze({ path, passwordEnv });
+}
+
+function tsaUrl(env: Env): string | undefined {
+  const v = text(env, 'TSA_URL');
+  if (v !== undefined && !/^https?:\/\/[^\s]+$/i.test(v)) throw invalid('TSA_URL', 'must be an http(s) URL');
+  return v;
 }
 
 /** Empty strings count as unset: `FOO= npm start` should mean "default", not "invalid". */

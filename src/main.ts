@@ -1,32 +1,56 @@
 // `npm start`: configuration from the environment (once), the database (migrated; the demo
-// province seeded into an empty one), the HTTP service, and a graceful stop on SIGINT/SIGTERM.
+// province seeded into an empty one), the axis's receipt key and TSA, the HTTP service, the
+// periodic log sealer, and a graceful stop on SIGINT/SIGTERM.
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { installPostgresDriverGuard } from './db/postgres-driver-guard.js';
 import { createStores } from './db/create-stores.js';
 import { isDocaxisError } from './errors.js';
+import { startSealTimer } from './exchange/seal-timer.js';
 import { seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
+import { loadServiceKeys } from './service-keys.js';
 
 /** Past this, shutdown stops waiting for in-flight requests and exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** src/ and dist/ are both one level below the project root, like src/cli/fixtures.ts. */
 const FIXTURES_DIR = fileURLToPath(new URL('../certs-fixtures/', import.meta.url));
+const FIXTURE_P12_PASSWORD = 'docaxis-test';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  if (database.kind === 'postgres') installPostgresDriverGuard((m) => process.stderr.write(`warning: ${m}\n`));
   await database.migrate();
   const stores = createStores(database);
   const clock = () => new Date();
 
   const seeded = config.seedDemo ? await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR }) : { seeded: false, users: [] };
 
-  const app = buildApp({ stores, config, clock, ping: () => database.ping() });
+  const keys = loadServiceKeys(config, process.env, { path: (name) => FIXTURES_DIR + name, password: FIXTURE_P12_PASSWORD });
+  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper });
+  const sealer =
+    config.logSealIntervalSeconds > 0
+      ? startSealTimer(
+          { stores, clock },
+          {
+            timestamper: keys.timestamper,
+            intervalMs: config.logSealIntervalSeconds * 1000,
+            onSeal: (s) => app.log.info({ fromSeq: s.fromSeq, toSeq: s.toSeq }, 'log sealed'),
+            onError: (err) => app.log.error({ err }, 'log seal failed; retrying at the next interval'),
+          },
+        )
+      : undefined;
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(banner(address, config, database, seeded.users));
-  stopOnSignals(() => app.close(), database);
+  for (const w of keys.warnings) process.stdout.write(`WARNING: ${w}\n`);
+  // The sealer stops before the database closes (a seal in progress finishes first).
+  stopOnSignals(async () => {
+    await app.close();
+    await sealer?.stop();
+  }, database);
 }
 
 function banner(address: string, config: Config, database: Database, users: SeededUser[]): string {
@@ -34,6 +58,7 @@ function banner(address: string, config: Config, database: Database, users: Seed
     `docaxis exchange axis listening on ${address}`,
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
+    `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,
   ];
   if (users.length > 0) {
     lines.push('', 'Demo province seeded. DEMO TOKENS — TEST KEYS ONLY (certs-fixtures/ is a public test PKI; never use in production):', '');

@@ -12,6 +12,8 @@ import { certificateStore } from './stores/certificates.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
 import { logStore } from './stores/log.js';
+import { sealStore } from './stores/seals.js';
+import { statisticsStore } from './stores/statistics.js';
 import { tokenStore } from './stores/tokens.js';
 import { trustStore } from './stores/trust.js';
 import { userStore } from './stores/users.js';
@@ -36,6 +38,8 @@ export function bindStores(db: Db, inTransaction: boolean): Stores {
     documents: guard(documentStore(db)),
     deliveries: guard(deliveryStore(db)),
     log: guard(logStore(db, inTransaction)),
+    seals: guard(sealStore(db)),
+    statistics: guard(statisticsStore(db)),
   };
   return stores;
 }

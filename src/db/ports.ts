@@ -191,6 +191,21 @@ export interface LogEntry extends LogEntryInput {
   hash: string;
 }
 
+/**
+ * One sealed batch of the log: entries fromSeq..toSeq (inclusive) reduced to a Merkle root
+ * (exchange/merkle.ts) and that root timestamped by an RFC 3161 TSA.
+ */
+export interface LogSeal {
+  id: string;
+  fromSeq: number;
+  toSeq: number;
+  /** Hex SHA-256 Merkle root over the entries' hashes. */
+  merkleRoot: string;
+  /** DER TimeStampToken whose imprint is SHA-256 of the root's 32 bytes. */
+  timestampToken: Uint8Array;
+  sealedAt: Date;
+}
+
 // ---------- queries ----------
 
 export interface Page {
@@ -304,6 +319,53 @@ export interface LogStore {
   head(): Promise<LogEntry | undefined>;
 }
 
+export interface SealStore {
+  /** fromSeq is unique: two sealers racing over the same entries cannot both commit (SEAL_CONFLICT). */
+  insert(s: Omit<LogSeal, 'id'>): Promise<LogSeal>;
+  /** Oldest first. */
+  list(): Promise<LogSeal[]>;
+  /** The seal with the highest toSeq. */
+  last(): Promise<LogSeal | undefined>;
+}
+
+/** A time window for the statistics: from inclusive, to exclusive (either may be open). */
+export interface StatisticsRange {
+  from?: Date;
+  to?: Date;
+}
+
+/**
+ * Raw figures of one group (an agency, a level, the province). Documents count for their sender,
+ * deliveries (and what became of them) for their recipient, classified refusals for the clerk's
+ * agency. The shares are derived from these by the use case.
+ */
+export interface ExchangeCounts {
+  sent: number;
+  /** Sent documents whose stored report shows a personal signature before the sender's seal. */
+  signedByBoth: number;
+  received: number;
+  /** Deliveries now at 03, 04, 05, 06 or 16. */
+  accepted: number;
+  /** Deliveries now at 02. */
+  rejected: number;
+  /** Median of (first 03 event - the 01 arrival event), in seconds; null when none was accepted. */
+  medianSecondsToAcceptance: number | null;
+  classifiedRefusals: number;
+}
+
+export interface ExchangeCountsByGroup {
+  /** Every registered agency, active or not, ordered by code. */
+  agencies: Array<ExchangeCounts & { agency: Pick<Agency, 'id' | 'code' | 'name' | 'level'> }>;
+  /** Only levels that have at least one agency. */
+  levels: Array<ExchangeCounts & { level: AgencyLevel }>;
+  total: ExchangeCounts;
+}
+
+export interface StatisticsStore {
+  /** Aggregated in the store (SQL), never by loading the documents. Documents and their deliveries by the document's createdAt, refusals by the log entry's time. */
+  counts(range: StatisticsRange): Promise<ExchangeCountsByGroup>;
+}
+
 export interface Stores {
   /** Runs `fn` in one transaction; the stores handed to it are bound to that transaction. */
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T>;
@@ -316,4 +378,6 @@ export interface Stores {
   documents: DocumentStore;
   deliveries: DeliveryStore;
   log: LogStore;
+  seals: SealStore;
+  statistics: StatisticsStore;
 }

@@ -206,3 +206,22 @@ export const exchangeLog = pgTable(
     index('exchange_log_at_idx').on(t.at),
   ],
 );
+
+/**
+ * Seals over batches of the exchange log (exchange/seal-log.ts): a Merkle root over the entries
+ * from_seq..to_seq and an RFC 3161 token over it. from_seq is unique, so two sealers racing over
+ * the same entries cannot both commit. Not append-only by trigger: a seal is evidence checked
+ * against the log, and a removed or changed seal is caught by its own token and the next seal.
+ */
+export const logSeals = pgTable(
+  'log_seals',
+  {
+    id: id(),
+    fromSeq: bigint('from_seq', { mode: 'number' }).notNull(),
+    toSeq: bigint('to_seq', { mode: 'number' }).notNull(),
+    merkleRoot: text('merkle_root').notNull(),
+    timestampToken: bytea('timestamp_token').notNull(),
+    sealedAt: ts('sealed_at').notNull(),
+  },
+  (t) => [uniqueIndex('log_seals_from_seq_unique').on(t.fromSeq), index('log_seals_to_seq_idx').on(t.toSeq), check('log_seals_range_check', sql`${t.fromSeq} <= ${t.toSeq}`)],
+);

@@ -2,6 +2,8 @@
 // race is STATUS_TRANSITION_INVALID, never a silent overwrite), the history event, the log entry.
 import { DocaxisError } from '../errors.js';
 import type { Delivery, ExchangeDocument, Principal, StatusCode, StatusEvent, Stores } from '../db/ports.js';
+import type { SignerAdapter } from '../pki/signer.js';
+import { receiptFor } from './receipts.js';
 
 export interface Transition {
   document: ExchangeDocument;
@@ -13,13 +15,15 @@ export interface Transition {
   at: Date;
 }
 
-export async function applyTransition(tx: Stores, p: Principal, t: Transition): Promise<{ delivery: Delivery; event: StatusEvent }> {
+/** `receiptSigner`: the axis key (ExchangeDeps.receiptSigner); the receipt is stored with the event, in the same transaction. */
+export async function applyTransition(tx: Stores, p: Principal, t: Transition, receiptSigner?: SignerAdapter): Promise<{ delivery: Delivery; event: StatusEvent }> {
   const from = t.delivery.status;
   const withdrawn = t.to === '15' ? true : undefined;
   if (!(await tx.deliveries.updateStatus(t.delivery.id, from, t.to, t.at, withdrawn))) {
     throw new DocaxisError('STATUS_TRANSITION_INVALID', `the status changed meanwhile (was ${from})`);
   }
-  const event = await tx.deliveries.addEvent({ deliveryId: t.delivery.id, status: t.to, reason: t.reason, actorUserId: p.user.id, at: t.at, receipt: null });
+  const change = { status: t.to, reason: t.reason, actorUserId: p.user.id, at: t.at };
+  const event = await tx.deliveries.addEvent({ deliveryId: t.delivery.id, ...change, receipt: await receiptFor(receiptSigner, t.document, t.delivery, change) });
   await tx.log.append(
     {
       event: 'delivery.status',

@@ -1,10 +1,16 @@
 // What every use case needs, passed in (no module-level state): the stores, a clock (tests pin
 // it), and extra intermediate certificates for path building (the chain a signer's CMS omits).
 import type { Stores } from '../db/ports.js';
+import type { Timestamper } from '../pades/timestamper.js';
+import type { SignerAdapter } from '../pki/signer.js';
 
 export interface ExchangeDeps {
   stores: Stores;
   clock: () => Date;
   /** verification extras */
   intermediates?: Uint8Array[];
+  /** The axis's own key: when set, every delivery and status event gets a signed receipt (receipts.ts). */
+  receiptSigner?: SignerAdapter;
+  /** RFC 3161 source for sealing the log (seal-log.ts); without it the log is chained but not sealed. */
+  timestamper?: Timestamper;
 }

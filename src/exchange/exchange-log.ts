@@ -1,7 +1,9 @@
 // The exchange log for admins and auditors: search, CSV export, and a check of the hash chain
-// over the whole log (read in batches, so a long log never sits in memory at once).
+// over the whole log (read in batches, so a long log never sits in memory at once), together with
+// the seals over it (check-seals.ts).
 import { GENESIS_HASH, canonicalJson, verifyChain, type ChainCheck } from '../db/log-chain.js';
 import type { LogEntry, LogFilter, Page, PageOf, Principal } from '../db/ports.js';
+import { checkSeals, type SealCheck } from './check-seals.js';
 import { csvRow } from './csv.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
@@ -29,13 +31,24 @@ export async function exportLogCsv(deps: ExchangeDeps, p: Principal, filter: Log
   return rows.join('');
 }
 
+/** The chain's verdict plus the seals'; `ok` only when both hold. Both run, so a tampered row is named by each. */
+export interface LogCheck extends ChainCheck {
+  seals: SealCheck;
+}
+
+export async function verifyLog(deps: ExchangeDeps, p: Principal): Promise<LogCheck> {
+  await ensureRole(deps, p, 'verify log', 'admin', 'auditor');
+  const chain = await checkChain(deps);
+  const seals = await checkSeals(deps);
+  return { ...chain, ok: chain.ok && seals.ok, seals };
+}
+
 /**
  * Recomputes the chain from the first entry to the head. Besides changed and missing entries in
  * the middle (verifyChain), it catches a deleted first entry (the first prevHash must be the
  * genesis hash) and a deleted tail (the last entry read must be the head).
  */
-export async function verifyLog(deps: ExchangeDeps, p: Principal): Promise<ChainCheck> {
-  await ensureRole(deps, p, 'verify log', 'admin', 'auditor');
+async function checkChain(deps: ExchangeDeps): Promise<ChainCheck> {
   const head = await deps.stores.log.head();
   if (!head) return { ok: true, checked: 0, firstBroken: null };
   let prevHash = GENESIS_HASH;

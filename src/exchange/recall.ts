@@ -6,6 +6,7 @@ import type { Delivery, Principal, StatusEvent } from '../db/ports.js';
 import { applyTransition } from './apply-transition.js';
 import type { ExchangeDeps } from './deps.js';
 import { forbidden } from './guard.js';
+import { receiptFor } from './receipts.js';
 import { recipientDelivery } from './recipient-delivery.js';
 import { visibleDocument } from './visibility.js';
 
@@ -20,7 +21,8 @@ export async function requestRecall(deps: ExchangeDeps, p: Principal, documentId
     for (const delivery of waiting) {
       // A recipient that accepted in the meantime keeps its status: skip it rather than fail all.
       if (!(await tx.deliveries.updateStatus(delivery.id, '01', '13', at))) continue;
-      await tx.deliveries.addEvent({ deliveryId: delivery.id, status: '13', reason: null, actorUserId: p.user.id, at, receipt: null });
+      const asked = { status: '13' as const, reason: null, actorUserId: p.user.id, at };
+      await tx.deliveries.addEvent({ deliveryId: delivery.id, ...asked, receipt: await receiptFor(deps.receiptSigner, document, delivery, asked) });
       recalled.push({ ...delivery, status: '13', statusUpdatedAt: at });
     }
     if (recalled.length === 0) throw new DocaxisError('RECALL_NOT_ALLOWED', 'no recipient is still at status 01 (Đã đến)');
@@ -42,5 +44,5 @@ export async function answerRecall(deps: ExchangeDeps, p: Principal, documentId:
   const { document, delivery } = await recipientDelivery(deps, p, documentId, 'answer recall of');
   if (delivery.status !== '13') throw new DocaxisError('STATUS_TRANSITION_INVALID', `no recall is pending (status ${delivery.status})`);
   const at = deps.clock();
-  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to: accept ? '15' : '16', reason: null, at }));
+  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to: accept ? '15' : '16', reason: null, at }, deps.receiptSigner));
 }

@@ -14,6 +14,7 @@ import type { Agency, Delivery, DocumentMetadata, ExchangeDocument, Principal, S
 import type { VerificationReport } from '../pades/report.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
+import { receiptFor } from './receipts.js';
 import { refuseClassified } from './refuse-classified.js';
 import { codeOf, logSendRefused } from './refusal-log.js';
 import { checkNotInFuture, checkNumberFree, checkRecipients, checkRelated, yearOf } from './send-policy.js';
@@ -70,7 +71,7 @@ async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): 
   await checkSignatures(deps, p, report);
 
   try {
-    return await deps.stores.transaction((tx) => store(tx, p, { metadata, recipients, report, pdf: input.pdf, key, now }));
+    return await deps.stores.transaction((tx) => store(tx, p, { metadata, recipients, report, pdf: input.pdf, key, now, receiptSigner: deps.receiptSigner }));
   } catch (e) {
     // Which unique constraint trips first in a race is up to the database: both mean "look again".
     if (key !== null && (isDocaxisError(e, 'IDEMPOTENCY_KEY_REUSED') || isDocaxisError(e, 'DUPLICATE_NUMBER'))) {
@@ -105,6 +106,7 @@ interface Accepted {
   pdf: Uint8Array;
   key: string | null;
   now: Date;
+  receiptSigner: ExchangeDeps['receiptSigner'];
 }
 
 async function store(tx: Stores, p: Principal, a: Accepted): Promise<SendResult> {
@@ -126,8 +128,11 @@ async function store(tx: Stores, p: Principal, a: Accepted): Promise<SendResult>
   const deliveries = await tx.deliveries.insertMany(
     a.recipients.map((r) => ({ documentId: document.id, recipientAgencyId: r.id, recipientCode: r.code, status: '01' as const, statusUpdatedAt: a.now, withdrawn: false })),
   );
-  // The arrival is the first entry of each recipient's status history.
-  for (const d of deliveries) await tx.deliveries.addEvent({ deliveryId: d.id, status: '01', reason: null, actorUserId: p.user.id, at: a.now, receipt: null });
+  // The arrival is the first entry of each recipient's status history, with the axis's receipt.
+  for (const d of deliveries) {
+    const arrival = { status: '01' as const, reason: null, actorUserId: p.user.id, at: a.now };
+    await tx.deliveries.addEvent({ deliveryId: d.id, ...arrival, receipt: await receiptFor(a.receiptSigner, document, d, arrival) });
+  }
   await tx.log.append(
     {
       event: 'document.sent',

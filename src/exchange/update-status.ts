@@ -25,5 +25,5 @@ export async function updateStatus(
     throw new DocaxisError('METADATA_INVALID', `reason: at most ${MAX_REASON} characters`, { details: { fields: { reason: `at most ${MAX_REASON} characters` } } });
   }
   const at = deps.clock();
-  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }));
+  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }, deps.receiptSigner));
 }

@@ -22,6 +22,10 @@ export interface BuildAppOptions {
   /** Readiness probe, e.g. the database's ping(); default: a cheap store query. */
   ping?: () => Promise<void>;
   intermediates?: ExchangeDeps['intermediates'];
+  /** The axis key that signs receipts; without it events carry no receipt. */
+  receiptSigner?: ExchangeDeps['receiptSigner'];
+  /** The TSA for POST /log/seal (main.ts also runs the periodic sealer with it). */
+  timestamper?: ExchangeDeps['timestamper'];
 }
 
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
@@ -41,6 +45,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     stores: opts.stores,
     clock: opts.clock ?? (() => new Date()),
     ...(opts.intermediates !== undefined ? { intermediates: opts.intermediates } : {}),
+    ...(opts.receiptSigner !== undefined ? { receiptSigner: opts.receiptSigner } : {}),
+    ...(opts.timestamper !== undefined ? { timestamper: opts.timestamper } : {}),
   };
 
   app.addHook('onSend', async (request, reply) => {

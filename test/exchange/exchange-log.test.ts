@@ -27,7 +27,7 @@ beforeEach(async () => {
 describe('chain', () => {
   it('verifies after a whole flow', async () => {
     const r = await verifyLog(w.deps, w.auditor);
-    expect(r).toEqual({ ok: true, checked: w.stores.state.log.length, firstBroken: null });
+    expect(r).toEqual({ ok: true, checked: w.stores.state.log.length, firstBroken: null, seals: { ok: true, checked: 0, firstBroken: null } });
   });
 
   it('reads a long log in batches', async () => {

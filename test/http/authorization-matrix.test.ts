@@ -48,6 +48,8 @@ const CASES: Case[] = [
   { route: 'GET /log', request: () => ({ method: 'GET', url: '/api/v1/log?limit=5' }), expect: reviewers(200) },
   { route: 'GET /log.csv', request: () => ({ method: 'GET', url: '/api/v1/log.csv?event=document.sent' }), expect: reviewers(200) },
   { route: 'POST /log/verify', request: () => ({ method: 'POST', url: '/api/v1/log/verify' }), expect: reviewers(200) },
+  { route: 'POST /log/seal', request: () => ({ method: 'POST', url: '/api/v1/log/seal' }), expect: adminOnly(200) },
+  { route: 'GET /log/seals', request: () => ({ method: 'GET', url: '/api/v1/log/seals' }), expect: reviewers(200) },
   { route: 'GET /agencies', request: () => ({ method: 'GET', url: '/api/v1/agencies' }), expect: everyone(200) },
   { route: 'GET /admin/agencies', request: () => ({ method: 'GET', url: '/api/v1/admin/agencies' }), expect: adminOnly(200) },
   // An existing code: the admin gets AGENCY_EXISTS (409), nothing created.

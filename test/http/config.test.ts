@@ -4,9 +4,21 @@ import { DEFAULT_UPLOAD_LIMIT_BYTES, loadConfig } from '../../src/config.js';
 import { isDocaxisError } from '../../src/errors.js';
 
 describe('loadConfig', () => {
-  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on', () => {
+  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on, built-in TSA, seals every 5 min', () => {
     const c = loadConfig({});
-    expect(c).toEqual({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: '.data/pglite', uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES, logLevel: 'info', seedDemo: true, trustProxy: false });
+    expect(c).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: '.data/pglite',
+      uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
+      logLevel: 'info',
+      seedDemo: true,
+      trustProxy: false,
+      axisP12: undefined,
+      tsaUrl: undefined,
+      logSealIntervalSeconds: 300,
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -14,6 +26,13 @@ describe('loadConfig', () => {
     const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis' });
     expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    // The password variable's NAME is configuration; its value never enters the Config.
+    expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({
+      axisP12: { path: '/etc/docaxis/axis.p12', passwordEnv: 'AXIS_PW' },
+      tsaUrl: 'https://tsa.example.vn/tsr',
+      logSealIntervalSeconds: 0,
+    });
+    expect(JSON.stringify(loadConfig({ AXIS_P12: 'k.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret' }))).not.toContain('secret');
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
@@ -25,6 +44,9 @@ describe('loadConfig', () => {
     ['DOCAXIS_SEED_DEMO', 'maybe'],
     ['DATABASE_URL', 'mysql://x'],
     ['TRUST_PROXY', 'everyone!'],
+    ['TSA_URL', 'ftp://tsa'],
+    ['LOG_SEAL_INTERVAL_SECONDS', '-5'],
+    ['AXIS_P12_PASSWORD_ENV', 'PW'],
   ] as const) {
     it(`${name}=${value}: CONFIG_INVALID naming ${name}`, () => {
       try {

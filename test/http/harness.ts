@@ -12,7 +12,7 @@ import { buildApp } from '../../src/http/app.js';
 import { loggerOptions } from '../../src/http/logger.js';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
-import { FIXTURES_DIR, fixtureSigner, sampleLetter } from '../support/fixtures.js';
+import { FIXTURES_DIR, fixtureSigner, fixtureTimestamper, sampleLetter } from '../support/fixtures.js';
 
 export const PROVINCE = '000.00.00.H54';
 export const HEALTH_DEPT = '000.00.12.H54';
@@ -39,7 +39,9 @@ export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: nu
   const seeded = await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR });
   if (!seeded.seeded) throw new Error('harness: expected an empty database');
   const config = loadConfig({ LOG_LEVEL: 'info', ...(opts.uploadLimitBytes ? { UPLOAD_LIMIT_BYTES: String(opts.uploadLimitBytes) } : {}) });
-  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...(opts.ping ? { ping: opts.ping } : {}) });
+  // Receipts and sealing on, as in `npm start`: the fixture axis key and the built-in TSA.
+  const keys = { receiptSigner: fixtureSigner('axis'), timestamper: fixtureTimestamper() };
+  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}) });
   await app.ready();
   const token = (pred: (u: SeededUser) => boolean) => {
     const u = seeded.users.find(pred);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'certs-fixtures');
 
-export type FixtureRole = 'root' | 'intermediate' | 'seal' | 'signer' | 'tsa' | 'negative';
+export type FixtureRole = 'root' | 'intermediate' | 'seal' | 'signer' | 'tsa' | 'service' | 'negative';
 
 export interface FixtureEntry {
   name: string;

@@ -33,7 +33,7 @@ function verify(entry: FixtureEntry, extra: string[] = []): { ok: boolean; out: 
   ]);
 }
 
-const good = manifest.entries.filter((e) => e.role === 'seal' || e.role === 'signer' || e.role === 'tsa');
+const good = manifest.entries.filter((e) => e.role === 'seal' || e.role === 'signer' || e.role === 'tsa' || e.role === 'service');
 const negative = (kind: FixtureEntry['negative']): FixtureEntry => {
   const found = manifest.entries.find((e) => e.negative === kind);
   if (!found) throw new Error(`no negative fixture ${kind}`);
@@ -54,7 +54,7 @@ describe('certs-fixtures manifest', () => {
 
   it('covers every role, level and key type the suites need', () => {
     const roles = new Set(manifest.entries.map((e) => e.role));
-    expect([...roles].sort()).toEqual(['intermediate', 'negative', 'root', 'seal', 'signer', 'tsa']);
+    expect([...roles].sort()).toEqual(['intermediate', 'negative', 'root', 'seal', 'service', 'signer', 'tsa']);
     const sealLevels = new Set(manifest.entries.filter((e) => e.role === 'seal').map((e) => e.level));
     expect([...sealLevels].sort()).toEqual(['central', 'commune', 'district', 'province']);
     const keyTypes = new Set(manifest.entries.filter((e) => e.role === 'signer').map((e) => e.keyType));

@@ -8,6 +8,9 @@ import { DocaxisError } from '../../src/errors.js';
 import { GENESIS_HASH, chainHash } from '../../src/db/log-chain.js';
 import type {
   Agency,
+  AgencyLevel,
+  ExchangeCounts,
+  ExchangeCountsByGroup,
   AgencyCertificate,
   ApiToken,
   Delivery,
@@ -15,9 +18,11 @@ import type {
   ExchangeDocument,
   LogEntry,
   LogFilter,
+  LogSeal,
   Page,
   PageOf,
   StatusEvent,
+  StatisticsRange,
   Stores,
   StoredCrl,
   TrustAnchor,
@@ -36,10 +41,11 @@ export interface MemoryState {
   deliveries: Delivery[];
   events: StatusEvent[];
   log: LogEntry[];
+  seals: LogSeal[];
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [] };
+  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -69,6 +75,8 @@ export class MemoryStores implements Stores {
     this.documents = this.view.documents;
     this.deliveries = this.view.deliveries;
     this.log = this.view.log;
+    this.seals = this.view.seals;
+    this.statistics = this.view.statistics;
   }
 
   agencies: Stores['agencies'];
@@ -80,6 +88,8 @@ export class MemoryStores implements Stores {
   documents: Stores['documents'];
   deliveries: Stores['deliveries'];
   log: Stores['log'];
+  seals: Stores['seals'];
+  statistics: Stores['statistics'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -273,6 +283,21 @@ export class MemoryStores implements Stores {
         search: (filter, page) => r(() => paginate(s().log.filter((x) => logMatches(x, filter)), page)),
         head: () => r(() => copy(s().log.at(-1))),
       },
+      seals: {
+        insert: (seal) =>
+          w(() => {
+            // As the unique index on from_seq: a second seal of the same entries is refused.
+            if (s().seals.some((x) => x.fromSeq === seal.fromSeq)) throw new DocaxisError('LOG_SEAL_CONFLICT', `entries from ${seal.fromSeq} are already sealed`);
+            const row: LogSeal = { ...copy(seal), id: randomUUID() };
+            s().seals.push(row);
+            return copy(row);
+          }),
+        list: () => r(() => copy([...s().seals].sort((a, b) => a.fromSeq - b.fromSeq))),
+        last: () => r(() => copy([...s().seals].sort((a, b) => b.toSeq - a.toSeq)[0])),
+      },
+      statistics: {
+        counts: (range) => r(() => statisticsOf(s(), range)),
+      },
     };
     return view;
   }
@@ -310,4 +335,91 @@ function logMatches(e: LogEntry, f: LogFilter): boolean {
   if (f.from !== undefined && e.at < f.from) return false;
   if (f.to !== undefined && e.at > f.to) return false;
   return true;
+}
+
+// ---------- statistics: the same figures as db/stores/statistics.ts, computed over the arrays ----------
+
+const ACCEPTED: ReadonlySet<string> = new Set(['03', '04', '05', '06', '16']);
+
+interface Facts {
+  sent: number;
+  signedByBoth: number;
+  received: number;
+  accepted: number;
+  rejected: number;
+  seconds: number[];
+  classifiedRefusals: number;
+}
+
+const noFacts = (): Facts => ({ sent: 0, signedByBoth: 0, received: 0, accepted: 0, rejected: 0, seconds: [], classifiedRefusals: 0 });
+
+/** percentile_cont(0.5): the middle value, or the mean of the two middle ones. */
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const v = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+function countsOf(f: Facts): ExchangeCounts {
+  const { seconds, ...rest } = f;
+  return { ...rest, medianSecondsToAcceptance: median(seconds) };
+}
+
+function merge(into: Facts, f: Facts): void {
+  into.sent += f.sent;
+  into.signedByBoth += f.signedByBoth;
+  into.received += f.received;
+  into.accepted += f.accepted;
+  into.rejected += f.rejected;
+  into.seconds.push(...f.seconds);
+  into.classifiedRefusals += f.classifiedRefusals;
+}
+
+function signedByBoth(st: MemoryState, doc: ExchangeDocument): boolean {
+  const own = new Set(st.certificates.filter((c) => c.agencyId === doc.senderAgencyId).map((c) => c.fingerprintSha256.toLowerCase()));
+  const bound = new Set(st.certificates.map((c) => c.fingerprintSha256.toLowerCase()));
+  const passed = doc.verification.signatures.filter((x) => x.type === 'signature' && x.indication === 'TOTAL_PASSED' && x.signer);
+  const fp = (x: (typeof passed)[number]) => x.signer!.fingerprintSha256.toLowerCase();
+  return passed.some((seal) => own.has(fp(seal)) && passed.some((x) => x.index < seal.index && !bound.has(fp(x))));
+}
+
+function statisticsOf(st: MemoryState, r: StatisticsRange): ExchangeCountsByGroup {
+  const inRange = (t: Date) => (!r.from || t >= r.from) && (!r.to || t < r.to);
+  const facts = new Map(st.agencies.map((a) => [a.id, noFacts()]));
+  const docs = st.documents.filter((d) => inRange(d.createdAt));
+  for (const d of docs) {
+    const f = facts.get(d.senderAgencyId)!;
+    f.sent += 1;
+    if (signedByBoth(st, d)) f.signedByBoth += 1;
+  }
+  const docIds = new Set(docs.map((d) => d.id));
+  for (const dl of st.deliveries.filter((x) => docIds.has(x.documentId))) {
+    const f = facts.get(dl.recipientAgencyId)!;
+    f.received += 1;
+    if (ACCEPTED.has(dl.status)) f.accepted += 1;
+    if (dl.status === '02') f.rejected += 1;
+    const first = (status: string) => st.events.filter((e) => e.deliveryId === dl.id && e.status === status).reduce<Date | undefined>((m, e) => (!m || e.at < m ? e.at : m), undefined);
+    const arrived = first('01');
+    const accepted = first('03');
+    if (arrived && accepted) f.seconds.push((accepted.getTime() - arrived.getTime()) / 1000);
+  }
+  for (const e of st.log) {
+    if (e.event !== 'send.refused' || !('level' in e.details) || !inRange(e.at)) continue;
+    const agency = st.agencies.find((a) => a.code === e.details['senderCode']);
+    if (agency) facts.get(agency.id)!.classifiedRefusals += 1;
+  }
+  const total = noFacts();
+  const levels = new Map<AgencyLevel, Facts>();
+  for (const a of st.agencies) {
+    const f = facts.get(a.id)!;
+    merge(total, f);
+    if (!levels.has(a.level)) levels.set(a.level, noFacts());
+    merge(levels.get(a.level)!, f);
+  }
+  return {
+    agencies: [...st.agencies].sort((a, b) => a.code.localeCompare(b.code)).map((a) => ({ agency: { id: a.id, code: a.code, name: a.name, level: a.level }, ...countsOf(facts.get(a.id)!) })),
+    levels: [...levels].map(([level, f]) => ({ level, ...countsOf(f) })),
+    total: countsOf(total),
+  };
 }

@@ -11,6 +11,7 @@ import { documentRoutes } from './documents.js';
 import { logRoutes } from './log.js';
 import { mailboxRoutes } from './mailbox.js';
 import { sendRoutes } from './send.js';
+import { statisticsRoutes } from './statistics.js';
 import { statusRoutes } from './status.js';
 
 export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config }> = async (api, { deps, config }) => {
@@ -19,6 +20,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   await api.register(documentRoutes, { deps });
   await api.register(statusRoutes, { deps });
   await api.register(logRoutes, { deps });
+  await api.register(statisticsRoutes, { deps });
   await api.register(agencyRoutes, { deps });
   await api.register(adminAgencyRoutes, { deps });
   await api.register(adminUserRoutes, { deps });

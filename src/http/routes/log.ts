@@ -1,13 +1,15 @@
-// The exchange log for admins and auditors: search, CSV export, and a chain check that names the
-// first broken link. Roles are enforced (and refusals logged) by exchange-log.ts.
+// The exchange log for admins and auditors: search, CSV export, a chain-and-seals check that names
+// the first broken link and seal, and the seals themselves (an admin may seal now). Roles are
+// enforced (and refusals logged) by exchange-log.ts and seal-log.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import type { LogEvent, LogFilter, StatusCode } from '../../db/ports.js';
+import type { LogEvent, LogFilter, LogSeal, StatusCode } from '../../db/ports.js';
 import { exportLogCsv, searchLog, verifyLog } from '../../exchange/exchange-log.js';
+import { listLogSeals, sealLogNow } from '../../exchange/seal-log.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
 import { dateParam } from '../query-dates.js';
-import { PageQuery, Uuid, pageOf, withErrors } from '../schemas/common.js';
+import { DateTime, PageQuery, Uuid, pageOf, withErrors } from '../schemas/common.js';
 import { LogEntrySchema, LogEventSchema, StatusCodeSchema } from '../schemas/records.js';
 
 const DateOrTime = Type.String({ minLength: 10, maxLength: 40, description: 'yyyy-mm-dd or an ISO 8601 timestamp' });
@@ -22,11 +24,29 @@ const LogQuery = Type.Object({
   to: Type.Optional(DateOrTime),
 });
 
-const ChainCheckSchema = Type.Object({
+const SealCheckSchema = Type.Object({
   ok: Type.Boolean(),
-  checked: Type.Integer(),
-  firstBroken: Type.Union([Type.Object({ seq: Type.Integer(), reason: Type.String() }), Type.Null()]),
+  checked: Type.Integer({ description: 'Seals that verified before the first broken one' }),
+  firstBroken: Type.Union([Type.Object({ sealId: Uuid, fromSeq: Type.Integer(), toSeq: Type.Integer(), reason: Type.String() }), Type.Null()]),
 });
+
+const ChainCheckSchema = Type.Object({
+  ok: Type.Boolean({ description: 'The chain and every seal hold' }),
+  checked: Type.Integer(),
+  firstBroken: Type.Union([Type.Object({ seq: Type.Integer(), reason: Type.String() }), Type.Null()], { description: 'The first entry whose hash chain breaks' }),
+  seals: SealCheckSchema,
+});
+
+const LogSealSchema = Type.Object({
+  id: Uuid,
+  fromSeq: Type.Integer(),
+  toSeq: Type.Integer(),
+  merkleRoot: Type.String({ description: 'Hex RFC 6962 Merkle root over the entries’ hashes' }),
+  timestampToken: Type.String({ description: 'Base64 DER RFC 3161 TimeStampToken; imprint = SHA-256 of the root’s bytes' }),
+  sealedAt: DateTime,
+});
+
+const sealDto = (s: LogSeal) => ({ ...s, timestampToken: Buffer.from(s.timestampToken).toString('base64') });
 
 export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = async (app, { deps }) => {
   app.get(
@@ -66,6 +86,27 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = asyn
     '/log/verify',
     { schema: { tags: ['log'], summary: 'Recompute the hash chain; report the first broken link', response: withErrors({ 200: ChainCheckSchema }) } },
     async (request) => verifyLog(deps, principalOf(request)),
+  );
+
+  app.post(
+    '/log/seal',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'Seal the entries written since the last seal now: Merkle root + RFC 3161 timestamp (admin)',
+        response: withErrors({ 200: Type.Object({ seal: Type.Union([LogSealSchema, Type.Null()], { description: 'null: nothing new to seal' }) }) }),
+      },
+    },
+    async (request) => {
+      const seal = await sealLogNow(deps, principalOf(request));
+      return { seal: seal && sealDto(seal) };
+    },
+  );
+
+  app.get(
+    '/log/seals',
+    { schema: { tags: ['log'], summary: 'The seals over the log, oldest first (admin, auditor)', response: withErrors({ 200: Type.Array(LogSealSchema) }) } },
+    async (request) => (await listLogSeals(deps, principalOf(request))).map(sealDto),
   );
 };
 
