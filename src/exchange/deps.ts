@@ -3,6 +3,7 @@
 import type { Stores } from '../db/ports.js';
 import type { Timestamper } from '../pades/timestamper.js';
 import type { SignerAdapter } from '../pki/signer.js';
+import type { TrustStoreCacheSlot } from './trust-material.js';
 
 export interface ExchangeDeps {
   stores: Stores;
@@ -13,4 +14,6 @@ export interface ExchangeDeps {
   receiptSigner?: SignerAdapter;
   /** RFC 3161 source for sealing the log (seal-log.ts); without it the log is chained but not sealed. */
   timestamper?: Timestamper;
+  /** Keeps the parsed trust store between calls (an app-lifetime object, never module state). */
+  trustCache?: TrustStoreCacheSlot;
 }

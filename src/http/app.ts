@@ -7,6 +7,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
 import type { ExchangeDeps } from './deps.js';
+import { TrustStoreCacheSlot } from '../exchange/trust-material.js';
 import { toHttpError } from './error-body.js';
 import { loggerOptions } from './logger.js';
 import { registerOpenApi } from './openapi.js';
@@ -44,6 +45,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const deps: ExchangeDeps = {
     stores: opts.stores,
     clock: opts.clock ?? (() => new Date()),
+    // The parsed trust store lives as long as the app; it is rebuilt when an admin changes it.
+    trustCache: new TrustStoreCacheSlot(),
     ...(opts.intermediates !== undefined ? { intermediates: opts.intermediates } : {}),
     ...(opts.receiptSigner !== undefined ? { receiptSigner: opts.receiptSigner } : {}),
     ...(opts.timestamper !== undefined ? { timestamper: opts.timestamper } : {}),

@@ -193,6 +193,7 @@ function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: Validatio
     at: ctx.at,
     purpose: 'timestamping',
     cache: ctx.cache,
+    requireRevocation: ctx.requireRevocation,
   });
 }
 
@@ -208,6 +209,9 @@ function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationC
       at,
       purpose: 'document-signing',
       cache: ctx.cache,
+      // Checked with whatever CRLs are at hand (a revoked certificate is always caught); an
+      // uncovered certificate is INDETERMINATE/TRY_LATER only when revocation is required.
+      requireRevocation: ctx.requireRevocation,
       ...(ctx.requireRevocation ? { checkRevocation: true } : {}),
     });
   const now = run(ctx.at);

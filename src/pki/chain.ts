@@ -21,6 +21,11 @@ export interface ChainInput {
   /** Default: true when a non-empty `crls` is given. */
   checkRevocation?: boolean;
   /**
+   * With revocation checked: false turns 'no CRL covers this certificate' into a warning instead
+   * of 'revocation-unknown' (a revoked certificate is still caught). Default: required.
+   */
+  requireRevocation?: boolean;
+  /**
    * Parses (certificates, CRLs), signature checks and CRL trust shared with other validations of
    * the same run (e.g. every signature of one PDF). Without it, everything is parsed afresh.
    */
@@ -71,7 +76,7 @@ export function validateChain(input: ChainInput): ChainResult {
   if (!revocationRequested) {
     setupWarnings.push(input.crls !== undefined && input.crls.length > 0 ? 'revocation not checked: checking disabled by the caller' : 'revocation not checked: no CRL given');
   }
-  const ctx: JudgeContext = { at: input.at, purpose: input.purpose, crls, revocationRequested, crlTrust: cache?.crlTrust ?? new WeakMap() };
+  const ctx: JudgeContext = { at: input.at, purpose: input.purpose, crls, revocationRequested, revocationRequired: input.requireRevocation ?? true, crlTrust: cache?.crlTrust ?? new WeakMap() };
 
   // Judge paths best-first and stop at the first valid one; otherwise keep the least bad.
   let best: Judged | undefined;
@@ -102,6 +107,7 @@ interface JudgeContext {
   readonly purpose: CertificatePurpose;
   readonly crls: readonly ParsedCrl[];
   readonly revocationRequested: boolean;
+  readonly revocationRequired: boolean;
   readonly crlTrust: CrlTrustCache;
 }
 
@@ -155,7 +161,9 @@ function judgePath(path: CandidatePath, ctx: JudgeContext): Judged {
     if (status.status === 'revoked') {
       problem('revoked', `${label(c)}: revoked on ${status.revokedAt?.toISOString() ?? '?'}${status.reason !== undefined ? ` (${status.reason})` : ''}`);
     } else if (status.status === 'unknown') {
-      problem('revocation-unknown', `${label(c)}: revocation status unknown (${status.detail ?? 'no CRL'})`);
+      const message = `${label(c)}: revocation status unknown (${status.detail ?? 'no CRL'})`;
+      if (ctx.revocationRequired) problem('revocation-unknown', message);
+      else warnings.push(message);
     } else if (status.revokedAt !== undefined) {
       warnings.push(`${label(c)}: revoked after the validation time, on ${status.revokedAt.toISOString()}${status.reason !== undefined ? ` (${status.reason})` : ''}`);
     }
