@@ -5,6 +5,7 @@ import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID } from '../../src/pki/oids.js';
+import { KEY_USAGE_NAMES } from '../../src/pki/x509.js';
 import type { AttrType, KeyType, KeyUsageName } from '../test-pki-spec.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -25,15 +26,6 @@ const ATTR_OID: Record<AttrType, string> = {
   UID: OID.userId,
 };
 
-const KU_BIT: Record<KeyUsageName, number> = {
-  digitalSignature: 0,
-  nonRepudiation: 1,
-  keyEncipherment: 2,
-  dataEncipherment: 3,
-  keyAgreement: 4,
-  keyCertSign: 5,
-  cRLSign: 6,
-};
 
 export async function generateKeyPair(keyType: KeyType): Promise<KeyPair> {
   const algorithm =
@@ -78,7 +70,7 @@ export function randomSerial(): Uint8Array {
 }
 
 function keyUsageBits(usages: readonly KeyUsageName[]): asn1js.BitString {
-  const bits = usages.map((u) => KU_BIT[u]);
+  const bits = usages.map((u) => KEY_USAGE_NAMES.indexOf(u));
   const highest = Math.max(...bits);
   const bytes = new Uint8Array(Math.floor(highest / 8) + 1);
   for (const b of bits) bytes[b >> 3] = (bytes[b >> 3] ?? 0) | (0x80 >> (b & 7));

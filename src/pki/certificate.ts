@@ -16,6 +16,7 @@ import {
   ecCurveOid,
   parseCertificate,
   rsaModulusBits,
+  DN_ATTRIBUTE_NAMES,
 } from './x509.js';
 
 export interface DistinguishedName {
@@ -59,21 +60,6 @@ export interface CertificateInfo {
   subjectKeyIdentifier?: string;
   authorityKeyIdentifier?: string;
 }
-
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  [OID.commonName]: 'CN',
-  [OID.organizationName]: 'O',
-  [OID.organizationalUnitName]: 'OU',
-  [OID.localityName]: 'L',
-  [OID.stateOrProvinceName]: 'ST',
-  [OID.countryName]: 'C',
-  [OID.emailAddress]: 'E',
-  [OID.title]: 'T',
-  [OID.userId]: 'UID',
-  [OID.surname]: 'SN',
-  [OID.givenName]: 'GN',
-  [OID.serialNumber]: 'SERIALNUMBER',
-};
 
 const CURVE_NAMES: Readonly<Record<string, string>> = {
   [OID.secp256r1]: 'P-256',
@@ -157,7 +143,7 @@ function agencyCodeOf(uids: readonly string[], subject: DistinguishedName): stri
 
 /** Multi-valued RDNs are kept ('+'); values that are not strings get the RFC 4514 '#hex' form. */
 function readName(name: X509Name): DistinguishedName {
-  const rdns = name.rdns.map((rdn) => rdn.map((a) => ({ type: SHORT_NAMES[a.oid] ?? a.oid, value: a.value ?? `#${hex(a.valueDer)}` })));
+  const rdns = name.rdns.map((rdn) => rdn.map((a) => ({ type: DN_ATTRIBUTE_NAMES[a.oid]?.short ?? a.oid, value: a.value ?? `#${hex(a.valueDer)}` })));
   rdns.reverse(); // DER is most general first; people and Vietnamese tools read most specific first
   return {
     text: rdns.map((rdn) => rdn.map((a) => `${a.type}=${escapeValue(a.value)}`).join('+')).join(','),

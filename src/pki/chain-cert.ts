@@ -18,20 +18,9 @@ import {
   parseCertificate,
   publicKeyFromSpki,
   serialToHex,
+  nameToText,
 } from './x509.js';
 
-/** KeyUsage bit numbers (RFC 5280 §4.2.1.3). */
-export const KeyUsageBit = {
-  digitalSignature: 0,
-  nonRepudiation: 1,
-  keyEncipherment: 2,
-  dataEncipherment: 3,
-  keyAgreement: 4,
-  keyCertSign: 5,
-  cRLSign: 6,
-  encipherOnly: 7,
-  decipherOnly: 8,
-} as const;
 export type { KeyUsageName };
 
 export interface ChainCert {
@@ -144,7 +133,7 @@ class LazyChainCert implements ChainCert {
     this.issuerName = parsed.issuer;
     this.subjectDer = parsed.subject.der;
     this.issuerDer = parsed.issuer.der;
-    this.label = commonName(parsed.subject) ?? (nameToOneLine(parsed.subject) || '(empty subject)');
+    this.label = commonName(parsed.subject) ?? (nameToText(parsed.subject, 'openssl') || '(empty subject)');
     this.serialHex = parsed.serialHex;
     this.notBefore = parsed.notBefore;
     this.notAfter = parsed.notAfter;
@@ -190,28 +179,6 @@ export function commonName(name: X509Name): string | undefined {
   const value = nameAttributes(name).find((a) => a.oid === OID.commonName)?.value;
   return value !== undefined && value.length > 0 ? value : undefined;
 }
-
-/** "C=VN, O=..., CN=..." in encoding order, with OpenSSL's short names (as X509Certificate printed it). */
-function nameToOneLine(name: X509Name): string {
-  return nameAttributes(name)
-    .map((a) => `${OPENSSL_SHORT_NAMES[a.oid] ?? a.oid}=${a.value ?? '#'}`)
-    .join(', ');
-}
-
-const OPENSSL_SHORT_NAMES: Readonly<Record<string, string>> = {
-  [OID.commonName]: 'CN',
-  [OID.surname]: 'SN',
-  [OID.serialNumber]: 'serialNumber',
-  [OID.countryName]: 'C',
-  [OID.localityName]: 'L',
-  [OID.stateOrProvinceName]: 'ST',
-  [OID.organizationName]: 'O',
-  [OID.organizationalUnitName]: 'OU',
-  [OID.title]: 'title',
-  [OID.givenName]: 'GN',
-  [OID.emailAddress]: 'emailAddress',
-  [OID.userId]: 'UID',
-};
 
 /** Name comparison: identical DER, or RFC 5280 §7.1 style equality (x509.ts namesEqual). */
 export function sameName(a: X509Name, b: X509Name): boolean {

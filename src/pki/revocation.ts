@@ -14,10 +14,10 @@ import {
   decodeCrlNumber,
   decodeCrlReason,
   decodeIssuingDistributionPoint,
-  nameAttributes,
   namesEqual as x509NamesEqual,
   parseCertificateList,
   parseName,
+  nameToText,
 } from './x509.js';
 
 export interface ParsedCrl {
@@ -171,27 +171,7 @@ function readCrl(crl: ParsedCertificateList): ParsedCrl {
   };
 }
 
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  [OID.commonName]: 'CN',
-  [OID.surname]: 'SN',
-  [OID.serialNumber]: 'serialNumber',
-  [OID.countryName]: 'C',
-  [OID.localityName]: 'L',
-  [OID.stateOrProvinceName]: 'ST',
-  [OID.organizationName]: 'O',
-  [OID.organizationalUnitName]: 'OU',
-  [OID.title]: 'T',
-  [OID.givenName]: 'GN',
-  [OID.emailAddress]: 'E',
-  [OID.userId]: 'UID',
-};
-
-/** "C=VN, O=..., CN=..." in encoding order, for messages and logs (not for comparison). */
-export function nameToText(name: X509Name): string {
-  return nameAttributes(name)
-    .map((a) => `${SHORT_NAMES[a.oid] ?? a.oid}=${a.value ?? '#'}`)
-    .join(', ');
-}
+export { nameToText };
 
 /**
  * Revocation status of `cert` (issued by `issuer`) at time `at`, from the CRLs given.

@@ -253,6 +253,32 @@ export function nameAttributes(name: X509Name): NameAttribute[] {
  * UniversalString as UTF-32BE; TeletexString (T.61, in practice latin1 from old CAs) and the
  * ASCII subsets byte for byte. Any other type (a SEQUENCE, an INTEGER) is not a string: undefined.
  */
+/**
+ * Short names of distinguished-name attributes: docaxis's (reports: T=, E=, as Vietnamese
+ * government certificates are usually shown) and OpenSSL's one-line form (title=, emailAddress=).
+ */
+export const DN_ATTRIBUTE_NAMES: Readonly<Record<string, { short: string; openssl: string }>> = {
+  [OID.commonName]: { short: 'CN', openssl: 'CN' },
+  [OID.surname]: { short: 'SN', openssl: 'SN' },
+  [OID.serialNumber]: { short: 'SERIALNUMBER', openssl: 'serialNumber' },
+  [OID.countryName]: { short: 'C', openssl: 'C' },
+  [OID.localityName]: { short: 'L', openssl: 'L' },
+  [OID.stateOrProvinceName]: { short: 'ST', openssl: 'ST' },
+  [OID.organizationName]: { short: 'O', openssl: 'O' },
+  [OID.organizationalUnitName]: { short: 'OU', openssl: 'OU' },
+  [OID.title]: { short: 'T', openssl: 'title' },
+  [OID.givenName]: { short: 'GN', openssl: 'GN' },
+  [OID.emailAddress]: { short: 'E', openssl: 'emailAddress' },
+  [OID.userId]: { short: 'UID', openssl: 'UID' },
+};
+
+/** "C=VN, O=..., CN=..." in encoding order, for messages and logs (never for comparison). */
+export function nameToText(name: X509Name, style: 'short' | 'openssl' = 'short'): string {
+  return nameAttributes(name)
+    .map((a) => `${DN_ATTRIBUTE_NAMES[a.oid]?.[style] ?? a.oid}=${a.value ?? '#'}`)
+    .join(', ');
+}
+
 export function decodeDirectoryString(der: Uint8Array, node: Tlv): string | undefined {
   if (node.constructed) return undefined;
   const c = contentOf(der, node);
