@@ -1,7 +1,7 @@
 // Where a visible signature goes: an explicit rectangle on a page, or anchored to an existing
 // signature as Decree 30 describes (the agency seal over the left third of the signer's image).
 import { DocaxisError } from '../errors.js';
-import { listFields } from '../pdf/acroform.js';
+import type { FormField } from '../pdf/acroform.js';
 import { inheritedPageAttribute, pageDict, pageRefs } from '../pdf/pages.js';
 import type { PdfReader } from '../pdf/reader.js';
 
@@ -22,9 +22,9 @@ export interface ResolvedPlacement {
 export const SEAL_DIAMETER_PT = 102;
 const SEAL_TEXT_WIDTH_PT = 170;
 
-export function resolvePlacement(reader: PdfReader, placement: Placement): ResolvedPlacement {
+export function resolvePlacement(reader: PdfReader, placement: Placement, fields: readonly FormField[]): ResolvedPlacement {
   if (placement.kind === 'rect') return resolveRect(reader, placement);
-  const field = listFields(reader).find((f) => f.fullName === placement.field);
+  const field = fields.find((f) => f.fullName === placement.field);
   const widget = field?.widgets.find((w) => w.rect !== undefined);
   if (!field || !widget?.rect) throw new DocaxisError('PDF_FIELD_NOT_FOUND', `no visible field named "${placement.field}"`);
   const refs = pageRefs(reader);

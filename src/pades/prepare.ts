@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { DocaxisError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, PdfString } from '../pdf/objects.js';
+import { listFields } from '../pdf/acroform.js';
 import { PdfReader } from '../pdf/reader.js';
 import { IncrementalWriter, type IncrementalUpdate } from '../pdf/writer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
@@ -76,7 +77,9 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
   if (!Number.isInteger(options.contentsCapacity) || options.contentsCapacity < 256) {
     throw new DocaxisError('SIG_PLACEHOLDER_TOO_SMALL', 'the /Contents capacity must be at least 256 bytes');
   }
-  const fieldName = options.fieldName ?? nextFieldName(reader);
+  // The AcroForm is walked once: the default name, the anchor field and the target field come from it.
+  const fields = listFields(reader);
+  const fieldName = options.fieldName ?? nextFieldName(fields);
   const writer = new IncrementalWriter(reader);
 
   const sigRef = writer.allocateRef();
@@ -86,11 +89,11 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
   let rect: [number, number, number, number] = [0, 0, 0, 0];
   let appearanceRef: PdfRef | undefined;
   if (options.visible) {
-    const placed = resolvePlacement(reader, options.visible.placement);
+    const placed = resolvePlacement(reader, options.visible.placement, fields);
     ({ pageIndex, rect } = placed);
     appearanceRef = await addAppearance(writer, options.visible, rect, placed.textSide);
   }
-  addSignatureField(reader, writer, { fieldName, signatureRef: sigRef, pageIndex, rect, ...(appearanceRef ? { appearanceRef } : {}) });
+  addSignatureField(reader, writer, { fieldName, signatureRef: sigRef, pageIndex, rect, ...(appearanceRef ? { appearanceRef } : {}) }, fields);
 
   const update = writer.write();
   const span = update.offsets.get(sigRef.num);

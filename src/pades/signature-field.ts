@@ -2,7 +2,7 @@
 // fewest objects possible: the catalog or /AcroForm, the /Fields array and the page's /Annots.
 // Existing entries are kept in order, so earlier annotations and fields stay exactly as they were.
 import { DocaxisError } from '../errors.js';
-import { listFields, type FormField } from '../pdf/acroform.js';
+import type { FormField } from '../pdf/acroform.js';
 import { PdfDict, PdfName, PdfRef, PdfString, type PdfArray, type PdfObject } from '../pdf/objects.js';
 import { pageDict } from '../pdf/pages.js';
 import type { PdfReader } from '../pdf/reader.js';
@@ -21,18 +21,14 @@ export interface FieldPlacement {
 /** Print (4) + Locked (128): shown on paper, and not movable by a viewer. */
 const WIDGET_FLAGS = 132;
 
-export function findSignatureField(reader: PdfReader, fieldName: string): FormField | undefined {
-  return listFields(reader).find((f) => f.fullName === fieldName);
-}
-
-/** The names already taken, to pick a fresh default name. */
-export function nextFieldName(reader: PdfReader, prefix = 'Signature'): string {
-  const taken = new Set(listFields(reader).map((f) => f.fullName));
+/** A fresh default name, not among the document's fields (from listFields, read once by the caller). */
+export function nextFieldName(fields: readonly FormField[], prefix = 'Signature'): string {
+  const taken = new Set(fields.map((f) => f.fullName));
   for (let i = 1; ; i++) if (!taken.has(`${prefix}${i}`)) return `${prefix}${i}`;
 }
 
-export function addSignatureField(reader: PdfReader, writer: IncrementalWriter, p: FieldPlacement): void {
-  const existing = findSignatureField(reader, p.fieldName);
+export function addSignatureField(reader: PdfReader, writer: IncrementalWriter, p: FieldPlacement, fields: readonly FormField[]): void {
+  const existing = fields.find((f) => f.fullName === p.fieldName);
   if (existing) {
     fillExistingField(reader, writer, existing, p);
     return;

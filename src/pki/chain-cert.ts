@@ -23,40 +23,8 @@ import {
 
 export type { KeyUsageName };
 
-export interface ChainCert {
-  readonly der: Uint8Array;
-  /** The one parse everything below comes from. */
-  readonly parsed: ParsedCertificate;
-  /** OpenSSL's view, made on first use only (fallback signature check, self-signed messages). */
-  readonly x509: X509Certificate;
-  /** The subject public key as an OpenSSL key, made on first use only. */
-  readonly publicKey: KeyObject;
-  /** sha256 of the DER, hex: identity for dedup and visited sets. */
-  readonly fingerprint: string;
-  readonly subjectDer: Uint8Array;
-  readonly issuerDer: Uint8Array;
-  readonly subjectName: X509Name;
-  readonly issuerName: X509Name;
-  /** Subject CN, or the whole subject when there is no CN: used in messages. */
-  readonly label: string;
-  readonly serialHex: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly spkiDer: Uint8Array;
-  readonly subjectKeyId?: string;
-  readonly authorityKeyId?: string;
-  /** undefined when the extension is absent. */
-  readonly basicConstraints?: { cA: boolean; pathLen?: number };
-  /** undefined when the extension is absent; the set bits by name otherwise. */
-  readonly keyUsage?: ReadonlySet<KeyUsageName>;
-  readonly extKeyUsage?: { critical: boolean; purposes: readonly string[] };
-  /** subject == issuer: not counted against pathLenConstraint (RFC 5280 §6.1.4 (l)). */
-  readonly selfIssued: boolean;
-  /** Critical extensions this module does not understand (RFC 5280 §6.1.4 (o)). */
-  readonly unknownCritical: readonly string[];
-  /** Extensions present but unreadable: treated like unknown critical ones. */
-  readonly malformedExtensions: readonly string[];
-}
+/** A certificate as path building and validation see it: parsed once, keys made on first use. */
+export type ChainCert = LazyChainCert;
 
 /**
  * Parses DER (or a PEM certificate) into ChainCert. The input is copied once: the result must not
@@ -100,13 +68,15 @@ function pemToDer(bytes: Uint8Array): Uint8Array {
   return first;
 }
 
-class LazyChainCert implements ChainCert {
+class LazyChainCert {
   readonly der: Uint8Array;
+  /** sha256 of the DER, hex: identity for dedup and visited sets. */
   readonly fingerprint: string;
   readonly subjectDer: Uint8Array;
   readonly issuerDer: Uint8Array;
   readonly subjectName: X509Name;
   readonly issuerName: X509Name;
+  /** Subject CN, or the whole subject when there is no CN: used in messages. */
   readonly label: string;
   readonly serialHex: string;
   readonly notBefore: Date;
@@ -114,16 +84,22 @@ class LazyChainCert implements ChainCert {
   readonly spkiDer: Uint8Array;
   readonly subjectKeyId?: string;
   readonly authorityKeyId?: string;
+  /** undefined when the extension is absent. */
   readonly basicConstraints?: { cA: boolean; pathLen?: number };
+  /** undefined when the extension is absent; the set bits by name otherwise. */
   readonly keyUsage?: ReadonlySet<KeyUsageName>;
   readonly extKeyUsage?: { critical: boolean; purposes: readonly string[] };
+  /** subject == issuer: not counted against pathLenConstraint (RFC 5280 §6.1.4 (l)). */
   readonly selfIssued: boolean;
+  /** Critical extensions this module does not understand (RFC 5280 §6.1.4 (o)). */
   readonly unknownCritical: readonly string[];
+  /** Extensions present but unreadable: treated like unknown critical ones. */
   readonly malformedExtensions: readonly string[];
   #x509: X509Certificate | undefined;
   #publicKey: KeyObject | undefined;
 
   constructor(
+    /** The one parse everything above comes from. */
     readonly parsed: ParsedCertificate,
     facts: CertificateExtensionFacts,
   ) {
@@ -148,10 +124,12 @@ class LazyChainCert implements ChainCert {
     this.malformedExtensions = facts.malformed;
   }
 
+  /** OpenSSL's view, made on first use only (fallback signature check). */
   get x509(): X509Certificate {
     return (this.#x509 ??= new X509Certificate(this.der));
   }
 
+  /** The subject public key as an OpenSSL key, made on first use only. */
   get publicKey(): KeyObject {
     return (this.#publicKey ??= publicKeyFromSpki(this.spkiDer));
   }
