@@ -1,5 +1,6 @@
 // Shared by the benchmark scenarios: paths, the library (loaded from the compiled dist/, typed from
 // src/), the fixtures, timing and statistics. Every scenario file runs in its own child process.
+import { createCipheriv } from 'node:crypto';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -154,4 +155,35 @@ export function peakRssMB(): number {
     // not Linux: fall through
   }
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Deterministic incompressible bytes: stands in for a scanned page's image data. */
+export function noise(length: number, seed = 0): Uint8Array {
+  const iv = Buffer.alloc(16);
+  iv.writeUInt32BE(seed, 0);
+  return createCipheriv('aes-128-ctr', Buffer.alloc(16, 0x5a), iv).update(Buffer.alloc(length));
+}
+
+/** The Decree 30 pair of keys: the province chairman (with his handwriting) and the province seal. */
+export function decree30Signers(lib: Library) {
+  return {
+    chairman: lib.loadPkcs12Signer(readFileSync(CHAIRMAN_P12), PASSWORD),
+    seal: lib.loadPkcs12Signer(readFileSync(SEAL_P12), PASSWORD),
+    handwriting: readFileSync(fixture('images/handwritten-nguyen-van-an.png')),
+  };
+}
+
+/** The chairman's visible signature, then the province seal over it; both B-B. */
+export async function signDecree30(lib: Library, signers: ReturnType<typeof decree30Signers>, pdf: Uint8Array, fontBytes: Uint8Array): Promise<{ chairman: Uint8Array; sealed: Uint8Array }> {
+  const chairman = lib.joinDocument(
+    await lib.signPdf(pdf, signers.chairman, {
+      level: 'B-B',
+      fieldName: 'ChuTich',
+      reason: 'Ký ban hành văn bản',
+      name: 'Nguyễn Văn An',
+      visible: { placement: { kind: 'rect', page: 1, x: 330, y: 305, width: 200, height: 100 }, layout: 'signer', lines: ['Chủ tịch', 'Nguyễn Văn An'], image: signers.handwriting, fontBytes },
+    }),
+  );
+  const sealed = lib.joinDocument(await lib.signPdf(chairman, signers.seal, { level: 'B-B', fieldName: 'VanThu', reason: 'Văn thư ký số của cơ quan', name: 'Ủy ban nhân dân tỉnh Thái Bình' }));
+  return { chairman, sealed };
 }

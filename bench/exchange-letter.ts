@@ -4,10 +4,8 @@
 // to the signer and the verifier), sized so the sealed file is ~300 KB; signed by the province
 // chairman (visible, handwritten image, B-B), then sealed by the province (invisible, B-B): the
 // Decree 30 two-signature case the axis accepts.
-import { createCipheriv } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState } from 'pdf-lib';
-import { CHAIRMAN_P12, fixture, PASSWORD, SEAL_P12, type Library } from './common.js';
+import { decree30Signers, noise, signDecree30, type Library } from './common.js';
 
 const A4: [number, number] = [595.28, 841.89];
 /** What the two CMS signatures (placeholders, appearance, incremental updates) add, measured. */
@@ -17,10 +15,6 @@ export interface Letter {
   bytes: Uint8Array;
   pages: number;
   buildMs: number;
-}
-
-function noise(length: number): Uint8Array {
-  return createCipheriv('aes-128-ctr', Buffer.alloc(16, 0x3c), Buffer.alloc(16)).update(Buffer.alloc(length));
 }
 
 async function unsigned(lib: Library, fontBytes: Uint8Array, targetBytes: number, date: Date): Promise<Uint8Array> {
@@ -41,22 +35,11 @@ async function unsigned(lib: Library, fontBytes: Uint8Array, targetBytes: number
 export async function buildLetter(lib: Library, targetBytes = 300 * 1024): Promise<Letter> {
   const t0 = performance.now();
   const fontBytes = await lib.loadFontBytes();
-  const chairman = lib.loadPkcs12Signer(readFileSync(CHAIRMAN_P12), PASSWORD);
-  const seal = lib.loadPkcs12Signer(readFileSync(SEAL_P12), PASSWORD);
-  const handwriting = readFileSync(fixture('images/handwritten-nguyen-van-an.png'));
+  const signers = decree30Signers(lib);
   // Signed a minute ago: the axis refuses a promulgation date in the future (Vietnam time).
   const date = new Date(Date.now() - 60_000);
   const pdf = await unsigned(lib, fontBytes, targetBytes - SIGNATURE_OVERHEAD, date);
-  const signed = lib.joinDocument(
-    await lib.signPdf(pdf, chairman, {
-      level: 'B-B',
-      fieldName: 'ChuTich',
-      reason: 'Ký ban hành văn bản',
-      name: 'Nguyễn Văn An',
-      visible: { placement: { kind: 'rect', page: 1, x: 330, y: 305, width: 200, height: 100 }, layout: 'signer', lines: ['Chủ tịch', 'Nguyễn Văn An'], image: handwriting, fontBytes },
-    }),
-  );
-  const sealed = lib.joinDocument(await lib.signPdf(signed, seal, { level: 'B-B', fieldName: 'VanThu', reason: 'Văn thư ký số của cơ quan', name: 'Ủy ban nhân dân tỉnh Thái Bình' }));
+  const { sealed } = await signDecree30(lib, signers, pdf, fontBytes);
   const doc = await PDFDocument.load(sealed, { updateMetadata: false });
   return { bytes: sealed, pages: doc.getPageCount(), buildMs: performance.now() - t0 };
 }

@@ -6,11 +6,11 @@
 //           annotations with their own action objects (a hyperlinked report), tens of thousands of objects
 // Each comes unsigned (NAME.pdf), signed by the chairman (NAME.chairman.pdf, visible, B-B) and
 // sealed on top by the agency (NAME.sealed.pdf, invisible, B-B): the Decree 30 case.
-import { createCipheriv, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatTransformationMatrix, drawObject, PDFDocument, PDFName, popGraphicsState, pushGraphicsState } from 'pdf-lib';
-import { CHAIRMAN_P12, fixture, INPUTS, PASSWORD, SEAL_P12, type Library } from './common.js';
+import { CHAIRMAN_P12, decree30Signers, fixture, INPUTS, noise, SEAL_P12, signDecree30, type Library } from './common.js';
 
 /** Bump when the generator changes: cached inputs with another version are rebuilt. */
 const GENERATOR_VERSION = 1;
@@ -41,14 +41,6 @@ export interface InputFiles {
   bytes: number;
   objects: number;
   pages: number;
-}
-
-/** Deterministic incompressible bytes. */
-function noise(length: number, seed: number): Uint8Array {
-  const key = Buffer.alloc(16, 0x5a);
-  const iv = Buffer.alloc(16);
-  iv.writeUInt32BE(seed, 0);
-  return createCipheriv('aes-128-ctr', key, iv).update(Buffer.alloc(length));
 }
 
 async function unsignedPdf(lib: Library, spec: InputSpec, fontBytes: Uint8Array): Promise<Uint8Array> {
@@ -98,9 +90,7 @@ export async function prepareInputs(lib: Library, specs: readonly InputSpec[], l
   const manifestPath = join(INPUTS, 'manifest.json');
   const manifest = (existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : {}) as Record<string, Omit<InputFiles, 'spec'> & { version: number; fixtures?: string }>;
   const fontBytes = await lib.loadFontBytes();
-  const chairman = lib.loadPkcs12Signer(readFileSync(CHAIRMAN_P12), PASSWORD);
-  const seal = lib.loadPkcs12Signer(readFileSync(SEAL_P12), PASSWORD);
-  const handwriting = readFileSync(fixture('images/handwritten-nguyen-van-an.png'));
+  const signers = decree30Signers(lib);
   // The pre-signed files depend on the fixture PKI: regenerated fixtures invalidate the cache.
   const fixtures = createHash('sha256').update(readFileSync(CHAIRMAN_P12)).update(readFileSync(SEAL_P12)).update(readFileSync(fixture('trust-anchors.pem'))).digest('hex').slice(0, 16);
   const result: InputFiles[] = [];
@@ -114,17 +104,8 @@ export async function prepareInputs(lib: Library, specs: readonly InputSpec[], l
     const t0 = performance.now();
     const pdf = await unsignedPdf(lib, spec, fontBytes);
     writeAtomically(files.unsigned, pdf);
-    const bySigner = lib.joinDocument(
-      await lib.signPdf(pdf, chairman, {
-        level: 'B-B',
-        fieldName: 'ChuTich',
-        reason: 'Ký ban hành văn bản',
-        name: 'Nguyễn Văn An',
-        visible: { placement: { kind: 'rect', page: 1, x: 330, y: 305, width: 200, height: 100 }, layout: 'signer', lines: ['Chủ tịch', 'Nguyễn Văn An'], image: handwriting, fontBytes },
-      }),
-    );
+    const { chairman: bySigner, sealed } = await signDecree30(lib, signers, pdf, fontBytes);
     writeAtomically(files.chairman, bySigner);
-    const sealed = lib.joinDocument(await lib.signPdf(bySigner, seal, { level: 'B-B', fieldName: 'VanThu', reason: 'Văn thư ký số của cơ quan', name: 'Ủy ban nhân dân tỉnh Thái Bình' }));
     writeAtomically(files.sealed, sealed);
     const doc = await PDFDocument.load(pdf, { updateMetadata: false });
     const entry = { ...files, version: GENERATOR_VERSION, fixtures, bytes: pdf.length, objects: countObjects(pdf), pages: doc.getPageCount() };
