@@ -14,6 +14,7 @@ import { serializeObject } from '../../src/pdf/serialize.js';
 import type { SignerAdapter } from '../../src/pki/signer.js';
 import { FIXTURES_DIR, fixtureSigner, fixtureTimestamper, fontBytes, image, sampleLetter } from '../support/fixtures.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
+import { mulberry32 } from '../support/prng.js';
 
 export const CHAIRMAN_FIELD = 'ChuTich';
 export const SEAL_FIELD = 'VanThu';
@@ -235,17 +236,6 @@ export async function signWithOpensslSha1(pdf: Uint8Array, fixtureName: string):
 // Robustness: seeded mutations of valid signed PDFs, and a worker that feeds them to the verifier
 // and the CLI's inspect logic (run in a worker so a hang or a runaway allocation can be stopped).
 
-/** mulberry32: small, fast, seedable. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   ' obj ', 'endobj', ' 0 R ', ' R ', '<<', '>>', '[', ']', '(', ')', '<', '>', '/ByteRange', '/Contents', '/Prev ',

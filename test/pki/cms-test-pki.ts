@@ -87,14 +87,5 @@ export function signDetached(id: TestIdentity, content: Uint8Array, digest: Dige
   return { cms, signedAttributes, contentDigest };
 }
 
-/** Deterministic PRNG (mulberry32) for the fuzz tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for the fuzz tests. */
+export { mulberry32 as prng } from '../support/prng.js';
