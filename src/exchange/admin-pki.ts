@@ -85,3 +85,17 @@ export async function listTrustAnchors(deps: ExchangeDeps, p: Principal): Promis
   await ensureRole(deps, p, 'list trust anchors', 'admin');
   return deps.stores.trust.anchors(false);
 }
+
+/** The CRLs verification consults (their DER stays in the store; the listing is for the management page). */
+export async function listCrls(deps: ExchangeDeps, p: Principal): Promise<StoredCrl[]> {
+  await ensureRole(deps, p, 'list CRLs', 'admin');
+  return deps.stores.trust.crls();
+}
+
+/** Every certificate bound to the agency, active or retired: the seals a send is checked against. */
+export async function listAgencyCertificates(deps: ExchangeDeps, p: Principal, agencyCode: string): Promise<AgencyCertificate[]> {
+  await ensureRole(deps, p, 'list agency certificates', 'admin');
+  const agency = await deps.stores.agencies.byCode(agencyCode);
+  if (!agency) return notFound(deps, p, `list certificates of agency ${agencyCode}`);
+  return deps.stores.certificates.listForAgency(agency.id, false);
+}

@@ -46,3 +46,11 @@ export async function revokeToken(deps: ExchangeDeps, p: Principal, tokenId: str
     return { result: undefined, agencyId: null, details: { action: 'revoke', tokenId } };
   });
 }
+
+/** A user's tokens, revoked ones included; the store never returns the hash, the secret was never kept. */
+export async function listUserTokens(deps: ExchangeDeps, p: Principal, userId: string): Promise<ApiToken[]> {
+  await ensureRole(deps, p, 'list tokens', 'admin');
+  const user = await deps.stores.users.byId(userId);
+  if (!user) return notFound(deps, p, `list tokens of user ${userId}`);
+  return deps.stores.tokens.listForUser(userId);
+}

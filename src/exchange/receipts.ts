@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../db/log-chain.js';
 import type { Delivery, ExchangeDocument, StatusCode } from '../db/ports.js';
 import { assembleSignedDataFor, buildSignedAttributes } from '../pki/cms-build.js';
-import { parseCms } from '../pki/cms-parse.js';
+import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
 import { validateChain, type ChainStatus } from '../pki/chain.js';
 import { describeCertificate } from '../pki/certificate.js';
@@ -84,34 +84,62 @@ export interface ReceiptCheck {
   errors: string[];
 }
 
+/** What a receipt's bytes say before any trust decision: the parsed CMS, its content, the signature check. */
+export interface ReceiptSignature {
+  /** null when the bytes are not a CMS SignedData. */
+  parsed: ParsedCms | null;
+  /** The encapsulated JSON, parsed, whatever its form (null when it is not a JSON object). */
+  content: Record<string, unknown> | null;
+  /** The content read as a receipt event (null when it is not one). */
+  event: SignedReceiptEvent | null;
+  /** Subject of the certificate the SignerInfo names, when present. */
+  signer: string | null;
+  /** Signature value, messageDigest and signingCertificateV2 all check out. */
+  signatureOk: boolean;
+  errors: string[];
+}
+
+/**
+ * Checks the CMS signature over the attached JSON and the ESS certificate binding. With
+ * `signerCertificate` the signature is checked against THAT certificate's key (pinning), not
+ * against whichever certificate the CMS carries. Never throws for a bad receipt.
+ */
+export function checkReceiptSignature(der: Uint8Array, signerCertificate?: Uint8Array): ReceiptSignature {
+  const errors: string[] = [];
+  let parsed: ParsedCms;
+  try {
+    parsed = parseCms(der);
+  } catch (e) {
+    return { parsed: null, content: null, event: null, signer: null, signatureOk: false, errors: [`not a CMS SignedData: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  const bytes = parsed.encapsulatedContent;
+  if (parsed.eContentType !== OID.data || !bytes) errors.push('the receipt carries no id-data content');
+  const content = bytes ? readContent(bytes, errors) : null;
+  const event = content ? eventOf(content, errors) : null;
+  const cert = parsed.signerCertificate;
+  const signer = cert ? subjectOf(cert) : null;
+
+  let signatureOk = false;
+  if (bytes && parsed.digest && parsed.digest !== 'sha1') {
+    const check = verifyCmsSignature(parsed, createHash(parsed.digest).update(bytes).digest(), signerCertificate);
+    errors.push(...check.errors);
+    signatureOk = check.signatureValid && check.messageDigestMatches === true && check.signingCertificateMatches === true;
+    if (check.signingCertificateMatches === undefined) errors.push('the receipt lacks signingCertificateV2');
+  } else if (bytes) {
+    errors.push(`unsupported digest algorithm ${parsed.digestAlgorithmOid}`);
+  }
+  return { parsed, content, event, signer, signatureOk, errors };
+}
+
 /**
  * Checks a receipt: the CMS signature over the attached JSON, the ESS certificate binding, and the
  * signer's path to one of `trustAnchors` at the receipt's own time (`at` in the JSON): a receipt
  * stays provable after the axis certificate expires. Never throws for a bad receipt.
  */
 export function verifyReceipt(der: Uint8Array, trustAnchors: readonly Uint8Array[], opts: { intermediates?: readonly Uint8Array[] } = {}): ReceiptCheck {
-  const errors: string[] = [];
-  let parsed: ReturnType<typeof parseCms>;
-  try {
-    parsed = parseCms(der);
-  } catch (e) {
-    return { valid: false, event: null, signer: null, chain: null, errors: [`not a CMS SignedData: ${e instanceof Error ? e.message : String(e)}`] };
-  }
-  const content = parsed.encapsulatedContent;
-  if (parsed.eContentType !== OID.data || !content) errors.push('the receipt carries no id-data content');
-  const event = content ? readEvent(content, errors) : null;
+  const { parsed, event, signer, signatureOk, errors } = checkReceiptSignature(der);
+  if (!parsed) return { valid: false, event: null, signer: null, chain: null, errors };
   const cert = parsed.signerCertificate;
-  const signer = cert ? subjectOf(cert) : null;
-
-  let signatureOk = false;
-  if (content && parsed.digest && parsed.digest !== 'sha1') {
-    const check = verifyCmsSignature(parsed, createHash(parsed.digest).update(content).digest());
-    errors.push(...check.errors);
-    signatureOk = check.signatureValid && check.messageDigestMatches === true && check.signingCertificateMatches === true;
-    if (check.signingCertificateMatches === undefined) errors.push('the receipt lacks signingCertificateV2');
-  } else if (content) {
-    errors.push(`unsupported digest algorithm ${parsed.digestAlgorithmOid}`);
-  }
 
   let chain: ChainStatus | null = null;
   if (cert) {
@@ -127,16 +155,24 @@ export function verifyReceipt(der: Uint8Array, trustAnchors: readonly Uint8Array
   return { valid: signatureOk && event !== null && chain === 'valid', event, signer, chain, errors };
 }
 
-function readEvent(content: Uint8Array, errors: string[]): SignedReceiptEvent | null {
+function readContent(content: Uint8Array, errors: string[]): Record<string, unknown> | null {
   try {
-    const v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(content)) as Record<string, unknown>;
-    if (v['type'] !== RECEIPT_TYPE || typeof v['at'] !== 'string' || Number.isNaN(Date.parse(v['at']))) throw new Error(`not a ${RECEIPT_TYPE} event`);
-    const { type: _type, ...event } = v;
-    return event as unknown as SignedReceiptEvent;
+    const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(content));
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
   } catch (e) {
     errors.push(`receipt content: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   }
+}
+
+function eventOf(v: Record<string, unknown>, errors: string[]): SignedReceiptEvent | null {
+  if (v['type'] !== RECEIPT_TYPE || typeof v['at'] !== 'string' || Number.isNaN(Date.parse(v['at']))) {
+    errors.push(`receipt content: not a ${RECEIPT_TYPE} event`);
+    return null;
+  }
+  const { type: _type, ...event } = v;
+  return event as unknown as SignedReceiptEvent;
 }
 
 function subjectOf(cert: Uint8Array): string | null {

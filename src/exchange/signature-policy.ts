@@ -11,38 +11,58 @@
 //    else SIGNER_SIGNATURE_MISSING (Decree 30 art. 32: the clerk seals a document already signed).
 // A certificate's binding is what the admins registered, not what its subject claims: real
 // Government CA certificates carry no agency code.
-import { DocaxisError } from '../errors.js';
-import type { Principal } from '../db/ports.js';
+//
+// evaluateSignatures() answers the three questions without throwing (POST /verify shows them to a
+// clerk before sending); checkSignatures() is the send's gate on the same answers.
+import { DocaxisError, type ErrorCode } from '../errors.js';
+import type { Agency, Principal } from '../db/ports.js';
 import type { SignatureReport, VerificationReport } from '../pades/report.js';
 import type { ExchangeDeps } from './deps.js';
 
+/** The codes of this step, in the order the rules apply. */
+export const SIGNATURE_REFUSALS = ['SIGNATURE_INVALID', 'SEAL_MISSING', 'SIGNER_SIGNATURE_MISSING'] as const satisfies readonly ErrorCode[];
+export type SignatureRefusal = (typeof SIGNATURE_REFUSALS)[number];
+
+export interface SignatureEvaluation {
+  /** Rule 1: the document verdict is 'valid'. */
+  documentValid: boolean;
+  /** Rule 2: a passed signature by an active certificate bound to the agency; null when none. */
+  seal: SignatureReport | null;
+  /** Rule 3: a passed personal signature before that seal (false without a seal). */
+  signerBeforeSeal: boolean;
+  /** What a send by this agency would be refused with, in the rules' order; null: it would pass. */
+  refusal: SignatureRefusal | null;
+}
+
 const who = (s: SignatureReport) => s.signer?.commonName ?? s.signer?.subject ?? s.fieldName;
 
+export async function evaluateSignatures(deps: ExchangeDeps, agency: Pick<Agency, 'id'>, report: VerificationReport): Promise<SignatureEvaluation> {
+  const documentValid = report.document.verdict === 'valid';
+  const passed = passedSignatures(report);
+  const own = new Set((await deps.stores.certificates.listForAgency(agency.id, true)).map((c) => c.fingerprintSha256.toLowerCase()));
+  const seal = passed.find((s) => own.has(s.signer!.fingerprintSha256.toLowerCase())) ?? null;
+  const earlier = seal ? passed.filter((s) => s.index < seal.index) : [];
+  const bound = earlier.length > 0 ? await deps.stores.certificates.boundAmong(earlier.map((s) => s.signer!.fingerprintSha256)) : new Set<string>();
+  const signerBeforeSeal = earlier.some((s) => !bound.has(s.signer!.fingerprintSha256.toLowerCase()));
+  const refusal = !documentValid ? 'SIGNATURE_INVALID' : !seal ? 'SEAL_MISSING' : !signerBeforeSeal ? 'SIGNER_SIGNATURE_MISSING' : null;
+  return { documentValid, seal, signerBeforeSeal, refusal };
+}
+
 export async function checkSignatures(deps: ExchangeDeps, p: Principal, report: VerificationReport): Promise<void> {
+  // Rule 1 needs no store: refuse an invalid document before reading any certificate.
   if (report.document.verdict !== 'valid') {
     throw new DocaxisError('SIGNATURE_INVALID', report.document.summary, { details: { report } });
   }
-  const passed = report.signatures.filter((s) => s.type === 'signature' && s.indication === 'TOTAL_PASSED' && s.signer);
-  const own = new Set((await deps.stores.certificates.listForAgency(p.agency.id, true)).map((c) => c.fingerprintSha256.toLowerCase()));
-  const seal = passed.find((s) => own.has(s.signer!.fingerprintSha256.toLowerCase()));
-  if (!seal) {
-    const signers = passed.map(who);
+  const e = await evaluateSignatures(deps, p.agency, report);
+  if (e.refusal === 'SEAL_MISSING') {
+    const signers = passedSignatures(report).map(who);
     throw new DocaxisError('SEAL_MISSING', `none of ${p.agency.code}'s certificates signed (signed by: ${signers.join(', ') || 'nobody'})`, { details: { signers } });
   }
-  const earlier = passed.filter((s) => s.index < seal.index);
-  const bound = earlier.length > 0 ? await boundFingerprints(deps) : new Set<string>();
-  if (!earlier.some((s) => !bound.has(s.signer!.fingerprintSha256.toLowerCase()))) {
-    throw new DocaxisError('SIGNER_SIGNATURE_MISSING', `no personal signature before the seal of ${who(seal)}`);
+  if (e.refusal === 'SIGNER_SIGNATURE_MISSING') {
+    throw new DocaxisError('SIGNER_SIGNATURE_MISSING', `no personal signature before the seal of ${who(e.seal!)}`);
   }
 }
 
-/**
- * Fingerprints of every certificate bound to any agency. The ports offer no lookup by
- * fingerprint, so this reads them agency by agency; it only runs when a signature precedes the
- * seal, i.e. once per well-formed send.
- */
-async function boundFingerprints(deps: ExchangeDeps): Promise<Set<string>> {
-  const agencies = await deps.stores.agencies.list();
-  const lists = await Promise.all(agencies.map((a) => deps.stores.certificates.listForAgency(a.id, false)));
-  return new Set(lists.flat().map((c) => c.fingerprintSha256.toLowerCase()));
+function passedSignatures(report: VerificationReport): SignatureReport[] {
+  return report.signatures.filter((s) => s.type === 'signature' && s.indication === 'TOTAL_PASSED' && s.signer);
 }

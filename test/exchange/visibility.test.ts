@@ -83,7 +83,12 @@ describe('inbox and outbox', () => {
     expect((await listDocuments(w.deps, w.clerk.district, 'inbox', {}, { limit: 10 })).items).toHaveLength(1);
     expect((await listDocuments(w.deps, w.clerk.interior, 'inbox', {}, { limit: 10 })).items).toHaveLength(0);
     const outbox = await listDocuments(w.deps, w.clerk.province, 'outbox', {}, { limit: 10 });
-    expect(outbox.items.map((i) => i.delivery)).toEqual([undefined, undefined]);
+    // The sender sees every recipient's delivery, in the same order as the documents.
+    expect(outbox.items.map((i) => [i.document.id, i.deliveries.map((d) => [d.documentId, d.recipientCode]).sort()])).toEqual([
+      [urgent.document.id, [[urgent.document.id, CODES.health]]],
+      [sent.document.id, [[sent.document.id, CODES.district], [sent.document.id, CODES.health]].sort()],
+    ]);
+    expect(outbox.items.every((i) => !('delivery' in i))).toBe(true);
     expect((await listDocuments(w.deps, w.clerk.health, 'outbox', {}, { limit: 10 })).items).toHaveLength(0);
   });
 

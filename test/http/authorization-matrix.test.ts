@@ -16,6 +16,12 @@ interface Ctx {
   /** Same, already accepted (03): recalling it is refused whatever the role. */
   accepted: string;
   clerkUserId: string;
+  /** The admin's own user (the province's). */
+  adminUserId: string;
+  /** A sealed letter, sent as the raw body of POST /verify. */
+  pdf: Uint8Array;
+  /** The axis's receipt of the accepted document's 03 (base64). */
+  receipt: string;
 }
 
 interface Case {
@@ -45,6 +51,11 @@ const CASES: Case[] = [
   { route: 'POST /documents/:id/status', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/status`, payload: { status: '04' } }), expect: { ...clerks(403, 409, 404), admin: 403, auditor: 403 } },
   { route: 'POST /documents/:id/recall', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.accepted}/recall` }), expect: { ...clerks(409, 403, 404), admin: 403, auditor: 403 } },
   { route: 'POST /documents/:id/recall-answer', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/recall-answer`, payload: { accept: false } }), expect: { ...clerks(403, 409, 404), admin: 403, auditor: 403 } },
+  { route: 'GET /me', request: () => ({ method: 'GET', url: '/api/v1/me' }), expect: everyone(200) },
+  // Stores nothing, so every cell can run it; the policy part differs per agency (verify-upload.test.ts).
+  { route: 'POST /verify', request: (c) => ({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(c.pdf) }), expect: everyone(200) },
+  { route: 'POST /receipts/verify', request: (c) => ({ method: 'POST', url: '/api/v1/receipts/verify', payload: { receipt: c.receipt } }), expect: everyone(200) },
+  { route: 'GET /statistics', request: () => ({ method: 'GET', url: '/api/v1/statistics' }), expect: reviewers(200) },
   { route: 'GET /log', request: () => ({ method: 'GET', url: '/api/v1/log?limit=5' }), expect: reviewers(200) },
   { route: 'GET /log.csv', request: () => ({ method: 'GET', url: '/api/v1/log.csv?event=document.sent' }), expect: reviewers(200) },
   { route: 'POST /log/verify', request: () => ({ method: 'POST', url: '/api/v1/log/verify' }), expect: reviewers(200) },
@@ -56,12 +67,20 @@ const CASES: Case[] = [
   { route: 'POST /admin/agencies', request: () => ({ method: 'POST', url: '/api/v1/admin/agencies', payload: { code: HOME_AFFAIRS, name: 'Sở Nội vụ' } }), expect: adminOnly(409) },
   { route: 'PATCH /admin/agencies/:code', request: () => ({ method: 'PATCH', url: `/api/v1/admin/agencies/${HOME_AFFAIRS}`, payload: { active: true } }), expect: adminOnly(200) },
   { route: 'POST /admin/agencies/:code/certificates', request: () => ({ method: 'POST', url: `/api/v1/admin/agencies/${HOME_AFFAIRS}/certificates`, headers: { 'content-type': 'application/x-pem-file' }, payload: 'not a certificate' }), expect: adminOnly(400) },
+  // The admin sits at the province: its own agency's certificates and another agency's.
+  { route: 'GET /admin/agencies/:code/certificates (own agency)', request: () => ({ method: 'GET', url: `/api/v1/admin/agencies/${PROVINCE}/certificates` }), expect: adminOnly(200) },
+  { route: 'GET /admin/agencies/:code/certificates (other agency)', request: () => ({ method: 'GET', url: `/api/v1/admin/agencies/${HEALTH_DEPT}/certificates` }), expect: adminOnly(200) },
+  { route: 'GET /admin/agencies/:code/certificates (unknown)', request: () => ({ method: 'GET', url: '/api/v1/admin/agencies/999.99.99.Z99/certificates' }), expect: adminOnly(404) },
   { route: 'GET /admin/users', request: () => ({ method: 'GET', url: `/api/v1/admin/users?agency=${PROVINCE}` }), expect: adminOnly(200) },
   { route: 'POST /admin/users', request: () => ({ method: 'POST', url: '/api/v1/admin/users', payload: { agencyCode: '999.99.99.Z99', name: 'Nobody', role: 'clerk' } }), expect: adminOnly(404) },
   { route: 'POST /admin/users/:id/tokens', request: (c) => ({ method: 'POST', url: `/api/v1/admin/users/${c.clerkUserId}/tokens`, payload: { label: 'matrix' } }), expect: adminOnly(201) },
+  { route: 'GET /admin/users/:id/tokens (own user)', request: (c) => ({ method: 'GET', url: `/api/v1/admin/users/${c.adminUserId}/tokens` }), expect: adminOnly(200) },
+  { route: 'GET /admin/users/:id/tokens (other agency)', request: (c) => ({ method: 'GET', url: `/api/v1/admin/users/${c.clerkUserId}/tokens` }), expect: adminOnly(200) },
+  { route: 'GET /admin/users/:id/tokens (unknown)', request: () => ({ method: 'GET', url: `/api/v1/admin/users/${randomUUID()}/tokens` }), expect: adminOnly(404) },
   { route: 'DELETE /admin/tokens/:id', request: () => ({ method: 'DELETE', url: `/api/v1/admin/tokens/${randomUUID()}` }), expect: adminOnly(204) },
   { route: 'GET /admin/trust-anchors', request: () => ({ method: 'GET', url: '/api/v1/admin/trust-anchors' }), expect: adminOnly(200) },
   { route: 'POST /admin/trust-anchors', request: () => ({ method: 'POST', url: '/api/v1/admin/trust-anchors', headers: { 'content-type': 'application/x-pem-file' }, payload: 'garbage' }), expect: adminOnly(400) },
+  { route: 'GET /admin/crls', request: () => ({ method: 'GET', url: '/api/v1/admin/crls' }), expect: adminOnly(200) },
   { route: 'POST /admin/crls', request: () => ({ method: 'POST', url: '/api/v1/admin/crls', headers: { 'content-type': 'application/pkix-crl' }, payload: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]) }), expect: adminOnly(400) },
 ];
 
@@ -85,6 +104,7 @@ forEachDatabase('http authorization matrix', (t) => {
     const accepted = await sendOne();
     const ok = await h.app.inject({ method: 'POST', url: `/api/v1/documents/${accepted}/status`, headers: { authorization: h.tokens.clerk(HEALTH_DEPT) }, payload: { status: '03' } });
     expect(ok.statusCode, ok.body).toBe(200);
+    const receipt = ok.json().event.receipt as string;
 
     // A token issued and then revoked through the admin API.
     const users = await h.app.inject({ method: 'GET', url: `/api/v1/admin/users?agency=${HOME_AFFAIRS}`, headers: { authorization: h.tokens.admin } });
@@ -95,7 +115,10 @@ forEachDatabase('http authorization matrix', (t) => {
     const revoked = await h.app.inject({ method: 'DELETE', url: `/api/v1/admin/tokens/${issued.json().token.id}`, headers: { authorization: h.tokens.admin } });
     expect(revoked.statusCode).toBe(204);
 
-    ctx = { doc, accepted, clerkUserId };
+    const provinceUsers = await h.app.inject({ method: 'GET', url: `/api/v1/admin/users?agency=${PROVINCE}`, headers: { authorization: h.tokens.admin } });
+    const adminUserId = provinceUsers.json().find((u: { role: string }) => u.role === 'admin').id as string;
+
+    ctx = { doc, accepted, clerkUserId, adminUserId, pdf, receipt };
     Object.assign(auth, {
       sender: h.tokens.clerk(PROVINCE),
       recipient: h.tokens.clerk(HEALTH_DEPT),

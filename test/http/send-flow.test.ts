@@ -101,7 +101,7 @@ forEachDatabase('http send flow', (t) => {
     const res = await h.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    for (const p of ['/api/v1/documents', '/api/v1/inbox', '/api/v1/documents/{id}/file', '/api/v1/log.csv', '/api/v1/admin/crls', '/health', '/ready']) {
+    for (const p of ['/api/v1/documents', '/api/v1/inbox', '/api/v1/documents/{id}/file', '/api/v1/log.csv', '/api/v1/admin/crls', '/api/v1/me', '/api/v1/verify', '/api/v1/receipts/verify', '/api/v1/admin/agencies/{code}/certificates', '/api/v1/admin/users/{id}/tokens', '/health', '/ready']) {
       expect(paths).toContain(p);
     }
   });

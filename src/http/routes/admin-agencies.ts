@@ -1,7 +1,7 @@
 // Admin: agencies and the certificates bound to them (an agency's seal must chain to one of these).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { addAgencyCertificate, createAgency, listAgencies, setAgencyActive } from '../../exchange/admin.js';
+import { addAgencyCertificate, createAgency, listAgencies, listAgencyCertificates, setAgencyActive } from '../../exchange/admin.js';
 import { ensureRole } from '../../exchange/guard.js';
 import { principalOf } from '../auth-plugin.js';
 import { acceptPkiBodies, readPkiBody } from '../binary-body.js';
@@ -48,6 +48,19 @@ export const adminAgencyRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }
       },
     },
     async (request) => setAgencyActive(deps, principalOf(request), request.params.code, request.body.active),
+  );
+
+  app.get(
+    '/admin/agencies/:code/certificates',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Certificates bound to an agency (its seals), active and retired',
+        params: AgencyCodeParams,
+        response: withErrors({ 200: Type.Array(CertificateSchema) }),
+      },
+    },
+    async (request) => listAgencyCertificates(deps, principalOf(request), request.params.code),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 // Admin: what verification trusts (root anchors) and the revocation lists it consults.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { addCrl, addTrustAnchor, listTrustAnchors } from '../../exchange/admin.js';
+import { addCrl, addTrustAnchor, listCrls, listTrustAnchors } from '../../exchange/admin.js';
 import { ensureRole } from '../../exchange/guard.js';
 import { principalOf } from '../auth-plugin.js';
 import { acceptPkiBodies, readPkiBody } from '../binary-body.js';
@@ -26,6 +26,10 @@ export const adminTrustRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }>
       await ensureRole(deps, p, 'add trust anchor', 'admin');
       return reply.status(201).send(await addTrustAnchor(deps, p, await readPkiBody(request)));
     },
+  );
+
+  app.get('/admin/crls', { schema: { tags: ['admin'], summary: 'CRLs consulted by verification', response: withErrors({ 200: Type.Array(CrlSchema) }) } }, async (request) =>
+    listCrls(deps, principalOf(request)),
   );
 
   app.post(

@@ -2,7 +2,7 @@
 // it (never stored, never logged), so that answer is marked no-store.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { createUser, issueToken, listUsers, revokeToken } from '../../exchange/admin.js';
+import { createUser, issueToken, listUserTokens, listUsers, revokeToken } from '../../exchange/admin.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
 import { UuidParams, withErrors } from '../schemas/common.js';
@@ -33,6 +33,19 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> 
       },
     },
     async (request, reply) => reply.status(201).send(await createUser(deps, principalOf(request), request.body)),
+  );
+
+  app.get(
+    '/admin/users/:id/tokens',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'A user’s tokens, revoked ones included (never a secret or hash)',
+        params: UuidParams,
+        response: withErrors({ 200: Type.Array(TokenSchema) }),
+      },
+    },
+    async (request) => listUserTokens(deps, principalOf(request), request.params.id),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 // Everything under /api/v1, all behind the auth plugin registered by app.ts. One plugin per area;
-// the PKI content-type parsers stay inside the admin plugins' own scopes.
+// the PKI and PDF content-type parsers stay inside their plugins' own scopes.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.js';
 import type { ExchangeDeps } from '../deps.js';
@@ -10,15 +10,21 @@ import { agencyRoutes } from './agencies.js';
 import { documentRoutes } from './documents.js';
 import { logRoutes } from './log.js';
 import { mailboxRoutes } from './mailbox.js';
+import { meRoutes } from './me.js';
+import { receiptRoutes } from './receipts.js';
 import { sendRoutes } from './send.js';
 import { statisticsRoutes } from './statistics.js';
 import { statusRoutes } from './status.js';
+import { verifyRoutes } from './verify.js';
 
 export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config }> = async (api, { deps, config }) => {
+  await api.register(meRoutes, { deps });
   await api.register(sendRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
+  await api.register(verifyRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
   await api.register(mailboxRoutes, { deps });
   await api.register(documentRoutes, { deps });
   await api.register(statusRoutes, { deps });
+  await api.register(receiptRoutes, { deps });
   await api.register(logRoutes, { deps });
   await api.register(statisticsRoutes, { deps });
   await api.register(agencyRoutes, { deps });

@@ -1,5 +1,6 @@
 // Inbox and outbox of the caller's agency, with filters and cursor pagination. The agency comes
-// from the token, never from the query (list-documents.ts enforces it again).
+// from the token, never from the query (list-documents.ts enforces it again). Inbox items carry
+// the caller's own delivery, outbox items every recipient's.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { DocumentFilter, Priority, StatusCode } from '../../db/ports.js';
@@ -23,7 +24,10 @@ const MailboxQuery = Type.Object({
   ...PageQuery,
 });
 
-const ItemSchema = Type.Object({ document: DocumentSchema, delivery: Type.Optional(DeliverySchema) });
+const ITEM_SCHEMAS = {
+  inbox: Type.Object({ document: DocumentSchema, delivery: Type.Optional(DeliverySchema) }),
+  outbox: Type.Object({ document: DocumentSchema, deliveries: Type.Array(DeliverySchema, { description: 'Every recipient’s delivery' }) }),
+};
 
 export const mailboxRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = async (app, { deps }) => {
   for (const box of ['inbox', 'outbox'] as const) {
@@ -34,7 +38,7 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = 
           tags: ['documents'],
           summary: box === 'inbox' ? 'Documents delivered to my agency' : 'Documents my agency sent',
           querystring: MailboxQuery,
-          response: withErrors({ 200: pageOf(ItemSchema) }),
+          response: withErrors({ 200: pageOf(ITEM_SCHEMAS[box]) }),
         },
       },
       async (request) => {
