@@ -56,6 +56,7 @@ async function main(): Promise<void> {
 function banner(address: string, config: Config, database: Database, users: SeededUser[]): string {
   const lines = [
     `docaxis exchange axis listening on ${address}`,
+    `  Web UI ${address}/  (sign in with a token below)`,
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
     `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,

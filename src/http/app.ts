@@ -13,6 +13,7 @@ import { loggerOptions } from './logger.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/api.js';
+import { registerWebUi, type WebUiDirs } from './web-ui.js';
 
 export interface BuildAppOptions {
   stores: Stores;
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
   receiptSigner?: ExchangeDeps['receiptSigner'];
   /** The TSA for POST /log/seal (main.ts also runs the periodic sealer with it). */
   timestamper?: ExchangeDeps['timestamper'];
+  /** Where the browser UI's files are; default: dist/web and src/web/public; false: no UI. */
+  webUi?: WebUiDirs | false;
 }
 
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
@@ -67,6 +70,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   });
 
   registerOpenApi(app);
+  if (opts.webUi !== false) registerWebUi(app, opts.webUi);
   app.register(multipart, { limits: { fileSize: config.uploadLimitBytes }, throwFileSizeLimit: false });
   app.register(healthRoutes, { ping: opts.ping ?? (async () => void (await opts.stores.agencies.byCode('000.00.00.A00'))) });
   app.register(

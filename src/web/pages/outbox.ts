@@ -1,0 +1,252 @@
+// Outbox: the documents my agency sent, newest first, with every recipient's status, filters that
+// map one to one onto GET /outbox's query, a quick search over the loaded rows, and a recall
+// button on the documents a recipient has not acted on yet (status 01; recall.ts recalls those).
+import { agencyDirectory, agencyName, priorityBadge, statusPill } from '../components/badges.js';
+import { confirmDialog } from '../components/dialog.js';
+import { errorNotice, notice } from '../components/notice.js';
+import { field, h, replace, selectBox, tableHead } from '../dom.js';
+import { defineMessages, formatDateTime } from '../i18n.js';
+import { DOCUMENT_TYPES, PRIORITY, STATUS, priorityLabel, statusLabel } from '../labels.js';
+import type { PageContext } from '../router.js';
+import type { Delivery, DocumentDetail, MailboxItem, Page, PickerAgency } from '../types.js';
+
+const t = defineMessages({
+  vi: {
+    title: 'Văn bản đi',
+    status: 'Trạng thái nơi nhận',
+    priority: 'Độ khẩn',
+    type: 'Loại văn bản',
+    from: 'Từ ngày',
+    to: 'Đến ngày',
+    any: 'Tất cả',
+    urgentFirst: 'Văn bản khẩn lên đầu',
+    apply: 'Lọc',
+    filters: 'Lọc văn bản đi',
+    reset: 'Bỏ lọc',
+    search: 'Tìm trong danh sách',
+    searchHint: 'Số/ký hiệu, trích yếu hoặc nơi nhận',
+    number: 'Số/ký hiệu',
+    subject: 'Trích yếu',
+    sent: 'Thời gian gửi',
+    recipients: 'Nơi nhận và trạng thái',
+    actions: 'Thao tác',
+    empty: 'Không có văn bản nào.',
+    more: 'Xem thêm',
+    loading: 'Đang tải…',
+    waiting: '{n} văn bản còn nơi nhận chưa tiếp nhận',
+    recall: 'Yêu cầu lấy lại',
+    recallLabel: 'Yêu cầu lấy lại văn bản {number}',
+    confirmRecallTitle: 'Yêu cầu lấy lại văn bản {number}?',
+    confirmRecallBody: 'Yêu cầu lấy lại (trạng thái 13) được gửi tới {n} nơi nhận chưa tiếp nhận: {names}. Nơi nhận đã tiếp nhận hoặc đã xử lý không bị ảnh hưởng.',
+    recalled: 'Đã gửi yêu cầu lấy lại văn bản {number} tới {n} nơi nhận.',
+    statusUnknown: 'Không tải được trạng thái nơi nhận.',
+  },
+  en: {
+    title: 'Sent documents',
+    status: 'Recipient status',
+    priority: 'Urgency',
+    type: 'Document type',
+    from: 'From',
+    to: 'To',
+    any: 'All',
+    urgentFirst: 'Urgent documents first',
+    apply: 'Filter',
+    filters: 'Filter sent documents',
+    reset: 'Clear',
+    search: 'Search this list',
+    searchHint: 'Number/notation, subject or recipient',
+    number: 'Number',
+    subject: 'Subject',
+    sent: 'Sent',
+    recipients: 'Recipients and status',
+    actions: 'Actions',
+    empty: 'No documents.',
+    more: 'Load more',
+    loading: 'Loading…',
+    waiting: '{n} document(s) not yet accepted by every recipient',
+    recall: 'Recall',
+    recallLabel: 'Recall document {number}',
+    confirmRecallTitle: 'Recall document {number}?',
+    confirmRecallBody: 'A recall request (status 13) goes to the {n} recipient(s) that have not accepted it yet: {names}. Recipients that already accepted or handled it are not affected.',
+    recalled: 'Recall of document {number} requested from {n} recipient(s).',
+    statusUnknown: 'Could not load the recipients’ status.',
+  },
+});
+
+export default async function outboxPage(ctx: PageContext): Promise<Node> {
+  ctx.setTitle(t('title'));
+  const q = ctx.query;
+  const directory = await agencyDirectory((p) => ctx.api.get(p));
+
+  const select = (name: string, options: Array<[string, string]>) => selectBox(name, t('any'), options, q.get(name) ?? '');
+  // Sorted: '13', '15', '16' are integer-like keys, which JavaScript lists before '01'.
+  const status = select('status', Object.keys(STATUS).sort().map((c) => [c, statusLabel(c)]));
+  const priority = select('priority', Object.keys(PRIORITY).map((p) => [p, priorityLabel(Number(p))]));
+  const type = select('type', DOCUMENT_TYPES.map(([name]) => [name, name]));
+  const from = h('input', { type: 'date', name: 'from', value: q.get('from') ?? '' });
+  const to = h('input', { type: 'date', name: 'to', value: q.get('to') ?? '' });
+  const urgent = h('input', { type: 'checkbox', name: 'urgentFirst', checked: q.get('urgentFirst') === 'true' });
+  const filters = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': t('filters') },
+    field(t('status'), status).wrap,
+    field(t('priority'), priority).wrap,
+    field(t('type'), type).wrap,
+    field(t('from'), from).wrap,
+    field(t('to'), to).wrap,
+    h('div', { class: 'field' }, h('label', {}, urgent, ' ', t('urgentFirst'))),
+    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, t('apply')), h('a', { class: 'button', href: '#/outbox' }, t('reset'))),
+  );
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const params = new URLSearchParams();
+    for (const el of [status, priority, type, from, to]) if (el.value) params.set(el.name, el.value);
+    if (urgent.checked) params.set('urgentFirst', 'true');
+    ctx.navigate(`/outbox${params.size ? `?${params}` : ''}`);
+  });
+
+  const search = h('input', { type: 'search', name: 'q' });
+  const searchField = field(t('search'), search, { hint: t('searchHint') });
+  const tbody = h('tbody');
+  const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', hidden: true, 'data-action': 'load-more' }, t('more'));
+  const messages = h('div', { tabindex: -1, 'data-testid': 'outbox-messages' });
+  const items: MailboxItem[] = [];
+  /** Rows whose deliveries could not be loaded (old endpoint and a failing detail fetch). */
+  const unknown = new Set<string>();
+
+  const query = {
+    status: q.get('status') ?? undefined,
+    priority: q.get('priority') ?? undefined,
+    type: q.get('type') ?? undefined,
+    from: q.get('from') ?? undefined,
+    to: q.get('to') ?? undefined,
+    urgentFirst: q.get('urgentFirst') === 'true' ? true : undefined,
+    limit: 50,
+  };
+
+  /** Every recipient's deliveries from the document detail (the sender sees them all). */
+  const deliveriesOf = async (id: string): Promise<Delivery[]> => {
+    const d = await ctx.api.get<DocumentDetail>(`/documents/${encodeURIComponent(id)}`);
+    return d.deliveries.map(({ events: _events, ...delivery }) => delivery);
+  };
+
+  let next: string | null = null;
+  const load = async () => {
+    more.disabled = true;
+    try {
+      const page = await ctx.api.get<Page<MailboxItem>>('/outbox', { ...query, ...(next ? { after: next } : {}) });
+      // An outbox answer without `deliveries` comes from a server not yet updated: ask each document.
+      await Promise.all(
+        page.items
+          .filter((i) => !i.deliveries)
+          .map(async (i) => {
+            try {
+              i.deliveries = await deliveriesOf(i.document.id);
+            } catch {
+              unknown.add(i.document.id);
+            }
+          }),
+      );
+      items.push(...page.items);
+      next = page.next;
+      more.hidden = !next;
+      draw();
+    } catch (e) {
+      replace(messages, errorNotice(e));
+    } finally {
+      more.disabled = false;
+    }
+  };
+
+  const recall = async (item: MailboxItem) => {
+    const d = item.document;
+    const number = `${d.metadata.codeNumber}/${d.metadata.codeNotation}`;
+    const waiting = (item.deliveries ?? []).filter((x) => x.status === '01');
+    const ok = await confirmDialog({
+      title: t('confirmRecallTitle', { number }),
+      body: t('confirmRecallBody', { n: waiting.length, names: waiting.map((x) => agencyName(directory, x.recipientCode)).join('; ') }),
+      confirmLabel: t('recall'),
+      danger: true,
+    });
+    if (ok === null) return;
+    try {
+      const r = await ctx.api.post<{ deliveries: Delivery[] }>(`/documents/${encodeURIComponent(d.id)}/recall`);
+      replace(messages, notice('ok', t('recalled', { number, n: r.deliveries.length })));
+    } catch (e) {
+      replace(messages, errorNotice(e));
+    }
+    // Either way, show the row as it is now (another recipient may have accepted meanwhile).
+    try {
+      item.deliveries = await deliveriesOf(d.id);
+      unknown.delete(d.id);
+    } catch (e) {
+      messages.append(errorNotice(e));
+    }
+    draw();
+    messages.focus();
+  };
+
+  const draw = () => {
+    const needle = search.value.trim().toLowerCase();
+    const shown = needle ? items.filter((i) => haystack(i, directory).includes(needle)) : items;
+    replace(tbody, ...(shown.length ? shown.map((i) => row(i)) : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('empty')))]));
+    summary.textContent = t('waiting', { n: items.filter((i) => i.deliveries?.some((x) => x.status === '01')).length });
+  };
+
+  const row = (item: MailboxItem): HTMLElement => {
+    const d = item.document;
+    const number = `${d.metadata.codeNumber}/${d.metadata.codeNotation}`;
+    const deliveries = item.deliveries;
+    const recallable = !!deliveries?.some((x) => x.status === '01');
+    let actions: HTMLElement | null = null;
+    if (recallable) {
+      actions = h('button', { type: 'button', class: 'danger small-button', 'data-action': 'recall', 'aria-label': t('recallLabel', { number }) }, t('recall'));
+      actions.addEventListener('click', () => void recall(item));
+    }
+    return h(
+      'tr',
+      { 'data-document-id': d.id, 'data-recallable': String(recallable) },
+      h('td', {}, priorityBadge(d.metadata.priority)),
+      // On a phone the subject column folds into this one (the copy is display:none otherwise).
+      h('td', {}, h('a', { href: `#/documents/${encodeURIComponent(d.id)}` }, number), h('span', { class: 'show-narrow subject-narrow' }, d.metadata.subject)),
+      h('td', { class: 'hide-narrow' }, d.metadata.subject),
+      h('td', { class: 'hide-narrow' }, h('time', { datetime: d.createdAt }, formatDateTime(d.createdAt))),
+      h(
+        'td',
+        {},
+        deliveries
+          ? h('ul', { class: 'recipient-status' }, ...deliveries.map((x) => h('li', { 'data-recipient': x.recipientCode, 'data-status': x.status }, h('span', { class: 'recipient-name' }, agencyName(directory, x.recipientCode)), ' ', statusPill(x.status))))
+          : h('span', { class: 'muted small' }, unknown.has(d.id) ? t('statusUnknown') : t('loading')),
+      ),
+      h('td', {}, actions),
+    );
+  };
+
+  search.addEventListener('input', draw);
+  more.addEventListener('click', () => void load());
+  await load();
+
+  return h(
+    'section',
+    { 'aria-labelledby': 'outbox-title' },
+    h('h1', { id: 'outbox-title' }, t('title')),
+    filters,
+    searchField.wrap,
+    messages,
+    summary,
+    h(
+      'table',
+      { class: 'list cards outbox-list', 'data-testid': 'outbox' },
+      tableHead([t('priority'), t('number'), t('subject'), t('sent'), t('recipients'), t('actions')], { hideNarrow: [2, 3] }),
+      tbody,
+    ),
+    h('div', { class: 'pager' }, more),
+  );
+}
+
+function haystack(i: MailboxItem, directory: ReadonlyMap<string, PickerAgency>): string {
+  const m = i.document.metadata;
+  const recipients = (i.deliveries?.map((d) => d.recipientCode) ?? m.recipients).map((c) => agencyName(directory, c)).join(' ');
+  return `${m.codeNumber}/${m.codeNotation} ${m.subject} ${recipients} ${m.documentType}`.toLowerCase();
+}

@@ -1,0 +1,20 @@
+// Every screen, who may open it, and the module that draws it (loaded when first opened).
+import type { RouteDef } from './router.js';
+
+const CLERK = ['clerk'] as const;
+const ADMIN = ['admin'] as const;
+const REVIEW = ['admin', 'auditor'] as const;
+const ANYONE = ['clerk', 'admin', 'auditor'] as const;
+
+export const ROUTES: readonly RouteDef[] = [
+  { path: '/inbox', roles: CLERK, load: () => import('./pages/inbox.js') },
+  { path: '/outbox', roles: CLERK, load: () => import('./pages/outbox.js') },
+  { path: '/send', roles: CLERK, load: () => import('./pages/send.js') },
+  { path: '/documents/:id', roles: CLERK, load: () => import('./pages/document.js') },
+  { path: '/verify', roles: ANYONE, load: () => import('./pages/verify.js') },
+  { path: '/admin/log', roles: REVIEW, load: () => import('./pages/admin-log.js') },
+  { path: '/admin/statistics', roles: REVIEW, load: () => import('./pages/admin-statistics.js') },
+  { path: '/admin/agencies', roles: ADMIN, load: () => import('./pages/admin-agencies.js') },
+  { path: '/admin/users', roles: ADMIN, load: () => import('./pages/admin-users.js') },
+  { path: '/admin/trust', roles: ADMIN, load: () => import('./pages/admin-trust.js') },
+];
