@@ -11,14 +11,29 @@ import { ensureRole } from './guard.js';
 const BATCH = 1000;
 const CSV_HEADER = ['seq', 'at', 'event', 'actorUserId', 'agencyId', 'documentId', 'details', 'prevHash', 'hash'];
 
-export async function searchLog(deps: ExchangeDeps, p: Principal, filter: LogFilter, page: Page): Promise<PageOf<LogEntry>> {
+/** A log search as callers state it: an agency by its code (what people know) or by its id. */
+export type LogQuery = LogFilter & { agencyCode?: string };
+
+/** No agency has this id: an unknown code, or a code and an id naming different agencies, matches nothing. */
+const NO_AGENCY = '00000000-0000-0000-0000-000000000000';
+
+async function storeFilter(deps: ExchangeDeps, q: LogQuery): Promise<LogFilter> {
+  const { agencyCode, ...filter } = q;
+  if (agencyCode === undefined) return filter;
+  const agency = await deps.stores.agencies.byCode(agencyCode);
+  const id = agency && (filter.agencyId === undefined || filter.agencyId === agency.id) ? agency.id : NO_AGENCY;
+  return { ...filter, agencyId: id };
+}
+
+export async function searchLog(deps: ExchangeDeps, p: Principal, query: LogQuery, page: Page): Promise<PageOf<LogEntry>> {
   await ensureRole(deps, p, 'search log', 'admin', 'auditor');
-  return deps.stores.log.search(filter, { ...page, limit: Math.min(Math.max(Math.trunc(page.limit) || 1, 1), BATCH) });
+  return deps.stores.log.search(await storeFilter(deps, query), { ...page, limit: Math.min(Math.max(Math.trunc(page.limit) || 1, 1), BATCH) });
 }
 
 /** The whole export as one string (the agreed signature): the HTTP layer should bound it by a time range. */
-export async function exportLogCsv(deps: ExchangeDeps, p: Principal, filter: LogFilter): Promise<string> {
+export async function exportLogCsv(deps: ExchangeDeps, p: Principal, query: LogQuery): Promise<string> {
   await ensureRole(deps, p, 'export log', 'admin', 'auditor');
+  const filter = await storeFilter(deps, query);
   const rows = [csvRow(CSV_HEADER)];
   let after: string | undefined;
   do {

@@ -69,6 +69,7 @@ export interface DocumentDetail {
 }
 
 export interface PickerAgency {
+  id: string;
   code: string;
   name: string;
   level: 'central' | 'province' | 'district' | 'commune';
@@ -76,7 +77,6 @@ export interface PickerAgency {
 }
 
 export interface Agency extends PickerAgency {
-  id: string;
   active: boolean;
   createdAt: string;
 }

@@ -165,12 +165,14 @@ describe('web UI in headless Chromium', () => {
     await page.goto(`${base}/#/admin/log`);
     const table = page.getByTestId('log-table');
     await table.waitFor();
+    await page.locator('select[name=agency]').selectOption(PROVINCE);
     await page.locator('select[name=event]').selectOption('document.sent');
     await page.locator('form.filters button[type=submit]').click();
     await expect.poll(async () => {
       const events = await table.locator('tbody tr[data-event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
       return events.length > 0 && events.every((e) => e === 'document.sent');
     }, { timeout: 15_000 }).toBe(true);
+    expect(await table.locator('tbody tr').first().textContent()).toContain('Ủy ban nhân dân tỉnh Thái Bình');
 
     const download = page.waitForEvent('download');
     await page.locator('[data-action=export-csv]').click();
@@ -200,8 +202,11 @@ describe('web UI in headless Chromium', () => {
       await page.goto(`${base}/#${path}`);
       await page.getByTestId('forbidden').waitFor();
     }
-    await page.goto(`${base}/#/admin/log`);
-    await page.getByTestId('log-table').waitFor();
+    await page.goto(`${base}/#/admin/log?event=document.sent`);
+    const table = page.getByTestId('log-table');
+    await table.locator('tbody tr[data-event]').first().waitFor();
+    // The auditor reads agency names too (from the directory), not bare ids.
+    expect(await table.locator('tbody tr').first().textContent()).toContain('Ủy ban nhân dân tỉnh Thái Bình');
     expect(await page.locator('[data-action=seal-log]').count()).toBe(0);
   });
 

@@ -80,6 +80,18 @@ describe('search and export', () => {
     expect((await searchLog(w.deps, w.admin, { documentNumber: '42' }, { limit: 50 })).items.length).toBeGreaterThan(0);
   });
 
+  it('searches by agency code: the agency’s own entries only; an unknown code or a code contradicting the id finds nothing', async () => {
+    const health = await w.stores.agencies.byCode(CODES.health);
+    const byCode = await searchLog(w.deps, w.auditor, { agencyCode: CODES.health }, { limit: 100 });
+    expect(byCode.items.length).toBeGreaterThan(0);
+    expect(byCode.items.every((e) => e.agencyId === health!.id)).toBe(true);
+    expect(byCode.items.map((e) => e.seq)).toEqual((await searchLog(w.deps, w.auditor, { agencyId: health!.id }, { limit: 100 })).items.map((e) => e.seq));
+    expect((await searchLog(w.deps, w.admin, { agencyCode: '000.00.99.H54' }, { limit: 100 })).items).toEqual([]);
+    const province = await w.stores.agencies.byCode(CODES.province);
+    expect((await searchLog(w.deps, w.admin, { agencyCode: CODES.health, agencyId: province!.id }, { limit: 100 })).items).toEqual([]);
+    expect(await exportLogCsv(w.deps, w.auditor, { agencyCode: CODES.health })).toContain(health!.id);
+  });
+
   it('exports RFC 4180 CSV with a header, escaping quotes, commas and newlines', async () => {
     const csv = await exportLogCsv(w.deps, w.auditor, { documentId });
     const lines = csv.split('\r\n');

@@ -3,8 +3,8 @@
 // enforced (and refusals logged) by exchange-log.ts and seal-log.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import type { LogEvent, LogFilter, LogSeal, StatusCode } from '../../db/ports.js';
-import { exportLogCsv, searchLog, verifyLog } from '../../exchange/exchange-log.js';
+import type { LogEvent, LogSeal, StatusCode } from '../../db/ports.js';
+import { exportLogCsv, searchLog, verifyLog, type LogQuery as LogSearch } from '../../exchange/exchange-log.js';
 import { listLogSeals, sealLogNow } from '../../exchange/seal-log.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
@@ -15,6 +15,7 @@ import { LogEntrySchema, LogEventSchema, StatusCodeSchema } from '../schemas/rec
 const DateOrTime = Type.String({ minLength: 10, maxLength: 40, description: 'yyyy-mm-dd or an ISO 8601 timestamp' });
 
 const LogQuery = Type.Object({
+  agency: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Agency code, e.g. 000.00.12.H54' })),
   agencyId: Type.Optional(Uuid),
   event: Type.Optional(LogEventSchema),
   documentId: Type.Optional(Uuid),
@@ -110,8 +111,9 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = asyn
   );
 };
 
-function filterOf(q: Static<typeof LogQuery>): LogFilter {
-  const f: LogFilter = {};
+function filterOf(q: Static<typeof LogQuery>): LogSearch {
+  const f: LogSearch = {};
+  if (q.agency) f.agencyCode = q.agency;
   if (q.agencyId) f.agencyId = q.agencyId;
   if (q.event) f.event = q.event as LogEvent;
   if (q.documentId) f.documentId = q.documentId;

@@ -154,7 +154,7 @@ interface LogSeal {
 
 type AgencyIndex = Map<string, { code: string; name: string }>;
 
-const FILTERS = ['agencyId', 'event', 'documentNumber', 'status', 'from', 'to'] as const;
+const FILTERS = ['agency', 'event', 'documentNumber', 'status', 'from', 'to'] as const;
 
 export default async function logPage(ctx: PageContext): Promise<Node> {
   ctx.setTitle(t('title'));
@@ -164,8 +164,8 @@ export default async function logPage(ctx: PageContext): Promise<Node> {
 
   const select = (name: string, options: Array<[string, string]>) => selectBox(name, t('any'), options, q.get(name) ?? '');
   const agencySel = select(
-    'agencyId',
-    [...agencies.entries()].sort((a, b) => a[1].code.localeCompare(b[1].code)).map(([id, a]) => [id, `${a.name} (${a.code})`]),
+    'agency',
+    [...agencies.values()].sort((a, b) => a.code.localeCompare(b.code)).map((a) => [a.code, `${a.name} (${a.code})`]),
   );
   const eventSel = select('event', Object.keys(EVENTS).map((e) => [e, eventLabel(e)]));
   const statusSel = select('status', Object.keys(STATUS).map((c) => [c, statusLabel(c)]));
@@ -423,35 +423,13 @@ function sealsTable(seals: LogSeal[]): HTMLElement {
 }
 
 /**
- * Agency ids (the log's agencyId) to names. An admin reads GET /admin/agencies; an auditor may not,
- * so the ids come from the log itself (every agency's creation is an admin.agency entry carrying
- * its code) and the names from the public directory.
+ * Agency ids (the log's agencyId) to names. An admin reads GET /admin/agencies (every agency); an
+ * auditor may not, and reads the directory of active agencies (GET /agencies): an entry of an
+ * agency deactivated since shows its id.
  */
 async function agencyIndex(ctx: PageContext): Promise<AgencyIndex> {
-  const out: AgencyIndex = new Map();
-  if (ctx.me.user.role === 'admin') {
-    for (const a of await ctx.api.get<Agency[]>('/admin/agencies')) out.set(a.id, { code: a.code, name: a.name });
-    return out;
-  }
-  out.set(ctx.me.agency.id, { code: ctx.me.agency.code, name: ctx.me.agency.name });
-  try {
-    const directory = new Map((await ctx.api.get<PickerAgency[]>('/agencies')).map((a) => [a.code, a]));
-    let after: string | null = null;
-    for (let pages = 0; pages < 10; pages += 1) {
-      const page: Page<LogEntry> = await ctx.api.get<Page<LogEntry>>('/log', { event: 'admin.agency', limit: 100, ...(after ? { after } : {}) });
-      for (const e of page.items) {
-        const code = e.details.code;
-        if (!e.agencyId || typeof code !== 'string' || out.has(e.agencyId)) continue;
-        const name = directory.get(code)?.name ?? (typeof e.details.name === 'string' ? e.details.name : code);
-        out.set(e.agencyId, { code, name });
-      }
-      after = page.next;
-      if (!after) break;
-    }
-  } catch {
-    // Names are a convenience: the table still shows the ids.
-  }
-  return out;
+  const list = ctx.me.user.role === 'admin' ? await ctx.api.get<Agency[]>('/admin/agencies') : await ctx.api.get<PickerAgency[]>('/agencies');
+  return new Map(list.map((a) => [a.id, { code: a.code, name: a.name }]));
 }
 
 /** datetime-local gives "2025-03-01T08:30" in Vietnam time for these users; the API wants an offset. */
