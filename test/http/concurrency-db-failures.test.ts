@@ -12,14 +12,13 @@ import postgres from 'postgres';
 import { beforeAll, expect, it } from 'vitest';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
-import { forEachDatabase } from '../support/databases.js';
+import { forEachDatabase, rowsOf } from '../support/databases.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { HEALTH_DEPT, PROVINCE, type Harness, metadata, sealedLetter, sendBody, startHarness } from './harness.js';
 
 /** The advisory lock key of db/stores/log.ts ("docaxis log"); the test checks the send waits on it. */
 const LOG_LOCK_KEY = 0x6c6f67646f63;
 
-const rowsOf = (r: unknown): Array<Record<string, unknown>> => (Array.isArray(r) ? r : (r as { rows: Array<Record<string, unknown>> }).rows);
 
 /** A letter no other send stores, so "no blob" is a statement about this send alone. */
 async function uniqueLetter(): Promise<Uint8Array> {

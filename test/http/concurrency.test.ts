@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
-import { forEachDatabase } from '../support/databases.js';
+import { forEachDatabase, rowsOf } from '../support/databases.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { HEALTH_DEPT, PROVINCE, type Harness, metadata, sealedLetter, sendBody, startHarness } from './harness.js';
 
@@ -20,7 +20,6 @@ beforeAll(async () => {
 });
 
 /** postgres-js answers a row array, PGlite an object with `rows`. */
-const rowsOf = (r: unknown): Array<Record<string, unknown>> => (Array.isArray(r) ? r : (r as { rows: Array<Record<string, unknown>> }).rows);
 
 forEachDatabase('http concurrent sends', (t) => {
   let h: Harness;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { forEachDatabase, type TestDatabase } from '../support/databases.js';
+import { forEachDatabase, rowsOf, type TestDatabase } from '../support/databases.js';
 import { PROVINCE, type Harness, metadata, multipart, sealedLetter, sendBody, startHarness } from './harness.js';
 
 const LIMIT = 512 * 1024;
@@ -115,10 +115,6 @@ async function databaseText(t: TestDatabase): Promise<string> {
   return out.join('\n');
 }
 
-/** drizzle's execute answers { rows } on PGlite and an array on postgres-js. */
-function rowsOf<T>(r: unknown): T[] {
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-}
 
 /** Files directly in the temp dir and one level below (where multipart libraries spill uploads). */
 function tempFiles(): Set<string> {

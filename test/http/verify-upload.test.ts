@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
-import { forEachDatabase, type TestDatabase } from '../support/databases.js';
+import { forEachDatabase, rowsOf, type TestDatabase } from '../support/databases.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { HEALTH_DEPT, PROVINCE, type Harness, multipart, sealedLetter, startHarness } from './harness.js';
 
@@ -26,7 +26,6 @@ beforeAll(async () => {
   tampered = t;
 });
 
-const rowsOf = (r: unknown): Array<Record<string, unknown>> => (Array.isArray(r) ? r : (r as { rows: Array<Record<string, unknown>> }).rows);
 
 async function rowCounts(t: TestDatabase): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
