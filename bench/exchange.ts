@@ -102,10 +102,15 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${stderr}`)), 90_000);
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString('utf8');
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
+      // The app may log (pino JSON, level warn) on stdout before the hello line: skip those.
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        if (line.startsWith('{"url":')) {
+          clearTimeout(timer);
+          resolve(line);
+          return;
+        }
       }
     });
     void exited.then((code) => {
@@ -436,14 +441,15 @@ if (profiles.length > 0) {
     lines,
     '## Where the time goes (server CPU profile)',
     '',
-    'Both drivers send the 300 KB PDF to the database as a **hex text** bytea parameter (600 KB of text per send),',
-    'in the installed versions\' own code: PGlite\'s bytea `serialize` (`@electric-sql/pglite/dist/chunk-Y6PULSM7.js`,',
-    'column ~2800) is `"\\\\x" + Array.from(bytes).map(t => t.toString(16).padStart(2, "0")).join("")` — one JS string per byte,',
-    'then `U` (UTF-8 length, a charCodeAt loop) and `addString` copy the 600 KB string into the wire buffer; and its bytea',
-    '`parse` (downloads) is `parseInt` per byte. postgres-js\'s bytea `serialize` (`node_modules/postgres/src/types.js:37`) is',
-    '`"\\\\x" + Buffer.from(x).toString("hex")`, whose 600 KB string is then encoded (`bytes.js` `str`) and written to the',
-    'loopback socket (`writeBuffer` under `connection.js` `nextWrite`). The per-function tables below show how much of',
-    'the server\'s CPU that is in this run.',
+    'How the file reaches the database (src/db/stores/blobs.ts): PostgreSQL gets it as base64 text decoded by the server',
+    '(`decode($1, \'base64\')`, 400 KB of text per send; postgres-js sends every parameter as text, and a bytea parameter',
+    'would be 600 KB of hex); PGlite gets the raw bytes as a binary-format parameter (src/db/pglite-bytea.ts replaces its',
+    'byte-at-a-time JavaScript hex codec). postgres-js runs the stores\' queries as prepared statements',
+    '(src/db/postgres-prepared.ts: one round trip and no parse once a connection has seen a query), and the blobs column',
+    'is STORAGE EXTERNAL (no pglz attempt on incompressible PDFs). `writeBuffer` under postgres-js\'s `nextWrite` is the',
+    'synchronous loopback write: the kernel\'s TCP work for the receiving side is done there too, and a sample taken while',
+    'the process is preempted by the woken PostgreSQL backend lands there as well, so on a loaded machine it can overstate',
+    'the process\'s own CPU (the "server CPU per send" column is measured, not sampled).',
     '',
   );
   for (const p of profiles) {

@@ -7,7 +7,8 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
     return 'bytea';
   },
   toDriver(value) {
-    // Both drivers send a Buffer as binary bytea; a bare Uint8Array is not recognised by postgres-js.
+    // postgres-js sends a Buffer (not a bare Uint8Array) as PostgreSQL's hex text form; PGlite
+    // sends the bytes in binary format (db/pglite-bytea.ts). Files: see stores/blobs.ts.
     return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   },
   fromDriver(value) {

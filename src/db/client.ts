@@ -12,6 +12,8 @@ import { DocaxisError } from '../errors.js';
 import type { Db } from './db.js';
 import { translateDbError } from './db-errors.js';
 import { defaultMigrationsFolder } from './migrations-folder.js';
+import { pgliteByteaOptions } from './pglite-bytea.js';
+import { preparingClient } from './postgres-prepared.js';
 
 export interface OpenDatabaseOptions {
   /** postgres:// or postgresql:// URL: use a PostgreSQL server through postgres-js. */
@@ -55,7 +57,7 @@ function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
     connect_timeout: opts.connectTimeoutSeconds ?? 10,
     onnotice: () => undefined, // "relation already exists, skipping" etc. from migrations: noise
   });
-  const db = drizzlePostgres({ client });
+  const db = drizzlePostgres({ client: preparingClient(client) });
   return wrap('postgres', db, () => migratePostgres(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), () =>
     client.end({ timeout: 5 }),
   );
@@ -64,7 +66,7 @@ function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
 async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions): Promise<Database> {
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir);
+    client = await PGlite.create(dataDir, pgliteByteaOptions());
   } catch (e) {
     throw new DocaxisError('DB_UNAVAILABLE', `PGlite could not open ${dataDir ?? 'an in-memory database'}`, { cause: e });
   }

@@ -7,7 +7,7 @@ import type { Db } from './db.js';
 import { translateDbError } from './db-errors.js';
 import type { Stores } from './ports.js';
 import { agencyStore } from './stores/agencies.js';
-import { blobStore } from './stores/blobs.js';
+import { type BlobParameter, blobStore } from './stores/blobs.js';
 import { certificateStore } from './stores/certificates.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
@@ -19,22 +19,23 @@ import { trustStore } from './stores/trust.js';
 import { userStore } from './stores/users.js';
 
 export function createStores(database: Database): Stores {
-  return bindStores(database.db, false);
+  // postgres-js sends parameters as text only; PGlite (db/pglite-bytea.ts) sends bytes as bytes.
+  return bindStores(database.db, false, database.kind === 'postgres' ? 'base64' : 'binary');
 }
 
 /**
  * `inTransaction`: the stores are bound to an open transaction, and a nested `transaction(fn)`
  * runs `fn` in that same transaction (no savepoint: a failure rolls back the whole unit).
  */
-export function bindStores(db: Db, inTransaction: boolean): Stores {
+export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobParameter): Stores {
   const stores: Stores = {
-    transaction: inTransaction ? (fn) => fn(stores) : (fn) => runTransaction(db, fn),
+    transaction: inTransaction ? (fn) => fn(stores) : (fn) => runTransaction(db, blobParameter, fn),
     agencies: guard(agencyStore(db)),
     users: guard(userStore(db)),
     tokens: guard(tokenStore(db)),
     certificates: guard(certificateStore(db)),
     trust: guard(trustStore(db)),
-    blobs: guard(blobStore(db)),
+    blobs: guard(blobStore(db, blobParameter)),
     documents: guard(documentStore(db)),
     deliveries: guard(deliveryStore(db)),
     log: guard(logStore(db, inTransaction)),
@@ -51,13 +52,13 @@ export function bindStores(db: Db, inTransaction: boolean): Stores {
  */
 const BEGIN_ATTEMPTS = 3;
 
-async function runTransaction<T>(db: Db, fn: (tx: Stores) => Promise<T>): Promise<T> {
+async function runTransaction<T>(db: Db, blobParameter: BlobParameter, fn: (tx: Stores) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let started = false;
     try {
       return await db.transaction((tx) => {
         started = true;
-        return fn(bindStores(tx, true));
+        return fn(bindStores(tx, true, blobParameter));
       });
     } catch (e) {
       const err = translateDbError(e);

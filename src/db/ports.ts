@@ -274,6 +274,8 @@ export interface TokenStore {
 export interface CertificateStore {
   insert(c: Omit<AgencyCertificate, 'id' | 'createdAt' | 'active'>): Promise<AgencyCertificate>;
   listForAgency(agencyId: string, activeOnly?: boolean): Promise<AgencyCertificate[]>;
+  /** Which of these SHA-256 fingerprints (hex, any case) are bound to some agency, active or not: lowercase. */
+  boundAmong(fingerprints: readonly string[]): Promise<Set<string>>;
   setActive(id: string, active: boolean): Promise<void>;
 }
 
@@ -308,12 +310,16 @@ export interface DeliveryStore {
   /** Compare-and-set: updates only when the current status is `from`; false otherwise (a race lost). */
   updateStatus(id: string, from: StatusCode, to: StatusCode, at: Date, withdrawn?: boolean): Promise<boolean>;
   addEvent(e: Omit<StatusEvent, 'id'>): Promise<StatusEvent>;
+  /** Like addEvent for each event in order, in one write. */
+  addEvents(es: ReadonlyArray<Omit<StatusEvent, 'id'>>): Promise<StatusEvent[]>;
   events(deliveryId: string): Promise<StatusEvent[]>;
 }
 
 export interface LogStore {
   /** Appends with the hash chain computed under a lock, in the caller's transaction. */
   append(e: LogEntryInput, at: Date): Promise<LogEntry>;
+  /** Like append for each entry in order, under one lock and in one write (none when `es` is empty). */
+  appendMany(es: readonly LogEntryInput[], at: Date): Promise<LogEntry[]>;
   range(fromSeq: number, toSeq: number): Promise<LogEntry[]>;
   search(filter: LogFilter, page: Page): Promise<PageOf<LogEntry>>;
   head(): Promise<LogEntry | undefined>;

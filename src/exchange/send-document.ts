@@ -129,25 +129,30 @@ async function store(tx: Stores, p: Principal, a: Accepted): Promise<SendResult>
     a.recipients.map((r) => ({ documentId: document.id, recipientAgencyId: r.id, recipientCode: r.code, status: '01' as const, statusUpdatedAt: a.now, withdrawn: false })),
   );
   // The arrival is the first entry of each recipient's status history, with the axis's receipt.
-  for (const d of deliveries) {
-    const arrival = { status: '01' as const, reason: null, actorUserId: p.user.id, at: a.now };
-    await tx.deliveries.addEvent({ deliveryId: d.id, ...arrival, receipt: await receiptFor(a.receiptSigner, document, d, arrival) });
-  }
-  await tx.log.append(
-    {
-      event: 'document.sent',
-      actorUserId: p.user.id,
-      agencyId: p.agency.id,
-      documentId: document.id,
-      details: { codeNumber: m.codeNumber, codeNotation: m.codeNotation, documentType: m.documentType, recipients: m.recipients, sha256, priority: m.priority },
-    },
+  const arrival = { status: '01' as const, reason: null, actorUserId: p.user.id, at: a.now };
+  const events = [];
+  // One receipt at a time, as before: a signer (token, remote service) need not take parallel calls.
+  for (const d of deliveries) events.push({ deliveryId: d.id, ...arrival, receipt: await receiptFor(a.receiptSigner, document, d, arrival) });
+  await tx.deliveries.addEvents(events);
+  // One append for the send and every delivery: one lock, one head read, one write.
+  await tx.log.appendMany(
+    [
+      {
+        event: 'document.sent',
+        actorUserId: p.user.id,
+        agencyId: p.agency.id,
+        documentId: document.id,
+        details: { codeNumber: m.codeNumber, codeNotation: m.codeNotation, documentType: m.documentType, recipients: m.recipients, sha256, priority: m.priority },
+      },
+      ...deliveries.map((d) => ({
+        event: 'document.delivered' as const,
+        actorUserId: p.user.id,
+        agencyId: d.recipientAgencyId,
+        documentId: document.id,
+        details: { deliveryId: d.id, recipientCode: d.recipientCode, codeNumber: m.codeNumber, codeNotation: m.codeNotation },
+      })),
+    ],
     a.now,
   );
-  for (const d of deliveries) {
-    await tx.log.append(
-      { event: 'document.delivered', actorUserId: p.user.id, agencyId: d.recipientAgencyId, documentId: document.id, details: { deliveryId: d.id, recipientCode: d.recipientCode, codeNumber: m.codeNumber, codeNotation: m.codeNotation } },
-      a.now,
-    );
-  }
   return { document, deliveries, replayed: false };
 }

@@ -6,6 +6,7 @@
 import { DocaxisError, asDocaxisError } from '../errors.js';
 import { type CertificateInfo, describeParsed } from './certificate.js';
 import { type ChainCert, chainCertOf, parseChainCert } from './chain-cert.js';
+import { PublicKeyCache } from './public-key-cache.js';
 import { type CrlTrustCache, type ParsedCrl, parseCrl } from './revocation.js';
 import { type ParsedCertificate, parseCertificate } from './x509.js';
 
@@ -21,6 +22,8 @@ export class CertificateCache {
   readonly signatures: Map<string, boolean>;
   /** Per CRL and issuer: usable or why not (CRL signatures checked once per run). */
   readonly crlTrust: CrlTrustCache;
+  /** OpenSSL keys by SPKI, shared with the parent: signers recur from document to document. */
+  readonly keys: PublicKeyCache;
   readonly #certs = new Map<string, CertEntry>();
   readonly #crls = new Map<string, ParsedCrl | DocaxisError>();
   readonly #parent: CertificateCache | undefined;
@@ -28,12 +31,15 @@ export class CertificateCache {
   /**
    * With a parent (a long-lived cache of the trust store: anchors, intermediates, CRLs), lookups
    * read through to it and new entries stay here, so one document's certificates never outlive
-   * its verification while the trust store is parsed, and its keys built, once.
+   * its verification while the trust store is parsed, and its keys built, once. OpenSSL key
+   * objects (`keys`) are the exception: pure functions of the SPKI bytes, kept in the parent's
+   * bounded cache so a recurring signer's key is built once, not per document.
    */
   constructor(parent?: CertificateCache) {
     this.#parent = parent;
     this.signatures = new Map(parent?.signatures);
     this.crlTrust = parent?.crlTrust ?? new WeakMap();
+    this.keys = parent?.keys ?? new PublicKeyCache();
   }
 
   /** A long-lived parent for per-run caches: parses everything and builds every key now. */
@@ -68,7 +74,7 @@ export class CertificateCache {
     const entry = this.#cert(der);
     if (entry.chain === undefined) {
       // Not DER (PEM, junk): parseChainCert's own handling and error; the bytes stay the key.
-      entry.chain = der[0] === 0x30 ? chainCertOf(this.#parsed(entry)) : parseChainCert(der);
+      entry.chain = der[0] === 0x30 ? chainCertOf(this.#parsed(entry), (spki) => this.keys.get(spki)) : parseChainCert(der);
     }
     return entry.chain;
   }

@@ -50,9 +50,12 @@ export function tryParseChainCert(bytes: Uint8Array): ChainCert | undefined {
   }
 }
 
+/** Makes the OpenSSL key from SPKI DER: publicKeyFromSpki, or a cache of it (public-key-cache.ts). */
+export type PublicKeyFactory = (spki: Uint8Array) => KeyObject;
+
 /** ChainCert over an existing parse (its `der` must be owned by the caller: it is not copied). */
-export function chainCertOf(parsed: ParsedCertificate): ChainCert {
-  return new LazyChainCert(parsed, certificateExtensionFacts(parsed.extensions));
+export function chainCertOf(parsed: ParsedCertificate, makeKey: PublicKeyFactory = publicKeyFromSpki): ChainCert {
+  return new LazyChainCert(parsed, certificateExtensionFacts(parsed.extensions), makeKey);
 }
 
 /** X509Certificate accepted PEM too; keep accepting a PEM certificate (the first one). */
@@ -97,12 +100,15 @@ class LazyChainCert {
   readonly malformedExtensions: readonly string[];
   #x509: X509Certificate | undefined;
   #publicKey: KeyObject | undefined;
+  readonly #makeKey: PublicKeyFactory;
 
   constructor(
     /** The one parse everything above comes from. */
     readonly parsed: ParsedCertificate,
     facts: CertificateExtensionFacts,
+    makeKey: PublicKeyFactory,
   ) {
+    this.#makeKey = makeKey;
     this.der = parsed.der;
     this.fingerprint = createHash('sha256').update(parsed.der).digest('hex');
     this.subjectName = parsed.subject;
@@ -131,7 +137,7 @@ class LazyChainCert {
 
   /** The subject public key as an OpenSSL key, made on first use only. */
   get publicKey(): KeyObject {
-    return (this.#publicKey ??= publicKeyFromSpki(this.spkiDer));
+    return (this.#publicKey ??= this.#makeKey(this.spkiDer));
   }
 }
 

@@ -1,9 +1,13 @@
 // Agencies, users, tokens, certificates, trust anchors, CRLs and blobs: the store contracts.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { isDocaxisError } from '../../src/errors.js';
 import { forEachDatabase } from '../support/databases.js';
 import { agencyCode, seedAgency, seedUser, sha } from './seed.js';
+
+/** db.execute answers an array (postgres-js) or { rows } (PGlite). */
+const rowsOf = <T,>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 forEachDatabase('directory stores', (t) => {
   describe('agencies', () => {
@@ -97,6 +101,19 @@ forEachDatabase('directory stores', (t) => {
       expect(await t.stores.certificates.listForAgency(a.id, true)).toEqual([c]);
     });
 
+    it('tells which fingerprints are bound to any agency, active or not, in any case', async () => {
+      const [a, b] = [await seedAgency(t.stores), await seedAgency(t.stores)];
+      const cert = (agencyId: string, fingerprintSha256: string) =>
+        t.stores.certificates.insert({ agencyId, der: new Uint8Array([0x30, 0]), fingerprintSha256, subject: 'CN=x', notBefore: new Date(), notAfter: new Date() });
+      const [fa, fb, unbound] = [sha(), sha(), sha()];
+      await cert(a.id, fa);
+      await t.stores.certificates.setActive((await cert(b.id, fb)).id, false);
+      await cert(a.id, fb); // bound twice: still one answer
+      expect(await t.stores.certificates.boundAmong([fa.toUpperCase(), fb, unbound])).toEqual(new Set([fa, fb]));
+      expect(await t.stores.certificates.boundAmong([unbound])).toEqual(new Set());
+      expect(await t.stores.certificates.boundAmong([])).toEqual(new Set());
+    });
+
     it('keeps trust anchors and CRLs', async () => {
       const s = t.stores;
       const fp = sha();
@@ -128,6 +145,34 @@ forEachDatabase('directory stores', (t) => {
       expect(back).toEqual(bytes);
       expect(Buffer.isBuffer(back)).toBe(false);
       expect(await t.stores.blobs.get(sha())).toBeUndefined();
+    });
+
+    it('round-trips every byte value, an empty file and a 300 KB one exactly (the base64 write path)', async () => {
+      const every = new Uint8Array(256 * 4).map((_, i) => i % 256);
+      // A view into a larger buffer: only its own bytes may be written.
+      const backing = new Uint8Array(randomBytes(300 * 1024 + 10));
+      const big = backing.subarray(5, backing.length - 5);
+      for (const bytes of [every, new Uint8Array(0), big, new Uint8Array([0])]) {
+        const h = sha();
+        await t.stores.transaction((tx) => tx.blobs.put(h, bytes));
+        const back = await t.stores.blobs.get(h);
+        expect(back?.byteLength).toBe(bytes.byteLength);
+        expect(Buffer.compare(Buffer.from(back!), Buffer.from(bytes))).toBe(0);
+      }
+    });
+
+    it('stores blobs uncompressed and out of line (STORAGE EXTERNAL, migration 0003)', async () => {
+      const db = t.database.db;
+      const [col] = rowsOf<{ attstorage: string }>(await db.execute(sql`select attstorage from pg_attribute where attrelid = 'blobs'::regclass and attname = 'bytes'`));
+      expect(col?.attstorage).toBe('e');
+      // Highly compressible bytes: under the default EXTENDED storage they would be pglz-compressed.
+      const h = sha();
+      await t.stores.blobs.put(h, new Uint8Array(64 * 1024).fill(0x20));
+      const [row] = rowsOf<{ method: string | null; stored: number }>(
+        await db.execute(sql`select pg_column_compression(bytes) as method, pg_column_size(bytes) as stored from blobs where sha256 = ${h}`),
+      );
+      expect(row?.method).toBeNull();
+      expect(Number(row?.stored)).toBeGreaterThanOrEqual(64 * 1024);
     });
   });
 });

@@ -178,6 +178,15 @@ forEachDatabase('document stores', (t) => {
       const e2 = await s.deliveries.addEvent({ deliveryId: delivery!.id, status: '02', reason: 'sai địa chỉ', actorUserId: user.id, at, receipt: null });
       expect(e1).toEqual({ id: e1.id, deliveryId: delivery!.id, status: '01', reason: null, actorUserId: null, at, receipt });
       expect(await s.deliveries.events(delivery!.id)).toEqual([e1, e2]);
+
+      // Several in one write: in the order given, after the earlier ones.
+      const batch = await s.deliveries.addEvents([
+        { deliveryId: delivery!.id, status: '03', reason: null, actorUserId: user.id, at: later, receipt },
+        { deliveryId: delivery!.id, status: '04', reason: 'đã giao', actorUserId: null, at: later, receipt: null },
+      ]);
+      expect(batch.map((e) => [e.status, e.reason, e.receipt])).toEqual([['03', null, receipt], ['04', 'đã giao', null]]);
+      expect(await s.deliveries.events(delivery!.id)).toEqual([e1, e2, ...batch]);
+      expect(await s.deliveries.addEvents([])).toEqual([]);
     });
 
     it('refuses a second delivery of one document to one recipient', async () => {

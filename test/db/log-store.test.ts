@@ -53,6 +53,31 @@ forEachDatabase('log store', (t) => {
     expect(verifyChain(chain)).toEqual({ ok: true, checked: chain.length, firstBroken: null });
   });
 
+  it('appends several entries at once exactly as one by one: consecutive seqs, one chain', async () => {
+    const before = await t.stores.log.head();
+    const at = new Date('2025-06-07T08:09:10.011Z');
+    const many = await t.stores.transaction((tx) => tx.log.appendMany([entry({ details: { n: 1 } }), entry({ event: 'document.delivered', details: { n: 2, ă: 'ê' } }), entry({ details: { n: 3 } })], at));
+    expect(many.map((e) => e.seq)).toEqual([1, 2, 3].map((k) => (before?.seq ?? 0) + k));
+    expect(many[0]!.prevHash).toBe(before?.hash ?? GENESIS_HASH);
+    expect(many[1]!.prevHash).toBe(many[0]!.hash);
+    expect(many[2]!.prevHash).toBe(many[1]!.hash);
+    expect(await t.stores.log.range(many[0]!.seq, many[2]!.seq)).toEqual(many);
+    // Outside a transaction it opens its own; an empty batch writes nothing.
+    const next = await t.stores.log.appendMany([entry()], new Date());
+    expect(next[0]!.prevHash).toBe(many[2]!.hash);
+    expect(await t.stores.log.appendMany([], new Date())).toEqual([]);
+    expect(await t.stores.log.head()).toEqual(next[0]);
+    // Concurrent batches and single appends still give one gapless chain.
+    await Promise.all(
+      Array.from({ length: 8 }, (_, k) =>
+        k % 2 ? t.stores.transaction((tx) => tx.log.appendMany([entry({ details: { k } }), entry({ details: { k, second: true } })], new Date())) : t.stores.log.append(entry({ details: { k } }), new Date()),
+      ),
+    );
+    const chain = await wholeChain(t.stores);
+    expect(chain.map((e) => e.seq)).toEqual(chain.map((_, i) => i + 1));
+    expect(verifyChain(chain).ok).toBe(true);
+  });
+
   it('rolls back an append with its transaction, leaving no gap', async () => {
     const before = (await t.stores.log.head())!;
     await expect(

@@ -83,7 +83,11 @@ describe('CertificateCache with a trust-store parent', () => {
     expect(child.chainCert(anchors[0]!)).toBe(parent.chainCert(anchors[0]!));
     const fromChild = child.chainCert(leaf);
     // The leaf belongs to one document: a second run with a fresh child parses it anew.
-    expect(new CertificateCache(parent).chainCert(leaf)).not.toBe(fromChild);
+    const again = new CertificateCache(parent).chainCert(leaf);
+    expect(again).not.toBe(fromChild);
+    // ... but its OpenSSL key is built once, in the parent's key cache, and serves both runs.
+    expect(again.publicKey).toBe(fromChild.publicKey);
+    expect(parent.keys.get(fromChild.spkiDer)).toBe(fromChild.publicKey);
   });
 
   it('gives the same verification report with and without the long-lived cache', async () => {

@@ -17,6 +17,7 @@ import type {
   DocumentFilter,
   ExchangeDocument,
   LogEntry,
+  LogEntryInput,
   LogFilter,
   LogSeal,
   Page,
@@ -191,6 +192,11 @@ export class MemoryStores implements Stores {
             const c = s().certificates.find((x) => x.id === id);
             if (c) c.active = active;
           }),
+        boundAmong: (fingerprints) =>
+          r(() => {
+            const wanted = new Set(fingerprints.map((f) => f.toLowerCase()));
+            return new Set(s().certificates.map((c) => c.fingerprintSha256.toLowerCase()).filter((f) => wanted.has(f)));
+          }),
       },
       trust: {
         anchors: (activeOnly) => r(() => copy(s().anchors.filter((a) => !activeOnly || a.active))),
@@ -265,20 +271,17 @@ export class MemoryStores implements Stores {
             s().events.push(row);
             return copy(row);
           }),
+        addEvents: (es) =>
+          w(() => {
+            const rows: StatusEvent[] = es.map((e) => ({ ...copy(e), id: randomUUID() }));
+            s().events.push(...rows);
+            return copy(rows);
+          }),
         events: (deliveryId) => r(() => copy(s().events.filter((e) => e.deliveryId === deliveryId))),
       },
       log: {
-        append: (e, at) =>
-          w(() => {
-            const last = s().log.at(-1);
-            // Stored as JSON, like the database's jsonb column: what is hashed is what is read back.
-            const details = JSON.parse(JSON.stringify(e.details)) as Record<string, unknown>;
-            const body = { seq: (last?.seq ?? 0) + 1, at, event: e.event, actorUserId: e.actorUserId, agencyId: e.agencyId, documentId: e.documentId, details };
-            const prevHash = last?.hash ?? GENESIS_HASH;
-            const row: LogEntry = { ...body, prevHash, hash: chainHash(prevHash, body) };
-            s().log.push(row);
-            return copy(row);
-          }),
+        append: (e, at) => w(() => copy(appendEntry(s(), e, at))),
+        appendMany: (es, at) => w(() => copy(es.map((e) => appendEntry(s(), e, at)))),
         range: (fromSeq, toSeq) => r(() => copy(s().log.filter((x) => x.seq >= fromSeq && x.seq <= toSeq))),
         search: (filter, page) => r(() => paginate(s().log.filter((x) => logMatches(x, filter)), page)),
         head: () => r(() => copy(s().log.at(-1))),
@@ -323,6 +326,18 @@ function listDocuments(st: MemoryState, f: DocumentFilter): ExchangeDocument[] {
   // Newest first; insertion order breaks ties between documents created in the same millisecond.
   const order = new Map(st.documents.map((d, i) => [d.id, i]));
   return out.sort((a, b) => (f.urgentFirst ? b.metadata.priority - a.metadata.priority : 0) || (order.get(b.id) ?? 0) - (order.get(a.id) ?? 0));
+}
+
+/** As the database store: the next seq, chained to the last entry. */
+function appendEntry(st: MemoryState, e: LogEntryInput, at: Date): LogEntry {
+  const last = st.log.at(-1);
+  // Stored as JSON, like the database's jsonb column: what is hashed is what is read back.
+  const details = JSON.parse(JSON.stringify(e.details)) as Record<string, unknown>;
+  const body = { seq: (last?.seq ?? 0) + 1, at, event: e.event, actorUserId: e.actorUserId, agencyId: e.agencyId, documentId: e.documentId, details };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const row: LogEntry = { ...body, prevHash, hash: chainHash(prevHash, body) };
+  st.log.push(row);
+  return row;
 }
 
 function logMatches(e: LogEntry, f: LogFilter): boolean {

@@ -1,6 +1,6 @@
 // Certificates bound to an agency (its seal). Adding one already bound (same fingerprint) returns
 // the existing record unchanged: registration is idempotent, and deactivation stays deliberate.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import type { AgencyCertificate, CertificateStore } from '../ports.js';
 import { agencyCertificates } from '../schema.js';
@@ -22,6 +22,15 @@ export async function listCertificatesForAgency(db: Db, agencyId: string, active
   return db.select().from(agencyCertificates).where(where).orderBy(asc(agencyCertificates.createdAt), asc(agencyCertificates.id));
 }
 
+/** One query, fingerprints only (no DER), however many agencies there are. */
+export async function boundFingerprintsAmong(db: Db, fingerprints: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(fingerprints.map((f) => f.toLowerCase()))];
+  if (wanted.length === 0) return new Set();
+  const lower = sql<string>`lower(${agencyCertificates.fingerprintSha256})`;
+  const rows = await db.selectDistinct({ fingerprint: lower }).from(agencyCertificates).where(inArray(lower, wanted));
+  return new Set(rows.map((r) => r.fingerprint));
+}
+
 export async function setCertificateActive(db: Db, id: string, active: boolean): Promise<void> {
   await db.update(agencyCertificates).set({ active }).where(eq(agencyCertificates.id, id));
 }
@@ -31,5 +40,6 @@ export function certificateStore(db: Db): CertificateStore {
     insert: (c) => insertCertificate(db, c),
     listForAgency: (agencyId, activeOnly) => listCertificatesForAgency(db, agencyId, activeOnly),
     setActive: (id, active) => setCertificateActive(db, id, active),
+    boundAmong: (fingerprints) => boundFingerprintsAmong(db, fingerprints),
   };
 }

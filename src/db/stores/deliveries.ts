@@ -47,6 +47,13 @@ export async function addStatusEvent(db: Db, e: Omit<StatusEvent, 'id'>): Promis
   return toEvent(r!);
 }
 
+/** One multi-row INSERT; `ord` follows the order of `es`. */
+export async function addStatusEvents(db: Db, es: ReadonlyArray<Omit<StatusEvent, 'id'>>): Promise<StatusEvent[]> {
+  if (es.length === 0) return [];
+  const rows = await db.insert(statusEvents).values([...es]).returning();
+  return rows.sort((a, b) => a.ord - b.ord).map(toEvent);
+}
+
 /** Oldest first, in the order they were written. */
 export async function statusEventsFor(db: Db, deliveryId: string): Promise<StatusEvent[]> {
   const rows = await db.select().from(statusEvents).where(eq(statusEvents.deliveryId, deliveryId)).orderBy(asc(statusEvents.ord));
@@ -60,6 +67,7 @@ export function deliveryStore(db: Db): DeliveryStore {
     byDocumentAndRecipient: (documentId, recipient) => deliveryByDocumentAndRecipient(db, documentId, recipient),
     updateStatus: (id, from, to, at, withdrawn) => updateDeliveryStatus(db, id, from, to, at, withdrawn),
     addEvent: (e) => addStatusEvent(db, e),
+    addEvents: (es) => addStatusEvents(db, es),
     events: (deliveryId) => statusEventsFor(db, deliveryId),
   };
 }
