@@ -210,8 +210,9 @@ export const exchangeLog = pgTable(
 /**
  * Seals over batches of the exchange log (exchange/seal-log.ts): a Merkle root over the entries
  * from_seq..to_seq and an RFC 3161 token over it. from_seq is unique, so two sealers racing over
- * the same entries cannot both commit. Not append-only by trigger: a seal is evidence checked
- * against the log, and a removed or changed seal is caught by its own token and the next seal.
+ * the same entries cannot both commit. Append-only by trigger (migration log_seals_append_only);
+ * a seal removed or changed behind it is caught by its own token, the next seal, and the
+ * log.sealed entry that recorded it.
  */
 export const logSeals = pgTable(
   'log_seals',

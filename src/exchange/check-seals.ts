@@ -4,7 +4,10 @@
 //   2. the root recomputed from the rows themselves equals the sealed root. Each leaf is the hash
 //      recomputed from the row's content (chainHash), not the stored `hash` column, so a changed
 //      row breaks its seal even when the tamperer also rewrote the hashes after it;
-//   3. the seals cover the log without gaps (a deleted seal leaves one).
+//   3. the seals cover the log without gaps (a deleted seal leaves one);
+//   4. every seal the log itself records (its hash-chained log.sealed entries) is still stored,
+//      with the range and root it was written with: a deleted newest seal leaves no gap, but its
+//      log.sealed entry remains.
 // Reports the first broken seal; never throws for a bad seal.
 import { chainHash } from '../db/log-chain.js';
 import type { LogSeal } from '../db/ports.js';
@@ -34,7 +37,28 @@ export async function checkSeals(deps: ExchangeDeps): Promise<SealCheck> {
     if (reason !== undefined) return { ok: false, checked: i, firstBroken: { sealId: seal.id, fromSeq: seal.fromSeq, toSeq: seal.toSeq, reason } };
     expectFrom = seal.toSeq + 1;
   }
+  const missing = await recordedSealProblem(deps, seals);
+  if (missing) return { ok: false, checked: seals.length, firstBroken: missing };
   return { ok: true, checked: seals.length, firstBroken: null };
+}
+
+async function recordedSealProblem(deps: ExchangeDeps, seals: LogSeal[]): Promise<SealCheck['firstBroken']> {
+  const byId = new Map(seals.map((s) => [s.id, s]));
+  let after: string | undefined;
+  do {
+    const page = await deps.stores.log.search({ event: 'log.sealed' }, { limit: READ_BATCH, ...(after !== undefined ? { after } : {}) });
+    for (const e of page.items) {
+      const d = e.details;
+      const recorded = { sealId: String(d['sealId']), fromSeq: Number(d['fromSeq']), toSeq: Number(d['toSeq']) };
+      const stored = byId.get(recorded.sealId);
+      if (!stored) return { ...recorded, reason: `the seal recorded by log entry ${e.seq} is missing` };
+      if (stored.fromSeq !== recorded.fromSeq || stored.toSeq !== recorded.toSeq || stored.merkleRoot !== d['merkleRoot']) {
+        return { ...recorded, reason: `the seal differs from what log entry ${e.seq} recorded` };
+      }
+    }
+    after = page.next ?? undefined;
+  } while (after !== undefined);
+  return null;
 }
 
 function tokenProblem(deps: ExchangeDeps, seal: LogSeal, trustAnchors: Uint8Array[]): string | undefined {

@@ -63,12 +63,41 @@ forEachDatabase('log seals', (t) => {
     await t.stores.log.append(entry(100), new Date());
     const second = (await sealLog(deps, { timestamper }))!;
     const first = (await t.stores.seals.list())[0]!;
-    await t.database.db.execute(sql`update log_seals set timestamp_token = (select timestamp_token from log_seals where id = ${first.id}) where id = ${second.id}`);
+    // Behind the append-only trigger's back, as only a superuser could.
+    const asSuperuser = async (statement: ReturnType<typeof sql>) => {
+      await t.database.db.execute(sql`alter table log_seals disable trigger all`);
+      await t.database.db.execute(statement);
+      await t.database.db.execute(sql`alter table log_seals enable trigger all`);
+    };
+    await asSuperuser(sql`update log_seals set timestamp_token = (select timestamp_token from log_seals where id = ${first.id}) where id = ${second.id}`);
     const check = await verifyLog(deps, admin);
     expect(check.firstBroken).toBeNull();
     expect(check.seals).toMatchObject({ ok: false, checked: 1, firstBroken: { sealId: second.id, reason: 'the timestamp token does not cover this seal’s Merkle root' } });
-    await t.database.db.execute(sql`update log_seals set timestamp_token = ${Buffer.from(second.timestampToken)} where id = ${second.id}`);
+    await asSuperuser(sql`update log_seals set timestamp_token = ${Buffer.from(second.timestampToken)} where id = ${second.id}`);
     expect((await verifyLog(deps, admin)).ok).toBe(true);
+  });
+
+  it('the database refuses UPDATE, DELETE and TRUNCATE of a seal', async () => {
+    const last = (await t.stores.seals.last())!;
+    for (const statement of [sql`update log_seals set merkle_root = ${'00'.repeat(32)} where id = ${last.id}`, sql`delete from log_seals where id = ${last.id}`, sql`truncate log_seals`]) {
+      const err = await t.database.db.execute(statement).catch((e: unknown) => e);
+      expect(String((err as { cause?: { message?: string } }).cause?.message ?? err)).toMatch(/log_seals is append-only: (UPDATE|DELETE|TRUNCATE) refused/);
+    }
+    expect(await t.stores.seals.last()).toEqual(last);
+  });
+
+  it('a deleted newest seal (trigger disabled) is named by the log entry that recorded it', async () => {
+    await t.stores.log.append(entry(200), new Date());
+    const newest = (await sealLog(deps, { timestamper }))!;
+    expect((await verifyLog(deps, admin)).ok).toBe(true);
+    await t.database.db.execute(sql`alter table log_seals disable trigger all`);
+    await t.database.db.execute(sql`delete from log_seals where id = ${newest.id}`);
+    await t.database.db.execute(sql`alter table log_seals enable trigger all`);
+    const check = await verifyLog(deps, admin);
+    expect(check.ok).toBe(false);
+    expect(check.firstBroken).toBeNull();
+    expect(check.seals.firstBroken).toMatchObject({ sealId: newest.id, fromSeq: newest.fromSeq, toSeq: newest.toSeq });
+    expect(check.seals.firstBroken!.reason).toMatch(/^the seal recorded by log entry \d+ is missing$/);
   });
 });
 
