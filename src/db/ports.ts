@@ -228,6 +228,8 @@ export interface DocumentFilter {
   priority?: Priority;
   documentType?: string;
   senderCode?: string;
+  /** Case-insensitive text in the number/notation ("55/NQ-TU" or either part) or the subject. */
+  text?: string;
   from?: Date;
   to?: Date;
   /** Hỏa tốc, Thượng khẩn, Khẩn first, then newest. */

@@ -108,6 +108,24 @@ forEachDatabase('document stores', (t) => {
       expect(await ids({ to: b.createdAt })).toEqual(b.createdAt > a.createdAt ? [a.id] : []);
     });
 
+    it('searches the number/notation and the subject, case-insensitively, taking LIKE wildcards literally', async () => {
+      const { agency, user } = await sender(t.stores);
+      const a = await t.stores.documents.insert(documentInput(agency, user, { metadata: { codeNumber: '55', codeNotation: 'NQ-TU', subject: 'V/v Phòng chống DỊCH bệnh' } }));
+      const b = await t.stores.documents.insert(documentInput(agency, user, { metadata: { codeNumber: '56', codeNotation: 'UBND-VP', subject: 'Giảm 50% phí_sử dụng' } }));
+      const ids = async (text: string) => (await t.stores.documents.list({ senderAgencyId: agency.id, text }, { limit: 50 })).items.map((d) => d.id).sort();
+      expect(await ids('55/NQ-TU')).toEqual([a.id]);
+      expect(await ids('nq-tu')).toEqual([a.id]);
+      expect(await ids('ubnd')).toEqual([b.id]);
+      expect(await ids('DỊCH')).toEqual([a.id]);
+      expect(await ids('phòng chống')).toEqual([a.id]);
+      expect(await ids('50%')).toEqual([b.id]);
+      // '%' and '_' are the user's characters, not wildcards: '5%' would otherwise match both.
+      expect(await ids('5%')).toEqual([]);
+      expect(await ids('phí_s')).toEqual([b.id]);
+      expect(await ids('p_í')).toEqual([]);
+      expect(await ids('nothing like this')).toEqual([]);
+    });
+
     it('refuses a forged cursor with CURSOR_INVALID', async () => {
       const err = await t.stores.documents.list({}, { limit: 5, after: 'not-a-cursor' }).catch((e: unknown) => e);
       expect(isDocaxisError(err, 'CURSOR_INVALID')).toBe(true);

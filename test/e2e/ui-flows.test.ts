@@ -118,6 +118,11 @@ describe('web UI in headless Chromium', () => {
     // Urgent first: the Hỏa tốc letter heads the list although it arrived before the others.
     expect(await page.getByTestId('inbox').locator('tbody tr').first().locator('[data-priority]').getAttribute('data-priority')).toBe('3');
     await page.screenshot({ path: join(shots, '04-inbox.png'), fullPage: true });
+    // The search asks the service (GET /inbox?q=…): only the matching letter is listed.
+    await page.locator('form.filters [name=q]').fill(letter.subject.slice(4, 20).toUpperCase());
+    await page.locator('form.filters button[type=submit]').click();
+    await expect.poll(() => page.getByTestId('inbox').locator('tbody tr[data-document-id]').count()).toBe(1);
+    await row.waitFor();
 
     await row.getByRole('link').click();
     await page.waitForURL(/#\/documents\//);

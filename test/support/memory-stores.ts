@@ -319,6 +319,11 @@ function listDocuments(st: MemoryState, f: DocumentFilter): ExchangeDocument[] {
     if (f.priority !== undefined && doc.metadata.priority !== f.priority) return false;
     if (f.documentType !== undefined && doc.metadata.documentType !== f.documentType) return false;
     if (f.senderCode !== undefined && doc.senderCode !== f.senderCode) return false;
+    if (f.text !== undefined) {
+      const needle = f.text.toLowerCase();
+      const m = doc.metadata;
+      if (!`${m.codeNumber}/${m.codeNotation}`.toLowerCase().includes(needle) && !m.subject.toLowerCase().includes(needle)) return false;
+    }
     if (f.from !== undefined && doc.createdAt < f.from) return false;
     if (f.to !== undefined && doc.createdAt > f.to) return false;
     return true;

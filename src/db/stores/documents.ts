@@ -77,6 +77,11 @@ export async function listDocuments(db: Db, f: DocumentFilter, page: Page): Prom
   if (f.priority !== undefined) where.push(eq(documents.priority, f.priority));
   if (f.documentType) where.push(eq(documents.documentType, f.documentType));
   if (f.senderCode) where.push(eq(documents.senderCode, f.senderCode));
+  if (f.text) {
+    // The user's text is matched literally: LIKE's wildcards in it are escaped.
+    const pattern = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(${documents.codeNumber} || '/' || ${documents.codeNotation} ilike ${pattern} or ${documents.metadata}->>'subject' ilike ${pattern})`);
+  }
   if (f.from) where.push(gte(documents.createdAt, f.from));
   if (f.to) where.push(lt(documents.createdAt, f.to));
   if (!f.recipientAgencyId && f.status) {

@@ -18,6 +18,7 @@ const MailboxQuery = Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 4 })),
   type: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Document type name, e.g. "Công văn"' })),
   sender: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Sender agency code' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text in the number/notation or the subject (case-insensitive)' })),
   from: Type.Optional(DateOrTime),
   to: Type.Optional(DateOrTime),
   urgentFirst: Type.Optional(Type.Boolean({ description: 'Hỏa tốc, Thượng khẩn, Khẩn first, then newest' })),
@@ -55,6 +56,7 @@ function filterOf(q: Static<typeof MailboxQuery>): Omit<DocumentFilter, 'recipie
   if (q.priority !== undefined) f.priority = q.priority as Priority;
   if (q.type) f.documentType = q.type;
   if (q.sender) f.senderCode = q.sender;
+  if (q.q?.trim()) f.text = q.q.trim();
   if (q.from) f.from = dateParam('from', q.from, 'start');
   if (q.to) f.to = dateParam('to', q.to, 'end');
   if (q.urgentFirst) f.urgentFirst = true;
