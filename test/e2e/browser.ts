@@ -5,6 +5,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createStores } from '../../src/db/create-stores.js';
+import { PROVINCE, type Harness, metadata, sendBody, startHarness } from '../http/harness.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,4 +42,37 @@ export async function signIn(browser: Browser, base: string, token: string, opts
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByTestId('whoami').waitFor();
   return { context, page };
+}
+
+export interface UiServer {
+  h: Harness;
+  database: Database;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The whole service on a fresh in-memory PGlite, seeded with the demo province, listening on loopback. */
+export async function startUiServer(): Promise<UiServer> {
+  const database = await openDatabase({});
+  await database.migrate();
+  const h = await startHarness(createStores(database));
+  const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    h,
+    database,
+    base,
+    close: async () => {
+      await h.app.close();
+      await database.close();
+    },
+  };
+}
+
+/** Sends `pdf` from the province to Sở Y tế through the API (app.inject); the new document's id. */
+export async function sendFromProvince(h: Harness, pdf: Uint8Array, meta: Record<string, unknown> = {}): Promise<string> {
+  const body = sendBody(metadata(meta), pdf);
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...body.headers, authorization: h.tokens.clerk(PROVINCE) }, payload: body.payload });
+  if (res.statusCode !== 201) throw new Error(`send: ${res.statusCode} ${res.body}`);
+  return (JSON.parse(res.body) as { document: { id: string } }).document.id;
 }

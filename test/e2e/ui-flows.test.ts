@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
-import { createStores } from '../../src/db/create-stores.js';
+import type { Database } from '../../src/db/client.js';
 import { rowsOf } from '../support/databases.js';
-import { HEALTH_DEPT, PROVINCE, type Harness, metadata, sealedLetter, sendBody, startHarness } from '../http/harness.js';
+import { HEALTH_DEPT, PROVINCE, type Harness, sealedLetter } from '../http/harness.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
-import { launchChromium, screenshotDir, signIn, type Session } from './browser.js';
+import { launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 describe('web UI in headless Chromium', () => {
+  let server: UiServer;
   let database: Database;
   let h: Harness;
   let base: string;
@@ -32,10 +32,9 @@ describe('web UI in headless Chromium', () => {
   };
 
   beforeAll(async () => {
-    database = await openDatabase({});
-    await database.migrate();
-    h = await startHarness(createStores(database));
-    base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    server = await startUiServer();
+    ({ h, base } = server);
+    database = server.database;
     browser = await launchChromium();
     const dir = tempDir('docaxis-e2e-');
     const sealed = await sealedLetter();
@@ -47,16 +46,13 @@ describe('web UI in headless Chromium', () => {
     files.tampered = writeTemp(dir, 'cong-van-bi-sua.pdf', tampered);
     // Earlier mail in the recipient's inbox, urgent ones among it: the inbox must list Hỏa tốc first.
     for (const [priority, subject] of [[3, 'V/v phòng, chống dịch bệnh khẩn cấp'], [1, 'V/v báo cáo số liệu tiêm chủng quý IV'], [0, 'V/v mời họp giao ban tháng 12']] as const) {
-      const body = sendBody(metadata({ priority, subject }), sealed);
-      const res = await h.app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...body.headers, authorization: h.tokens.clerk(PROVINCE) }, payload: body.payload });
-      if (res.statusCode !== 201) throw new Error(`seeding the inbox: ${res.statusCode} ${res.body}`);
+      await sendFromProvince(h, sealed, { priority, subject });
     }
   });
   afterAll(async () => {
     for (const s of sessions) await s.context.close();
     await browser?.close();
-    await h?.app.close();
-    await database?.close();
+    await server?.close();
   });
 
   it('shows the sign-in page, refuses a wrong token and signs a clerk in with agency and role shown', async () => {
