@@ -2,8 +2,8 @@
 // card per signature: green (passed), red (failed, or the document was changed after it in a way
 // signing does not allow), amber (could not be confirmed). Each card says who signed, for which
 // agency, when (claimed and proven), the certificate chain and what changed after the signature.
-import { h } from '../dom.js';
-import { defineMessages, formatDateTime } from '../i18n.js';
+import { h, type Child } from '../dom.js';
+import { currentLang, defineMessages, formatDateTime } from '../i18n.js';
 
 /** The subset of the report's JSON this view reads; the service's report has more. */
 export interface Report {
@@ -23,9 +23,56 @@ export interface SignatureReport {
   coverage: { kind: string; signedRevision: number | null };
   chain: { status: string; trusted: boolean; certificates: Array<{ subject: string; issuer: string; notAfter: string }>; revocation: Array<{ subject: string; status: string; revokedAt: string | null }> };
   modifiedAfterSigning: 'none' | 'allowed' | 'disallowed';
-  modifications: { allowed: Array<{ revision: number; description: string }>; disallowed: Array<{ revision: number; description: string }> };
+  modifications: { allowed: Modification[]; disallowed: Modification[] };
   errors: string[];
   warnings: string[];
+}
+
+interface Modification {
+  revision: number;
+  kind: string;
+  description: string;
+}
+
+/** What a change after signing is, in words (src/pades/diff.ts kinds); the technical detail follows. */
+const KINDS: Record<string, readonly [vi: string, en: string]> = {
+  'signature-added': ['Thêm chữ ký số', 'A signature was added'],
+  'signature-field-added': ['Thêm trường chữ ký', 'A signature field was added'],
+  'signature-field-filled': ['Ký vào trường chữ ký có sẵn', 'An existing signature field was signed'],
+  'signature-widget-added': ['Thêm hình hiển thị chữ ký', 'A signature widget was added'],
+  'signature-appearance': ['Hình hiển thị chữ ký', 'Signature appearance'],
+  'signature-changed': ['Chữ ký đã có bị thay đổi', 'An existing signature was changed'],
+  'document-timestamp-added': ['Thêm dấu thời gian cho văn bản', 'A document timestamp was added'],
+  'dss-added': ['Thêm dữ liệu kiểm tra chứng thư (DSS)', 'Validation data (DSS) added'],
+  'dss-updated': ['Cập nhật dữ liệu kiểm tra chứng thư (DSS)', 'Validation data (DSS) updated'],
+  'field-added': ['Thêm trường biểu mẫu', 'A form field was added'],
+  'field-removed': ['Xóa trường biểu mẫu', 'A form field was removed'],
+  'form-filled': ['Điền biểu mẫu', 'A form was filled in'],
+  'form-appearance': ['Hình hiển thị biểu mẫu', 'Form appearance'],
+  'acroform-created': ['Tạo biểu mẫu', 'Form created'],
+  'acroform-changed': ['Biểu mẫu thay đổi', 'Form changed'],
+  'acroform-fields-extended': ['Thêm trường vào biểu mẫu', 'Fields added to the form'],
+  'acroform-sigflags': ['Cờ chữ ký của biểu mẫu', 'Form signature flags'],
+  'acroform-need-appearances': ['Cờ hiển thị biểu mẫu', 'Form appearance flag'],
+  'acroform-dr-font-added': ['Thêm phông chữ cho biểu mẫu', 'Form font added'],
+  'annotation-added': ['Thêm chú thích', 'An annotation was added'],
+  'annotation-changed': ['Chú thích thay đổi', 'An annotation was changed'],
+  'annotation-removed': ['Xóa chú thích', 'An annotation was removed'],
+  'page-annots-extended': ['Trang có thêm chú thích', 'Annotations added to a page'],
+  'page-content-changed': ['Nội dung trang bị sửa', 'Page content changed'],
+  'page-resources-changed': ['Tài nguyên trang bị sửa', 'Page resources changed'],
+  'page-tree-changed': ['Cấu trúc trang bị sửa', 'Page tree changed'],
+  'catalog-changed': ['Danh mục văn bản thay đổi', 'Document catalog changed'],
+  'metadata-info': ['Thông tin mô tả văn bản', 'Document information'],
+  'metadata-xmp': ['Siêu dữ liệu XMP', 'XMP metadata'],
+  'object-added': ['Thêm đối tượng', 'Object added'],
+  'object-changed': ['Đối tượng bị sửa', 'Object changed'],
+  'object-deleted': ['Đối tượng bị xóa', 'Object deleted'],
+};
+
+function modificationText(m: Modification): Child[] {
+  const k = KINDS[m.kind];
+  return k ? [k[currentLang() === 'vi' ? 0 : 1], h('span', { class: 'muted small' }, ` (${m.description})`)] : [m.description];
 }
 
 const t = defineMessages({
@@ -218,7 +265,7 @@ function afterSigning(s: SignatureReport): HTMLElement {
     'span',
     {},
     s.modifiedAfterSigning === 'disallowed' ? t('afterDisallowed') : t('afterAllowed'),
-    h('ul', {}, ...list.slice(0, 10).map((m) => h('li', {}, m.description))),
+    h('ul', {}, ...list.slice(0, 10).map((m) => h('li', {}, ...modificationText(m)))),
   );
 }
 
