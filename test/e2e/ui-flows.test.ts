@@ -146,6 +146,11 @@ describe('web UI in headless Chromium', () => {
     await row.waitFor();
     await expect.poll(() => row.locator('[data-status]').first().getAttribute('data-status')).toBe('03');
     await page.screenshot({ path: join(shots, '07-outbox.png'), fullPage: true });
+    // The outbox's search asks the service too.
+    await page.locator('form.filters [name=q]').fill(`${letter.number}/${letter.notation}`);
+    await page.locator('form.filters button[type=submit]').click();
+    await expect.poll(() => page.getByTestId('outbox').locator('tbody tr[data-document-id]').count()).toBe(1);
+    await row.waitFor();
   });
 
   it('a tampered PDF shows a red card naming the problem (verify page, nothing stored)', async () => {
