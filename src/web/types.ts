@@ -55,12 +55,16 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** GET /inbox: my agency's delivery with each document. */
 export interface MailboxItem {
   document: ExchangeDocument;
-  /** Inbox: my agency's delivery. */
   delivery?: Delivery;
-  /** Outbox: every recipient's delivery. */
-  deliveries?: Delivery[];
+}
+
+/** GET /outbox: every recipient's delivery with each document. */
+export interface OutboxItem {
+  document: ExchangeDocument;
+  deliveries: Delivery[];
 }
 
 export interface DocumentDetail {

@@ -10,7 +10,7 @@ import { updateStatus } from '../../src/exchange/update-status.js';
 import { readCertificates } from '../../src/pki/pem.js';
 import { fixture, fixtureSigner } from '../support/fixtures.js';
 import { opensslVerifyReceipt } from '../support/receipt-oracle.js';
-import { CODES, makeLetters, makeWorld, metadata, type Letters, type World } from './world.js';
+import { CODES, makeLetters, makeWorld, metadata, receiptEvent, type Letters, type World } from './world.js';
 
 const axis = fixtureSigner('axis');
 const anchors = readCertificates(fixture('trust-anchors.pem'));
@@ -89,19 +89,7 @@ describe('receipts in the flow', () => {
 });
 
 describe('verifyReceipt', () => {
-  const event = {
-    kind: 'status' as const,
-    documentId: '7b1e0c4e-1111-4222-8333-944455556666',
-    edxmlDocumentId: '000.00.00.H54,2025/05/01,12/UBND-VP',
-    fileSha256: 'ab'.repeat(32),
-    deliveryId: '7b1e0c4e-1111-4222-8333-944455557777',
-    recipientCode: CODES.health,
-    senderCode: CODES.province,
-    status: '03' as const,
-    reason: null,
-    at: new Date('2025-05-02T03:04:05.678Z'),
-    actorUserId: null,
-  };
+  const event = receiptEvent();
 
   it('any changed byte of the content or the signature fails, for us and for openssl', async () => {
     const der = await createReceipt(axis, event);

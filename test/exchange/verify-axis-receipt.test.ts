@@ -4,22 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createReceipt } from '../../src/exchange/receipts.js';
 import { verifyAxisReceipt } from '../../src/exchange/verify-axis-receipt.js';
 import { fixtureSigner } from '../support/fixtures.js';
-import { CODES, makeWorld, type World } from './world.js';
+import { CODES, makeWorld, receiptEvent, type World } from './world.js';
 
 const axis = fixtureSigner('axis');
-const event = (at: Date) => ({
-  kind: 'delivery' as const,
-  documentId: '7b1e0c4e-1111-4222-8333-944455556666',
-  edxmlDocumentId: '000.00.00.H54,2025/05/01,12/UBND-VP',
-  fileSha256: 'ab'.repeat(32),
-  deliveryId: '7b1e0c4e-1111-4222-8333-944455557777',
-  recipientCode: CODES.health,
-  senderCode: CODES.province,
-  status: '01' as const,
-  reason: null,
-  at,
-  actorUserId: null,
-});
+const event = (at: Date) => receiptEvent({ kind: 'delivery', status: '01', at });
 
 let w: World;
 beforeEach(async () => {

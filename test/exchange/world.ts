@@ -12,6 +12,7 @@ import { seedDemoProvince } from '../../src/exchange/seed-demo.js';
 import { vietnamDate } from '../../src/exchange/text.js';
 import { FIXTURES_DIR, fixture, fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { MemoryStores } from '../support/memory-stores.js';
+import type { ReceiptEvent } from '../../src/exchange/receipts.js';
 
 export const CODES = {
   province: '000.00.00.H54',
@@ -122,4 +123,22 @@ export function expectNothingStored(w: World): void {
 
 export function lastLog(w: World) {
   return w.stores.state.log.at(-1)!;
+}
+
+/** A receipt event of fixed ids between the province and Sở Y tế, for tests that sign one directly. */
+export function receiptEvent(over: Partial<ReceiptEvent> = {}): ReceiptEvent {
+  return {
+    kind: 'status',
+    documentId: '7b1e0c4e-1111-4222-8333-944455556666',
+    edxmlDocumentId: '000.00.00.H54,2025/05/01,12/UBND-VP',
+    fileSha256: 'ab'.repeat(32),
+    deliveryId: '7b1e0c4e-1111-4222-8333-944455557777',
+    recipientCode: CODES.health,
+    senderCode: CODES.province,
+    status: '03',
+    reason: null,
+    at: new Date('2025-05-02T03:04:05.678Z'),
+    actorUserId: null,
+    ...over,
+  };
 }

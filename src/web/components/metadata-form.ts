@@ -208,7 +208,7 @@ export interface MetadataForm {
 }
 
 /** Today's date in Vietnam (UTC+7, no daylight saving), yyyy-mm-dd. */
-export function vietnamToday(now = Date.now()): string {
+function vietnamToday(now = Date.now()): string {
   return new Date(now + 7 * 3600_000).toISOString().slice(0, 10);
 }
 

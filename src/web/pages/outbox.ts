@@ -8,7 +8,7 @@ import { field, h, replace, selectBox, tableHead } from '../dom.js';
 import { defineMessages, formatDateTime } from '../i18n.js';
 import { DOCUMENT_TYPES, PRIORITY, STATUS, priorityLabel, statusLabel } from '../labels.js';
 import type { PageContext } from '../router.js';
-import type { Delivery, DocumentDetail, MailboxItem, Page } from '../types.js';
+import type { Delivery, DocumentDetail, OutboxItem, Page } from '../types.js';
 
 const t = defineMessages({
   vi: {
@@ -32,14 +32,12 @@ const t = defineMessages({
     actions: 'Thao tác',
     empty: 'Không có văn bản nào.',
     more: 'Xem thêm',
-    loading: 'Đang tải…',
     waiting: '{n} văn bản còn nơi nhận chưa tiếp nhận',
     recall: 'Yêu cầu lấy lại',
     recallLabel: 'Yêu cầu lấy lại văn bản {number}',
     confirmRecallTitle: 'Yêu cầu lấy lại văn bản {number}?',
     confirmRecallBody: 'Yêu cầu lấy lại (trạng thái 13) được gửi tới {n} nơi nhận chưa tiếp nhận: {names}. Nơi nhận đã tiếp nhận hoặc đã xử lý không bị ảnh hưởng.',
     recalled: 'Đã gửi yêu cầu lấy lại văn bản {number} tới {n} nơi nhận.',
-    statusUnknown: 'Không tải được trạng thái nơi nhận.',
   },
   en: {
     title: 'Sent documents',
@@ -62,14 +60,12 @@ const t = defineMessages({
     actions: 'Actions',
     empty: 'No documents.',
     more: 'Load more',
-    loading: 'Loading…',
     waiting: '{n} document(s) not yet accepted by every recipient',
     recall: 'Recall',
     recallLabel: 'Recall document {number}',
     confirmRecallTitle: 'Recall document {number}?',
     confirmRecallBody: 'A recall request (status 13) goes to the {n} recipient(s) that have not accepted it yet: {names}. Recipients that already accepted or handled it are not affected.',
     recalled: 'Recall of document {number} requested from {n} recipient(s).',
-    statusUnknown: 'Could not load the recipients’ status.',
   },
 });
 
@@ -111,9 +107,7 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', hidden: true, 'data-action': 'load-more' }, t('more'));
   const messages = h('div', { tabindex: -1, 'data-testid': 'outbox-messages' });
-  const items: MailboxItem[] = [];
-  /** Rows whose deliveries could not be loaded (old endpoint and a failing detail fetch). */
-  const unknown = new Set<string>();
+  const items: OutboxItem[] = [];
 
   const query = {
     status: q.get('status') ?? undefined,
@@ -136,19 +130,7 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
   const load = async () => {
     more.disabled = true;
     try {
-      const page = await ctx.api.get<Page<MailboxItem>>('/outbox', { ...query, ...(next ? { after: next } : {}) });
-      // An outbox answer without `deliveries` comes from a server not yet updated: ask each document.
-      await Promise.all(
-        page.items
-          .filter((i) => !i.deliveries)
-          .map(async (i) => {
-            try {
-              i.deliveries = await deliveriesOf(i.document.id);
-            } catch {
-              unknown.add(i.document.id);
-            }
-          }),
-      );
+      const page = await ctx.api.get<Page<OutboxItem>>('/outbox', { ...query, ...(next ? { after: next } : {}) });
       items.push(...page.items);
       next = page.next;
       more.hidden = !next;
@@ -160,10 +142,10 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
     }
   };
 
-  const recall = async (item: MailboxItem) => {
+  const recall = async (item: OutboxItem) => {
     const d = item.document;
     const number = `${d.metadata.codeNumber}/${d.metadata.codeNotation}`;
-    const waiting = (item.deliveries ?? []).filter((x) => x.status === '01');
+    const waiting = item.deliveries.filter((x) => x.status === '01');
     const ok = await confirmDialog({
       title: t('confirmRecallTitle', { number }),
       body: t('confirmRecallBody', { n: waiting.length, names: waiting.map((x) => agencyName(directory, x.recipientCode)).join('; ') }),
@@ -180,7 +162,6 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
     // Either way, show the row as it is now (another recipient may have accepted meanwhile).
     try {
       item.deliveries = await deliveriesOf(d.id);
-      unknown.delete(d.id);
     } catch (e) {
       messages.append(errorNotice(e));
     }
@@ -190,14 +171,14 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
 
   const draw = () => {
     replace(tbody, ...(items.length ? items.map((i) => row(i)) : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('empty')))]));
-    summary.textContent = t('waiting', { n: items.filter((i) => i.deliveries?.some((x) => x.status === '01')).length });
+    summary.textContent = t('waiting', { n: items.filter((i) => i.deliveries.some((x) => x.status === '01')).length });
   };
 
-  const row = (item: MailboxItem): HTMLElement => {
+  const row = (item: OutboxItem): HTMLElement => {
     const d = item.document;
     const number = `${d.metadata.codeNumber}/${d.metadata.codeNotation}`;
     const deliveries = item.deliveries;
-    const recallable = !!deliveries?.some((x) => x.status === '01');
+    const recallable = deliveries.some((x) => x.status === '01');
     let actions: HTMLElement | null = null;
     if (recallable) {
       actions = h('button', { type: 'button', class: 'danger small-button', 'data-action': 'recall', 'aria-label': t('recallLabel', { number }) }, t('recall'));
@@ -214,9 +195,7 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
       h(
         'td',
         {},
-        deliveries
-          ? h('ul', { class: 'recipient-status' }, ...deliveries.map((x) => h('li', { 'data-recipient': x.recipientCode, 'data-status': x.status }, h('span', { class: 'recipient-name' }, agencyName(directory, x.recipientCode)), ' ', statusPill(x.status))))
-          : h('span', { class: 'muted small' }, unknown.has(d.id) ? t('statusUnknown') : t('loading')),
+        h('ul', { class: 'recipient-status' }, ...deliveries.map((x) => h('li', { 'data-recipient': x.recipientCode, 'data-status': x.status }, h('span', { class: 'recipient-name' }, agencyName(directory, x.recipientCode)), ' ', statusPill(x.status)))),
       ),
       h('td', {}, actions),
     );

@@ -15,7 +15,6 @@ import { defineMessages } from '../i18n.js';
 import type { PageContext } from '../router.js';
 import type { ExchangeDocument, MailboxItem, Metadata, Page, PickerAgency } from '../types.js';
 
-export { vietnamToday } from '../components/metadata-form.js';
 
 const t = defineMessages({
   vi: {
