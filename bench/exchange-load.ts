@@ -118,6 +118,18 @@ export function sendLetters(plan: SendPlan): Promise<PhaseResult> {
   });
 }
 
+/** The minimal send (exchange-minimal-server.ts): the raw PDF as the body, 201 with its SHA-256 expected. */
+export function sendRaw(url: string, pdf: Uint8Array, senders: number, perSender: number, path = '/'): Promise<PhaseResult> {
+  const body = { type: 'application/pdf', bytes: Buffer.from(pdf) };
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  return pool(senders, senders * perSender, async (agent, i) => {
+    const r = await call(agent, url, 'POST', path, '-', body);
+    if (r.status !== 201) throw new Error(`minimal send ${i}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
+    if ((JSON.parse(r.body.toString('utf8')) as { sha256?: string }).sha256 !== sha256) throw new Error(`minimal send ${i}: wrong sha256`);
+    return r.ms;
+  });
+}
+
 export interface ReceiveResult extends PhaseResult {
   /** Time to list the whole inbox (status 01), all pages, ms. */
   listMs: number;

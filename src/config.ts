@@ -1,5 +1,6 @@
 // The service's configuration, parsed from the environment once at start (src/main.ts) and handed
 // down as a frozen value: nothing below reads process.env, so tests build any Config they need.
+import { availableParallelism } from 'node:os';
 import { DocaxisError } from './errors.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -29,10 +30,17 @@ export interface Config {
   readonly tsaUrl: string | undefined;
   /** Seconds between log seals; 0 turns the timer off (POST /log/seal still works). */
   readonly logSealIntervalSeconds: number;
+  /** Worker threads that verify PDFs off the event loop; 0: verify on the main thread. */
+  readonly verifyWorkers: number;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_LOG_SEAL_INTERVAL_SECONDS = 300;
+
+/** One core is left to the event loop (and the database on a small machine); more than 4 rarely pays. */
+export function defaultVerifyWorkers(cores: number): number {
+  return Math.min(4, Math.max(1, cores - 1));
+}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -49,6 +57,7 @@ export function loadConfig(env: Env): Config {
     axisP12: axisP12(env),
     tsaUrl: tsaUrl(env),
     logSealIntervalSeconds: integer(env, 'LOG_SEAL_INTERVAL_SECONDS', DEFAULT_LOG_SEAL_INTERVAL_SECONDS, 0, 7 * 24 * 3600),
+    verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism()), 0, 64),
   });
 }
 

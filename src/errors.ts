@@ -123,6 +123,26 @@ export function asDocaxisError(e: unknown, code: ErrorCode, detail?: string): Do
   return new DocaxisError(code, detail ?? firstLine(why), { cause: e });
 }
 
+/** What a DocaxisError is as plain data: the shape in which it crosses a thread boundary. */
+export interface ErrorData {
+  code?: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function errorToData(e: unknown): ErrorData {
+  if (e instanceof DocaxisError) return { code: e.code, message: e.message, ...(e.details ? { details: { ...e.details } } : {}) };
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The same code, message and details again; anything not from the catalogue becomes INTERNAL. */
+export function errorFromData(d: ErrorData): DocaxisError {
+  if (d.code === undefined || !Object.hasOwn(ERROR_CATALOGUE, d.code)) return new DocaxisError('INTERNAL', firstLine(d.message));
+  const e = new DocaxisError(d.code as ErrorCode, undefined, d.details ? { details: d.details } : undefined);
+  e.message = d.message;
+  return e;
+}
+
 function firstLine(s: string): string {
   const line = s.split('\n', 1)[0] ?? '';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;

@@ -10,6 +10,8 @@ import { isDocaxisError } from './errors.js';
 import { startSealTimer } from './exchange/seal-timer.js';
 import { seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
+import { InProcessVerifier } from './pades/verifier.js';
+import { WorkerVerifierPool } from './pades/verify-pool.js';
 import { loadServiceKeys } from './service-keys.js';
 
 /** Past this, shutdown stops waiting for in-flight requests and exits anyway. */
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
   const seeded = config.seedDemo ? await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR }) : { seeded: false, users: [] };
 
   const keys = loadServiceKeys(config, process.env, { path: (name) => FIXTURES_DIR + name, password: FIXTURE_P12_PASSWORD });
-  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper });
+  const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers) : new InProcessVerifier();
+  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier });
   const sealer =
     config.logSealIntervalSeconds > 0
       ? startSealTimer(
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
   stopOnSignals(async () => {
     await app.close();
     await sealer?.stop();
+    await verifier.close();
   }, database);
 }
 
@@ -58,6 +62,7 @@ function banner(address: string, config: Config, database: Database, users: Seed
     `docaxis exchange axis listening on ${address}`,
     `  Web UI ${address}/  (sign in with a token below)`,
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
+    `  PDF verification: ${config.verifyWorkers > 0 ? `${config.verifyWorkers} worker thread(s)` : 'on the main thread'}`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
     `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,
   ];

@@ -273,11 +273,20 @@ export interface TokenStore {
   listForUser(userId: string): Promise<ApiToken[]>;
 }
 
+export interface CertificateBinding {
+  fingerprintSha256: string;
+  agencyId: string;
+  active: boolean;
+}
+
 export interface CertificateStore {
   insert(c: Omit<AgencyCertificate, 'id' | 'createdAt' | 'active'>): Promise<AgencyCertificate>;
   listForAgency(agencyId: string, activeOnly?: boolean): Promise<AgencyCertificate[]>;
-  /** Which of these SHA-256 fingerprints (hex, any case) are bound to some agency, active or not: lowercase. */
-  boundAmong(fingerprints: readonly string[]): Promise<Set<string>>;
+  /**
+   * Every binding of these SHA-256 fingerprints (hex, any case) to an agency, active or not, with
+   * the fingerprint in lowercase: one query for all the signature rules (whose seal, who is personal).
+   */
+  bindingsAmong(fingerprints: readonly string[]): Promise<CertificateBinding[]>;
   setActive(id: string, active: boolean): Promise<void>;
 }
 
@@ -286,6 +295,8 @@ export interface TrustStore {
   addAnchor(a: Omit<TrustAnchor, 'id' | 'createdAt' | 'active'>): Promise<TrustAnchor>;
   setAnchorActive(id: string, active: boolean): Promise<void>;
   crls(): Promise<StoredCrl[]>;
+  /** Changes whenever the active anchors or the CRLs do: one small query instead of reading their bytes. */
+  version(): Promise<string>;
   addCrl(c: Omit<StoredCrl, 'id' | 'createdAt'>): Promise<StoredCrl>;
 }
 
@@ -297,7 +308,8 @@ export interface BlobStore {
 }
 
 export interface DocumentStore {
-  insert(d: Omit<ExchangeDocument, 'id' | 'createdAt'>): Promise<ExchangeDocument>;
+  /** `id`: chosen by the caller (a send signs its receipts before writing), else by the database. */
+  insert(d: Omit<ExchangeDocument, 'id' | 'createdAt'> & { id?: string }): Promise<ExchangeDocument>;
   byId(id: string): Promise<ExchangeDocument | undefined>;
   byIdempotencyKey(senderAgencyId: string, key: string): Promise<ExchangeDocument | undefined>;
   /** Number + notation already used by this sender in this year. */
@@ -306,7 +318,7 @@ export interface DocumentStore {
 }
 
 export interface DeliveryStore {
-  insertMany(ds: Array<Omit<Delivery, 'id'>>): Promise<Delivery[]>;
+  insertMany(ds: Array<Omit<Delivery, 'id'> & { id?: string }>): Promise<Delivery[]>;
   forDocument(documentId: string): Promise<Delivery[]>;
   byDocumentAndRecipient(documentId: string, recipientAgencyId: string): Promise<Delivery | undefined>;
   /** Compare-and-set: updates only when the current status is `from`; false otherwise (a race lost). */

@@ -2,8 +2,8 @@
 // it), and extra intermediate certificates for path building (the chain a signer's CMS omits).
 import type { Stores } from '../db/ports.js';
 import type { Timestamper } from '../pades/timestamper.js';
+import type { PdfVerifier } from '../pades/verifier.js';
 import type { SignerAdapter } from '../pki/signer.js';
-import type { TrustStoreCacheSlot } from './trust-material.js';
 
 export interface ExchangeDeps {
   stores: Stores;
@@ -14,6 +14,9 @@ export interface ExchangeDeps {
   receiptSigner?: SignerAdapter;
   /** RFC 3161 source for sealing the log (seal-log.ts); without it the log is chained but not sealed. */
   timestamper?: Timestamper;
-  /** Keeps the parsed trust store between calls (an app-lifetime object, never module state). */
-  trustCache?: TrustStoreCacheSlot;
+  /**
+   * Verifies PDFs and keeps the parsed trust store between calls (an app-lifetime object, never
+   * module state): worker threads in the service, this thread in tests. Unset: this thread, parsed per call.
+   */
+  verifier?: PdfVerifier;
 }

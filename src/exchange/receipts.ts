@@ -54,7 +54,7 @@ export async function createReceipt(signer: SignerAdapter, event: ReceiptEvent):
 /** The receipt for one event of one delivery, or null when the axis has no receipt key configured. */
 export function receiptFor(
   signer: SignerAdapter | undefined,
-  document: ExchangeDocument,
+  document: Pick<ExchangeDocument, 'id' | 'edxmlDocumentId' | 'fileSha256' | 'senderCode'>,
   delivery: Pick<Delivery, 'id' | 'recipientCode'>,
   e: { status: StatusCode; reason: string | null; at: Date; actorUserId: string | null },
 ): Promise<Uint8Array | null> {

@@ -7,10 +7,10 @@
 // successful attempt would now fail (its own number is taken). Same file and same parsed metadata:
 // the original result with replayed: true; anything else: IDEMPOTENCY_KEY_REUSED. A race on the
 // insert (the store's unique constraint) is resolved by re-reading and applying the same rule.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DocaxisError, isDocaxisError, type ErrorCategory } from '../errors.js';
 import { canonicalJson } from '../db/log-chain.js';
-import type { Agency, Delivery, DocumentMetadata, ExchangeDocument, Principal, Stores } from '../db/ports.js';
+import type { Agency, Delivery, DocumentMetadata, ExchangeDocument, Principal, StatusEvent, Stores } from '../db/ports.js';
 import type { VerificationReport } from '../pades/report.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
@@ -62,16 +62,22 @@ async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): 
     if (prior) return replay(deps, prior, metadata, input.pdf);
   }
 
+  // The verification (on a worker thread in the service) runs while the metadata is checked
+  // against the database; a metadata refusal still comes first and the report is then dropped.
+  const verifying = verifyWithStores(deps, input.pdf, now);
+  verifying.catch(() => undefined);
   const recipients = await checkRecipients(deps, p, metadata);
   await checkNumberFree(deps, p, metadata);
   checkNotInFuture(metadata, now);
   await checkRelated(deps, p, metadata);
 
-  const report = await verifyWithStores(deps, input.pdf, now);
+  const report = await verifying;
   await checkSignatures(deps, p, report);
 
+  const accepted = { metadata, recipients, report, pdf: input.pdf, key, now, receiptSigner: deps.receiptSigner };
+  const prepared = await prepare(p, accepted);
   try {
-    return await deps.stores.transaction((tx) => store(tx, p, { metadata, recipients, report, pdf: input.pdf, key, now, receiptSigner: deps.receiptSigner }));
+    return await deps.stores.transaction((tx) => store(tx, p, accepted, prepared));
   } catch (e) {
     // Which unique constraint trips first in a race is up to the database: both mean "look again".
     if (key !== null && (isDocaxisError(e, 'IDEMPOTENCY_KEY_REUSED') || isDocaxisError(e, 'DUPLICATE_NUMBER'))) {
@@ -109,50 +115,75 @@ interface Accepted {
   receiptSigner: ExchangeDeps['receiptSigner'];
 }
 
-async function store(tx: Stores, p: Principal, a: Accepted): Promise<SendResult> {
+/** What a send writes, with its ids chosen here so that the receipts can be signed before the transaction. */
+interface Prepared {
+  document: Omit<ExchangeDocument, 'createdAt'>;
+  deliveries: Delivery[];
+  events: Array<Omit<StatusEvent, 'id'>>;
+}
+
+async function prepare(p: Principal, a: Accepted): Promise<Prepared> {
   const m = a.metadata;
-  const sha256 = a.report.file.sha256; // verifyPdf hashed exactly these bytes
-  await tx.blobs.put(sha256, a.pdf);
-  const document = await tx.documents.insert({
+  const document = {
+    id: randomUUID(),
     senderAgencyId: p.agency.id,
     senderCode: p.agency.code,
     metadata: m,
     edxmlDocumentId: `${p.agency.code},${m.promulgationDate.replaceAll('-', '/')},${m.codeNumber}/${m.codeNotation}`,
     year: yearOf(m),
-    fileSha256: sha256,
+    fileSha256: a.report.file.sha256, // verifyPdf hashed exactly these bytes
     fileSize: a.pdf.length,
     verification: a.report,
     createdByUserId: p.user.id,
     idempotencyKey: a.key,
-  });
-  const deliveries = await tx.deliveries.insertMany(
-    a.recipients.map((r) => ({ documentId: document.id, recipientAgencyId: r.id, recipientCode: r.code, status: '01' as const, statusUpdatedAt: a.now, withdrawn: false })),
-  );
+  };
+  const deliveries: Delivery[] = a.recipients.map((r) => ({
+    id: randomUUID(),
+    documentId: document.id,
+    recipientAgencyId: r.id,
+    recipientCode: r.code,
+    status: '01' as const,
+    statusUpdatedAt: a.now,
+    withdrawn: false,
+  }));
   // The arrival is the first entry of each recipient's status history, with the axis's receipt.
+  // One receipt at a time: a signer (token, remote service) need not take parallel calls.
   const arrival = { status: '01' as const, reason: null, actorUserId: p.user.id, at: a.now };
   const events = [];
-  // One receipt at a time, as before: a signer (token, remote service) need not take parallel calls.
   for (const d of deliveries) events.push({ deliveryId: d.id, ...arrival, receipt: await receiptFor(a.receiptSigner, document, d, arrival) });
-  await tx.deliveries.addEvents(events);
-  // One append for the send and every delivery: one lock, one head read, one write.
-  await tx.log.appendMany(
-    [
-      {
-        event: 'document.sent',
-        actorUserId: p.user.id,
-        agencyId: p.agency.id,
-        documentId: document.id,
-        details: { codeNumber: m.codeNumber, codeNotation: m.codeNotation, documentType: m.documentType, recipients: m.recipients, sha256, priority: m.priority },
-      },
-      ...deliveries.map((d) => ({
-        event: 'document.delivered' as const,
-        actorUserId: p.user.id,
-        agencyId: d.recipientAgencyId,
-        documentId: document.id,
-        details: { deliveryId: d.id, recipientCode: d.recipientCode, codeNumber: m.codeNumber, codeNotation: m.codeNotation },
-      })),
-    ],
-    a.now,
-  );
+  return { document, deliveries, events };
+}
+
+async function store(tx: Stores, p: Principal, a: Accepted, w: Prepared): Promise<SendResult> {
+  const m = a.metadata;
+  const sha256 = w.document.fileSha256;
+  // Statements issued together are pipelined on the transaction's connection (one round trip, run
+  // in order). The document goes first with the blob: a clash on its number or idempotency key is
+  // then known before anything that refers to it is sent.
+  const [, document] = await Promise.all([tx.blobs.put(sha256, a.pdf), tx.documents.insert(w.document)]);
+  const [deliveries] = await Promise.all([
+    tx.deliveries.insertMany(w.deliveries),
+    tx.deliveries.addEvents(w.events),
+    // One append for the send and every delivery: one lock, one head read, one write.
+    tx.log.appendMany(
+      [
+        {
+          event: 'document.sent',
+          actorUserId: p.user.id,
+          agencyId: p.agency.id,
+          documentId: document.id,
+          details: { codeNumber: m.codeNumber, codeNotation: m.codeNotation, documentType: m.documentType, recipients: m.recipients, sha256, priority: m.priority },
+        },
+        ...w.deliveries.map((d) => ({
+          event: 'document.delivered' as const,
+          actorUserId: p.user.id,
+          agencyId: d.recipientAgencyId,
+          documentId: document.id,
+          details: { deliveryId: d.id, recipientCode: d.recipientCode, codeNumber: m.codeNumber, codeNotation: m.codeNotation },
+        })),
+      ],
+      a.now,
+    ),
+  ]);
   return { document, deliveries, replayed: false };
 }

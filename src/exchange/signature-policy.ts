@@ -39,10 +39,12 @@ const who = (s: SignatureReport) => s.signer?.commonName ?? s.signer?.subject ??
 export async function evaluateSignatures(deps: ExchangeDeps, agency: Pick<Agency, 'id'>, report: VerificationReport): Promise<SignatureEvaluation> {
   const documentValid = report.document.verdict === 'valid';
   const passed = passedSignatures(report);
-  const own = new Set((await deps.stores.certificates.listForAgency(agency.id, true)).map((c) => c.fingerprintSha256.toLowerCase()));
+  // One query for both rules: the agency's active seals, and certificates bound to any agency.
+  const bindings = passed.length > 0 ? await deps.stores.certificates.bindingsAmong(passed.map((s) => s.signer!.fingerprintSha256)) : [];
+  const own = new Set(bindings.filter((b) => b.agencyId === agency.id && b.active).map((b) => b.fingerprintSha256));
+  const bound = new Set(bindings.map((b) => b.fingerprintSha256));
   const seal = passed.find((s) => own.has(s.signer!.fingerprintSha256.toLowerCase())) ?? null;
   const earlier = seal ? passed.filter((s) => s.index < seal.index) : [];
-  const bound = earlier.length > 0 ? await deps.stores.certificates.boundAmong(earlier.map((s) => s.signer!.fingerprintSha256)) : new Set<string>();
   const signerBeforeSeal = earlier.some((s) => !bound.has(s.signer!.fingerprintSha256.toLowerCase()));
   const refusal = !documentValid ? 'SIGNATURE_INVALID' : !seal ? 'SEAL_MISSING' : !signerBeforeSeal ? 'SIGNER_SIGNATURE_MISSING' : null;
   return { documentValid, seal, signerBeforeSeal, refusal };

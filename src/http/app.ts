@@ -7,7 +7,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
 import type { ExchangeDeps } from './deps.js';
-import { TrustStoreCacheSlot } from '../exchange/trust-material.js';
+import { InProcessVerifier } from '../pades/verifier.js';
 import { toHttpError } from './error-body.js';
 import { loggerOptions } from './logger.js';
 import { registerOpenApi } from './openapi.js';
@@ -28,6 +28,11 @@ export interface BuildAppOptions {
   receiptSigner?: ExchangeDeps['receiptSigner'];
   /** The TSA for POST /log/seal (main.ts also runs the periodic sealer with it). */
   timestamper?: ExchangeDeps['timestamper'];
+  /**
+   * Verifies PDFs, keeping the parsed trust store for the app's lifetime; default: on the event
+   * loop. main.ts passes a worker pool (config.verifyWorkers) and closes it after the app.
+   */
+  verifier?: ExchangeDeps['verifier'];
   /** Where the browser UI's files are; default: dist/web and src/web/public; false: no UI. */
   webUi?: WebUiDirs | false;
 }
@@ -49,7 +54,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     stores: opts.stores,
     clock: opts.clock ?? (() => new Date()),
     // The parsed trust store lives as long as the app; it is rebuilt when an admin changes it.
-    trustCache: new TrustStoreCacheSlot(),
+    verifier: opts.verifier ?? new InProcessVerifier(),
     ...(opts.intermediates !== undefined ? { intermediates: opts.intermediates } : {}),
     ...(opts.receiptSigner !== undefined ? { receiptSigner: opts.receiptSigner } : {}),
     ...(opts.timestamper !== undefined ? { timestamper: opts.timestamper } : {}),

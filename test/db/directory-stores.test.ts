@@ -101,17 +101,24 @@ forEachDatabase('directory stores', (t) => {
       expect(await t.stores.certificates.listForAgency(a.id, true)).toEqual([c]);
     });
 
-    it('tells which fingerprints are bound to any agency, active or not, in any case', async () => {
+    it('gives every binding of the fingerprints asked for, active or not, in any case, without DER', async () => {
       const [a, b] = [await seedAgency(t.stores), await seedAgency(t.stores)];
       const cert = (agencyId: string, fingerprintSha256: string) =>
         t.stores.certificates.insert({ agencyId, der: new Uint8Array([0x30, 0]), fingerprintSha256, subject: 'CN=x', notBefore: new Date(), notAfter: new Date() });
       const [fa, fb, unbound] = [sha(), sha(), sha()];
       await cert(a.id, fa);
       await t.stores.certificates.setActive((await cert(b.id, fb)).id, false);
-      await cert(a.id, fb); // bound twice: still one answer
-      expect(await t.stores.certificates.boundAmong([fa.toUpperCase(), fb, unbound])).toEqual(new Set([fa, fb]));
-      expect(await t.stores.certificates.boundAmong([unbound])).toEqual(new Set());
-      expect(await t.stores.certificates.boundAmong([])).toEqual(new Set());
+      await cert(a.id, fb); // bound twice: one binding per agency
+      const byKey = (xs: { fingerprintSha256: string; agencyId: string; active: boolean }[]) => [...xs].sort((x, y) => `${x.fingerprintSha256}${x.agencyId}`.localeCompare(`${y.fingerprintSha256}${y.agencyId}`));
+      expect(byKey(await t.stores.certificates.bindingsAmong([fa.toUpperCase(), fb, fb, unbound]))).toEqual(
+        byKey([
+          { fingerprintSha256: fa, agencyId: a.id, active: true },
+          { fingerprintSha256: fb, agencyId: b.id, active: false },
+          { fingerprintSha256: fb, agencyId: a.id, active: true },
+        ]),
+      );
+      expect(await t.stores.certificates.bindingsAmong([unbound])).toEqual([]);
+      expect(await t.stores.certificates.bindingsAmong([])).toEqual([]);
     });
 
     it('keeps trust anchors and CRLs', async () => {
@@ -132,6 +139,25 @@ forEachDatabase('directory stores', (t) => {
         nextUpdate: new Date('2025-03-01Z'),
       });
       expect(await s.trust.crls()).toEqual([newer, older]);
+    });
+
+    it('gives a trust version that changes with every anchor activation and CRL, and only then', async () => {
+      const s = t.stores;
+      const v0 = await s.trust.version();
+      expect(await s.trust.version()).toBe(v0);
+      const anchor = await s.trust.addAnchor({ der: new Uint8Array([0x30, 9]), fingerprintSha256: sha(), subject: 'CN=Version Root' });
+      const v1 = await s.trust.version();
+      expect(v1).not.toBe(v0);
+      expect(v1).toContain(anchor.id);
+      await s.trust.setAnchorActive(anchor.id, false);
+      const v2 = await s.trust.version();
+      expect(v2).not.toContain(anchor.id);
+      const crl = await s.trust.addCrl({ der: new Uint8Array([3]), issuer: 'CN=Version CA', thisUpdate: new Date('2025-01-01Z'), nextUpdate: null });
+      const v3 = await s.trust.version();
+      expect(v3).not.toBe(v2);
+      expect(v3).toContain(crl.id);
+      await s.trust.setAnchorActive(anchor.id, true);
+      expect(await s.trust.version()).toContain(anchor.id);
     });
   });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createStores } from '../../src/db/create-stores.js';
+import { WorkerVerifierPool } from '../../src/pades/verify-pool.js';
 import { PROVINCE, type Harness, metadata, sendBody, startHarness } from '../http/harness.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,7 +57,9 @@ export interface UiServer {
 export async function startUiServer(): Promise<UiServer> {
   const database = await openDatabase({});
   await database.migrate();
-  const h = await startHarness(createStores(database));
+  // PDFs verified on a worker thread, as `npm start` does.
+  const verifier = new WorkerVerifierPool(1);
+  const h = await startHarness(createStores(database), { verifier });
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     h,
@@ -64,6 +67,7 @@ export async function startUiServer(): Promise<UiServer> {
     base,
     close: async () => {
       await h.app.close();
+      await verifier.close();
       await database.close();
     },
   };

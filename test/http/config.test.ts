@@ -1,10 +1,11 @@
 // loadConfig: defaults, parsing, and CONFIG_INVALID naming the variable.
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_UPLOAD_LIMIT_BYTES, loadConfig } from '../../src/config.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, defaultVerifyWorkers, loadConfig } from '../../src/config.js';
 import { isDocaxisError } from '../../src/errors.js';
 
 describe('loadConfig', () => {
-  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on, built-in TSA, seals every 5 min', () => {
+  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on, built-in TSA, seals every 5 min, verification workers by cores', () => {
     const c = loadConfig({});
     expect(c).toEqual({
       port: 3000,
@@ -18,13 +19,15 @@ describe('loadConfig', () => {
       axisP12: undefined,
       tsaUrl: undefined,
       logSealIntervalSeconds: 300,
+      verifyWorkers: defaultVerifyWorkers(availableParallelism()),
     });
     expect(Object.isFrozen(c)).toBe(true);
+    expect([1, 2, 3, 8, 64].map(defaultVerifyWorkers)).toEqual([1, 1, 2, 4, 4]);
   });
 
   it('reads every variable', () => {
-    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis' });
-    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
+    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis', VERIFY_WORKERS: '0' });
+    expect(c).toMatchObject({ verifyWorkers: 0, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     // The password variable's NAME is configuration; its value never enters the Config.
     expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({
@@ -46,6 +49,7 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'everyone!'],
     ['TSA_URL', 'ftp://tsa'],
     ['LOG_SEAL_INTERVAL_SECONDS', '-5'],
+    ['VERIFY_WORKERS', 'many'],
     ['AXIS_P12_PASSWORD_ENV', 'PW'],
   ] as const) {
     it(`${name}=${value}: CONFIG_INVALID naming ${name}`, () => {

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Stores } from '../../src/db/ports.js';
 import { seedDemoProvince, type SeededUser } from '../../src/exchange/seed-demo.js';
 import { buildApp } from '../../src/http/app.js';
+import type { PdfVerifier } from '../../src/pades/verifier.js';
 import { loggerOptions } from '../../src/http/logger.js';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
@@ -27,7 +28,7 @@ export interface Harness {
   logLines(): string[];
 }
 
-export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void> } = {}): Promise<Harness> {
+export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier } = {}): Promise<Harness> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -41,7 +42,7 @@ export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: nu
   const config = loadConfig({ LOG_LEVEL: 'info', ...(opts.uploadLimitBytes ? { UPLOAD_LIMIT_BYTES: String(opts.uploadLimitBytes) } : {}) });
   // Receipts and sealing on, as in `npm start`: the fixture axis key and the built-in TSA.
   const keys = { receiptSigner: fixtureSigner('axis'), timestamper: fixtureTimestamper() };
-  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}) });
+  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}), ...(opts.verifier ? { verifier: opts.verifier } : {}) });
   await app.ready();
   const token = (pred: (u: SeededUser) => boolean) => {
     const u = seeded.users.find(pred);

@@ -1,20 +1,25 @@
 // The whole flow through a real listening socket (127.0.0.1, ephemeral port) with fetch, and the
-// readiness probe turning 503 once the database is closed.
+// readiness probe turning 503 once the database is closed. PDFs are verified on a worker thread,
+// as `npm start` does.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WorkerVerifierPool } from '../../src/pades/verify-pool.js';
 import { forEachDatabase } from '../support/databases.js';
 import { HEALTH_DEPT, PROVINCE, type Harness, metadata, sealedLetter, startHarness } from './harness.js';
 
 forEachDatabase('http over a real socket', (t) => {
   let h: Harness;
   let base: string;
+  let verifier: WorkerVerifierPool;
   beforeAll(async () => {
-    h = await startHarness(t.stores, { ping: () => t.database.ping() });
+    verifier = new WorkerVerifierPool(1);
+    h = await startHarness(t.stores, { ping: () => t.database.ping(), verifier });
     const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
     base = `${address}/api/v1`;
   });
   afterAll(async () => {
     await h.app.close();
+    await verifier.close();
   });
 
   it('agencies -> send -> inbox -> download -> accept -> sender sees 03', async () => {

@@ -192,10 +192,12 @@ export class MemoryStores implements Stores {
             const c = s().certificates.find((x) => x.id === id);
             if (c) c.active = active;
           }),
-        boundAmong: (fingerprints) =>
+        bindingsAmong: (fingerprints) =>
           r(() => {
             const wanted = new Set(fingerprints.map((f) => f.toLowerCase()));
-            return new Set(s().certificates.map((c) => c.fingerprintSha256.toLowerCase()).filter((f) => wanted.has(f)));
+            return s()
+              .certificates.filter((c) => wanted.has(c.fingerprintSha256.toLowerCase()))
+              .map((c) => ({ fingerprintSha256: c.fingerprintSha256.toLowerCase(), agencyId: c.agencyId, active: c.active }));
           }),
       },
       trust: {
@@ -212,6 +214,7 @@ export class MemoryStores implements Stores {
             if (a) a.active = active;
           }),
         crls: () => r(() => copy(s().crls)),
+        version: () => r(() => `${s().anchors.filter((a) => a.active).map((a) => a.id).join(',')}|${s().crls.map((c) => c.id).join(',')}`),
         addCrl: (c) =>
           w(() => {
             const row: StoredCrl = { ...copy(c), id: randomUUID(), createdAt: now() };
@@ -237,7 +240,7 @@ export class MemoryStores implements Stores {
             if (docs.some((x) => x.senderAgencyId === d.senderAgencyId && x.year === d.year && x.metadata.codeNumber === m.codeNumber && x.metadata.codeNotation === m.codeNotation)) {
               throw new DocaxisError('DUPLICATE_NUMBER', `${m.codeNumber}/${m.codeNotation}`);
             }
-            const row: ExchangeDocument = { ...copy(d), id: randomUUID(), createdAt: now() };
+            const row: ExchangeDocument = { ...copy(d), id: d.id ?? randomUUID(), createdAt: now() };
             docs.push(row);
             return copy(row);
           }),
@@ -250,7 +253,7 @@ export class MemoryStores implements Stores {
       deliveries: {
         insertMany: (ds) =>
           w(() => {
-            const rows = ds.map((d) => ({ ...copy(d), id: randomUUID() }));
+            const rows = ds.map((d) => ({ ...copy(d), id: d.id ?? randomUUID() }));
             s().deliveries.push(...rows);
             return copy(rows);
           }),

@@ -2,7 +2,7 @@
 // the existing record unchanged: registration is idempotent, and deactivation stays deliberate.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import type { AgencyCertificate, CertificateStore } from '../ports.js';
+import type { AgencyCertificate, CertificateBinding, CertificateStore } from '../ports.js';
 import { agencyCertificates } from '../schema.js';
 
 export async function insertCertificate(db: Db, c: Omit<AgencyCertificate, 'id' | 'createdAt' | 'active'>): Promise<AgencyCertificate> {
@@ -22,13 +22,15 @@ export async function listCertificatesForAgency(db: Db, agencyId: string, active
   return db.select().from(agencyCertificates).where(where).orderBy(asc(agencyCertificates.createdAt), asc(agencyCertificates.id));
 }
 
-/** One query, fingerprints only (no DER), however many agencies there are. */
-export async function boundFingerprintsAmong(db: Db, fingerprints: readonly string[]): Promise<Set<string>> {
+/** One query, no DER, however many agencies there are. */
+export async function bindingsAmong(db: Db, fingerprints: readonly string[]): Promise<CertificateBinding[]> {
   const wanted = [...new Set(fingerprints.map((f) => f.toLowerCase()))];
-  if (wanted.length === 0) return new Set();
+  if (wanted.length === 0) return [];
   const lower = sql<string>`lower(${agencyCertificates.fingerprintSha256})`;
-  const rows = await db.selectDistinct({ fingerprint: lower }).from(agencyCertificates).where(inArray(lower, wanted));
-  return new Set(rows.map((r) => r.fingerprint));
+  return db
+    .select({ fingerprintSha256: lower, agencyId: agencyCertificates.agencyId, active: agencyCertificates.active })
+    .from(agencyCertificates)
+    .where(inArray(lower, wanted));
 }
 
 export async function setCertificateActive(db: Db, id: string, active: boolean): Promise<void> {
@@ -40,6 +42,6 @@ export function certificateStore(db: Db): CertificateStore {
     insert: (c) => insertCertificate(db, c),
     listForAgency: (agencyId, activeOnly) => listCertificatesForAgency(db, agencyId, activeOnly),
     setActive: (id, active) => setCertificateActive(db, id, active),
-    boundAmong: (fingerprints) => boundFingerprintsAmong(db, fingerprints),
+    bindingsAmong: (fingerprints) => bindingsAmong(db, fingerprints),
   };
 }

@@ -15,7 +15,7 @@ function toEvent(r: EventRow): StatusEvent {
   return { ...e, status: e.status as StatusCode };
 }
 
-export async function insertDeliveries(db: Db, ds: Array<Omit<Delivery, 'id'>>): Promise<Delivery[]> {
+export async function insertDeliveries(db: Db, ds: Array<Omit<Delivery, 'id'> & { id?: string }>): Promise<Delivery[]> {
   if (ds.length === 0) return [];
   return (await db.insert(deliveries).values(ds).returning()).map(toDelivery);
 }

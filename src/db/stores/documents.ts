@@ -15,7 +15,7 @@ function toDocument(r: Row): ExchangeDocument {
   return d;
 }
 
-export async function insertDocument(db: Db, d: Omit<ExchangeDocument, 'id' | 'createdAt'>): Promise<ExchangeDocument> {
+export async function insertDocument(db: Db, d: Omit<ExchangeDocument, 'id' | 'createdAt'> & { id?: string }): Promise<ExchangeDocument> {
   const m = d.metadata;
   const [r] = await db
     .insert(documents)

@@ -34,9 +34,14 @@ export async function appendLogInTransaction(tx: Db, e: LogEntryInput, at: Date)
  */
 export async function appendManyInTransaction(tx: Db, es: readonly LogEntryInput[], at: Date): Promise<LogEntry[]> {
   if (es.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOG_LOCK_KEY))})`);
+  // Issued together, so the driver pipelines them (one round trip). They stay two statements: the
+  // head read takes its snapshot when it starts, which is after the lock is granted; in one
+  // statement the snapshot would predate the lock and could miss an append committed meanwhile.
   // Only what the chain needs from the head, not its details.
-  const [head] = await tx.select({ seq: exchangeLog.seq, hash: exchangeLog.hash }).from(exchangeLog).orderBy(desc(exchangeLog.seq)).limit(1);
+  const [, [head]] = await Promise.all([
+    tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOG_LOCK_KEY))})`),
+    tx.select({ seq: exchangeLog.seq, hash: exchangeLog.hash }).from(exchangeLog).orderBy(desc(exchangeLog.seq)).limit(1),
+  ]);
   let prevHash = head?.hash ?? GENESIS_HASH;
   let seq = head?.seq ?? 0;
   const entries = es.map((e): LogEntry => {

@@ -4,6 +4,7 @@
 // and no document is ever loaded into the process. Plain SQL that PGlite and PostgreSQL share.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { rowsOf } from '../rows.js';
 import type { AgencyLevel, ExchangeCounts, ExchangeCountsByGroup, StatisticsRange, StatisticsStore } from '../ports.js';
 
 /** Statuses that mean "the recipient took the document": 03 and later, or 16 (kept after a recall). */
@@ -80,11 +81,6 @@ function countsQuery(r: StatisticsRange): SQL {
       (count(*) filter (where f.kind = 'refusal'))::int as classified_refusals
     from agencies a left join facts f on f.agency_id = a.id
     group by grouping sets ((a.id, a.code, a.name, a.level), (a.level), ())`;
-}
-
-/** postgres-js answers a row array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 const countsOf = (r: Row): ExchangeCounts => ({

@@ -1,0 +1,113 @@
+// The verification worker pool: the same reports as this thread, the trust material read once per
+// version and re-sent to workers when it changes, errors that keep their codes across threads, a
+// worker lost mid-job replaced, a broken install failing fast, and close(). It runs the compiled
+// worker (dist/pades/verify-worker.js): `npm test` builds before it runs the tests.
+import { afterEach, describe, expect, it } from 'vitest';
+import { isDocaxisError } from '../../src/errors.js';
+import { joinDocument } from '../../src/pades/complete.js';
+import { signPdf } from '../../src/pades/sign.js';
+import { InProcessVerifier, type TrustMaterial, type TrustSnapshot } from '../../src/pades/verifier.js';
+import { WorkerVerifierPool } from '../../src/pades/verify-pool.js';
+import { readCertificates, readCrls } from '../../src/pki/pem.js';
+import { fixture, fixtureSigner, sampleLetter } from '../support/fixtures.js';
+
+const material: TrustMaterial = {
+  trustAnchors: readCertificates(fixture('trust-anchors.pem')),
+  intermediates: readCertificates(fixture('intermediates.pem')),
+  crls: readCrls(fixture('crls.pem')),
+};
+const untrusting: TrustMaterial = { trustAnchors: [], intermediates: [], crls: [] };
+
+function snapshot(key: string, m: TrustMaterial, counter: { loads: number }): TrustSnapshot {
+  return { key, load: async () => (counter.loads++, m) };
+}
+
+async function sealedLetter(): Promise<Uint8Array> {
+  const signed = joinDocument(await signPdf((await sampleLetter()).pdf, fixtureSigner('signer-nguyen-van-an')));
+  return joinDocument(await signPdf(signed, fixtureSigner('seal-ubnd-thai-binh')));
+}
+
+const pools: WorkerVerifierPool[] = [];
+function pool(size: number, script?: URL): WorkerVerifierPool {
+  const p = script ? new WorkerVerifierPool(size, script) : new WorkerVerifierPool(size);
+  pools.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('WorkerVerifierPool', () => {
+  it('gives the same reports as verification on this thread, for a valid and a tampered letter', async () => {
+    const pdf = await sealedLetter();
+    const tampered = Uint8Array.from(pdf);
+    const middle = Math.floor(tampered.length / 3); // inside the bytes both signatures cover
+    tampered[middle] = tampered[middle]! ^ 0x01;
+    const here = new InProcessVerifier();
+    const workers = pool(2);
+    const counter = { loads: 0 };
+    const when = new Date();
+    for (const bytes of [pdf, tampered]) {
+      const [a, b] = await Promise.all([here.verify(bytes, snapshot('k1', material, counter), when), workers.verify(bytes, snapshot('k1', material, counter), when)]);
+      expect(b).toEqual(a);
+    }
+    expect((await workers.verify(pdf, snapshot('k1', material, counter), when)).document.verdict).toBe('valid');
+    expect((await workers.verify(tampered, snapshot('k1', material, counter), when)).document.verdict).not.toBe('valid');
+  });
+
+  it('reads the trust material once per key for all workers, and a new key reaches every worker', async () => {
+    const pdf = await sealedLetter();
+    const workers = pool(2);
+    const counter = { loads: 0 };
+    const first = await Promise.all(Array.from({ length: 8 }, () => workers.verify(pdf, snapshot('trusting', material, counter), new Date())));
+    expect(first.map((r) => r.document.verdict)).toEqual(Array(8).fill('valid'));
+    expect(counter.loads).toBe(1);
+    // An admin removed the anchor: a new key, read once, and no worker keeps trusting the old store.
+    const second = await Promise.all(Array.from({ length: 8 }, () => workers.verify(pdf, snapshot('untrusting', untrusting, counter), new Date())));
+    expect(second.map((r) => r.document.verdict).filter((v) => v === 'valid')).toEqual([]);
+    expect(counter.loads).toBe(2);
+  });
+
+  it('rejects with the same catalogue code and message as this thread (a file that is not a PDF)', async () => {
+    const notPdf = new TextEncoder().encode('hello, this is not a PDF at all');
+    const counter = { loads: 0 };
+    const here = await new InProcessVerifier().verify(notPdf, snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    const there = await pool(1).verify(notPdf, snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(here, 'PDF_NOT_PDF')).toBe(true);
+    expect(isDocaxisError(there, 'PDF_NOT_PDF')).toBe(true);
+    expect((there as Error).message).toBe((here as Error).message);
+  });
+
+  it('fails the job of a worker that dies, with INTERNAL, and goes on with a fresh worker', async () => {
+    const workers = pool(1, new URL('./workers/dies-on-one-byte.mjs', import.meta.url));
+    const counter = { loads: 0 };
+    const lost = await workers.verify(new Uint8Array([1]), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(lost, 'INTERNAL')).toBe(true);
+    expect((lost as Error).message).toMatch(/worker stopped/);
+    // The replacement has no trust material yet, so it is sent again with the next job.
+    const next = (await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date())) as unknown as Record<string, unknown>;
+    expect(next).toEqual({ stand: 'in', bytes: 5, key: 'k', hadMaterial: true });
+    expect(workers.size).toBe(1);
+  });
+
+  it('fails fast, without restarting forever, when the worker script cannot start', async () => {
+    const workers = pool(2, new URL('./workers/no-such-worker.mjs', import.meta.url));
+    const counter = { loads: 0 };
+    const e1 = await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(e1, 'INTERNAL')).toBe(true);
+    expect((e1 as Error).message).toMatch(/cannot start/);
+    const e2 = await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect((e2 as Error).message).toMatch(/cannot start/);
+  });
+
+  it('after close(), refuses new work and fails what was still queued', async () => {
+    const pdf = await sealedLetter();
+    const workers = pool(1);
+    const counter = { loads: 0 };
+    const jobs = Array.from({ length: 4 }, () => workers.verify(pdf, snapshot('k', material, counter), new Date()).then(() => 'done', (e: unknown) => (isDocaxisError(e, 'INTERNAL') ? 'refused' : String(e))));
+    await workers.close();
+    const outcomes = await Promise.all(jobs);
+    expect(outcomes).toContain('refused');
+    expect(await workers.verify(pdf, snapshot('k', material, counter), new Date()).then(() => 'done', (e: unknown) => (e as Error).message)).toMatch(/closed/);
+  });
+});
