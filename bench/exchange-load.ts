@@ -97,7 +97,8 @@ export interface SendPlan {
   url: string;
   token: string;
   recipient: string;
-  pdf: Uint8Array;
+  /** One distinct letter per send: senders × perSender of them. */
+  pdfs: readonly Uint8Array[];
   senders: number;
   perSender: number;
   /** Distinct document numbers: codeNumber = prefix + index. */
@@ -107,9 +108,10 @@ export interface SendPlan {
 /** `senders` concurrent clerks, each sending `perSender` letters one after the other. */
 export function sendLetters(plan: SendPlan): Promise<PhaseResult> {
   // Build every body up front: the client's own work stays out of the measured latencies.
-  const bodies = Array.from({ length: plan.senders * plan.perSender }, (_, i) => multipart(letterMetadata(`${plan.numberPrefix}${i + 1}`, plan.recipient), plan.pdf));
-  const sha256 = createHash('sha256').update(plan.pdf).digest('hex');
+  const bodies = plan.pdfs.map((pdf, i) => multipart(letterMetadata(`${plan.numberPrefix}${i + 1}`, plan.recipient), pdf));
+  const shas = plan.pdfs.map((pdf) => createHash('sha256').update(pdf).digest('hex'));
   return pool(plan.senders, bodies.length, async (agent, i) => {
+    const sha256 = shas[i];
     const r = await call(agent, plan.url, 'POST', '/api/v1/documents', plan.token, bodies[i]);
     if (r.status !== 201) throw new Error(`send ${i}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
     const doc = (JSON.parse(r.body.toString('utf8')) as { document?: { fileSha256?: string } }).document;
@@ -119,11 +121,12 @@ export function sendLetters(plan: SendPlan): Promise<PhaseResult> {
 }
 
 /** The minimal send (exchange-minimal-server.ts): the raw PDF as the body, 201 with its SHA-256 expected. */
-export function sendRaw(url: string, pdf: Uint8Array, senders: number, perSender: number, path = '/'): Promise<PhaseResult> {
-  const body = { type: 'application/pdf', bytes: Buffer.from(pdf) };
-  const sha256 = createHash('sha256').update(pdf).digest('hex');
-  return pool(senders, senders * perSender, async (agent, i) => {
-    const r = await call(agent, url, 'POST', path, '-', body);
+export function sendRaw(url: string, pdfs: readonly Uint8Array[], senders: number): Promise<PhaseResult> {
+  const bodies = pdfs.map((pdf) => ({ type: 'application/pdf', bytes: Buffer.from(pdf) }));
+  const shas = pdfs.map((pdf) => createHash('sha256').update(pdf).digest('hex'));
+  return pool(senders, bodies.length, async (agent, i) => {
+    const sha256 = shas[i];
+    const r = await call(agent, url, 'POST', '/', '-', bodies[i]);
     if (r.status !== 201) throw new Error(`minimal send ${i}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
     if ((JSON.parse(r.body.toString('utf8')) as { sha256?: string }).sha256 !== sha256) throw new Error(`minimal send ${i}: wrong sha256`);
     return r.ms;
@@ -136,7 +139,7 @@ export interface ReceiveResult extends PhaseResult {
 }
 
 /** The recipient lists its unread inbox, then `workers` clients download and acknowledge (03) each document. */
-export async function receiveLetters(url: string, token: string, workers: number, expected: number, pdfSha256: string): Promise<ReceiveResult> {
+export async function receiveLetters(url: string, token: string, workers: number, expected: number, sentShas: ReadonlySet<string>): Promise<ReceiveResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const ids: string[] = [];
   const t0 = performance.now();
@@ -155,7 +158,7 @@ export async function receiveLetters(url: string, token: string, workers: number
     const file = await call(a, url, 'GET', `/api/v1/documents/${id}/file`, token);
     if (file.status !== 200) throw new Error(`file ${id}: HTTP ${file.status}`);
     const got = createHash('sha256').update(file.body).digest('hex');
-    if (got !== pdfSha256 || file.headers['x-content-sha256'] !== got) throw new Error(`file ${id}: sha256 ${got} (header ${String(file.headers['x-content-sha256'])}) != ${pdfSha256}`);
+    if (!sentShas.has(got) || file.headers['x-content-sha256'] !== got) throw new Error(`file ${id}: sha256 ${got} (header ${String(file.headers['x-content-sha256'])}) is not a letter sent`);
     const ack = await call(a, url, 'POST', `/api/v1/documents/${id}/status`, token, { type: 'application/json', bytes: Buffer.from('{"status":"03"}') });
     if (ack.status !== 200) throw new Error(`ack ${id}: HTTP ${ack.status} ${ack.body.toString('utf8').slice(0, 300)}`);
     return file.ms + ack.ms;

@@ -4,7 +4,7 @@
 // it unless valid, and stores its bytes in ONE PostgreSQL transaction (one INSERT, COMMIT: a durable
 // write, as a send must be) into a table shaped like docaxis's blobs (STORAGE EXTERNAL, bytes sent
 // as base64 text, deduplicated by SHA-256, all as docaxis does). Whatever a real send adds is above
-// this line. POST /distinct writes the bytes anew each time (see below).
+// this line.
 // Prints one JSON line { "url": ... } on stdout; SIGTERM stops it. env: DATABASE_URL.
 import { createServer } from 'node:http';
 import postgres from 'postgres';
@@ -16,7 +16,6 @@ const sql = postgres(process.env.DATABASE_URL!, { max: 4, onnotice: () => undefi
 await sql`create table if not exists minimal_blobs (sha256 text primary key, bytes bytea not null)`;
 await sql`alter table minimal_blobs alter column bytes set storage external`;
 
-let written = 0;
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -28,11 +27,8 @@ const server = createServer((req, res) => {
       return;
     }
     const sha256 = report.file.sha256;
-    // POST /distinct stores the bytes under a new key each time: a new document's real write
-    // (the benchmark sends one letter over and over, which docaxis and POST / store once).
-    const key = req.url === '/distinct' ? `${sha256}-${++written}` : sha256;
     sql
-      .begin((tx) => tx`insert into minimal_blobs (sha256, bytes) values (${key}, decode(${pdf.toString('base64')}, 'base64')) on conflict (sha256) do nothing`)
+      .begin((tx) => tx`insert into minimal_blobs (sha256, bytes) values (${sha256}, decode(${pdf.toString('base64')}, 'base64')) on conflict (sha256) do nothing`)
       .then(
         () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sha256 })),
         (e: unknown) => res.writeHead(500).end(String(e)),

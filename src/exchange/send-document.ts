@@ -62,14 +62,18 @@ async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): 
     if (prior) return replay(deps, prior, metadata, input.pdf);
   }
 
-  // The verification (on a worker thread in the service) runs while the metadata is checked
-  // against the database; a metadata refusal still comes first and the report is then dropped.
+  // The verification (on a worker thread in the service) and the metadata's reads run together;
+  // the refusals still come in the policy's order (metadata first, in the order below), and
+  // whatever the later checks found is then dropped.
   const verifying = verifyWithStores(deps, input.pdf, now);
-  verifying.catch(() => undefined);
-  const recipients = await checkRecipients(deps, p, metadata);
-  await checkNumberFree(deps, p, metadata);
+  const recipientsFound = checkRecipients(deps, p, metadata);
+  const numberFree = checkNumberFree(deps, p, metadata);
+  const relatedFound = checkRelated(deps, p, metadata);
+  for (const pending of [verifying, recipientsFound, numberFree, relatedFound]) pending.catch(() => undefined);
+  const recipients = await recipientsFound;
+  await numberFree;
   checkNotInFuture(metadata, now);
-  await checkRelated(deps, p, metadata);
+  await relatedFound;
 
   const report = await verifying;
   await checkSignatures(deps, p, report);

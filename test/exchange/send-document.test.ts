@@ -1,5 +1,6 @@
 // The send policy, in order, each refusal with its code, its message and nothing stored; then the
 // accepted send and idempotent retries.
+import { randomUUID } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DocaxisError, ERROR_CATALOGUE } from '../../src/errors.js';
 import type { Stores } from '../../src/db/ports.js';
@@ -105,6 +106,19 @@ describe('policy 2: metadata against the axis', () => {
     const e = await refused(send(metadata({ promulgationDate: '2999-01-01' }), L.valid), 'PROMULGATION_IN_FUTURE');
     expect(e.message).toMatch(/^The promulgation date is in the future: 2999-01-01 is after \d{4}-\d{2}-\d{2}$/);
     expectNothingStored(w);
+  });
+
+  it('with several faults at once, the refusal is the first in the policy’s order (the checks run together)', async () => {
+    await send(metadata({ codeNumber: '88' }), L.valid);
+    const stored = w.stores.state.documents.length;
+    const future = { promulgationDate: '2999-01-01' };
+    await refused(send(metadata({ codeNumber: '88', recipients: ['000.00.99.H54'], ...future, relatedDocumentId: randomUUID(), businessType: 'update' }), L.tampered), 'RECIPIENT_UNKNOWN');
+    // (numbers are per year: the taken one is tested in this year, the future date on its own)
+    await refused(send(metadata({ codeNumber: '88', relatedDocumentId: randomUUID(), businessType: 'update' }), L.tampered), 'DUPLICATE_NUMBER');
+    await refused(send(metadata({ codeNumber: '89', ...future, relatedDocumentId: randomUUID(), businessType: 'update' }), L.tampered), 'PROMULGATION_IN_FUTURE');
+    await refused(send(metadata({ codeNumber: '89', relatedDocumentId: randomUUID(), businessType: 'update' }), L.tampered), 'RELATED_DOCUMENT_INVALID');
+    await refused(send(metadata({ codeNumber: '89' }), L.tampered), 'SIGNATURE_INVALID');
+    expect(w.stores.state.documents).toHaveLength(stored);
   });
 
   it('update / replace / recall must reference one of the sender’s own documents', async () => {
