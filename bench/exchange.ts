@@ -359,8 +359,9 @@ if (!pg && only !== 'pglite') log(`PostgreSQL not reachable at ${new URL(PG_ADMI
 
 const configuredWorkers = process.env.VERIFY_WORKERS;
 const { defaultVerifyWorkers } = (await import(pathToFileURL(join(ROOT, 'dist', 'config.js')).href)) as typeof import('../src/config.js');
-const workerCount = configuredWorkers !== undefined && configuredWorkers !== '' ? Number(configuredWorkers) : defaultVerifyWorkers(availableParallelism());
-const serverVerifyWorkers = workerCount > 0 ? `PDF verification on ${workerCount} worker thread(s)` : 'PDF verification on the event loop';
+const workersFor = (embedded: boolean) => (configuredWorkers !== undefined && configuredWorkers !== '' ? Number(configuredWorkers) : defaultVerifyWorkers(availableParallelism(), embedded));
+const verifyingOn = (n: number) => (n > 0 ? `${n} worker thread(s)` : 'the event loop');
+const serverVerifyWorkers = `PDF verification on ${verifyingOn(workersFor(true))} with PGlite and on ${verifyingOn(workersFor(false))} with PostgreSQL`;
 const results: DbResult[] = [];
 for (const kind of kinds) results.push(await runDatabase(kind));
 let minimal: Awaited<ReturnType<typeof runMinimal>> | undefined;

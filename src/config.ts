@@ -37,9 +37,16 @@ export interface Config {
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_LOG_SEAL_INTERVAL_SECONDS = 300;
 
-/** One core is left to the event loop (and the database on a small machine); more than 4 rarely pays. */
-export function defaultVerifyWorkers(cores: number): number {
-  return Math.min(4, Math.max(1, cores - 1));
+/**
+ * One core is left to the event loop; more than 4 rarely pays. On 2 cores or fewer it depends on
+ * where the database runs (npm run bench:exchange, docs/benchmarks-exchange.md): a PostgreSQL
+ * server already uses the second core, and a worker there only adds a copy of each file and a
+ * second heap (~2 ms more CPU per send, no gain); the embedded PGlite runs on the event loop, so
+ * one worker puts verification on the otherwise idle core (more sends/s at 20 senders).
+ */
+export function defaultVerifyWorkers(cores: number, embeddedDatabase: boolean): number {
+  if (cores <= 2) return embeddedDatabase ? 1 : 0;
+  return Math.min(4, cores - 1);
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -57,7 +64,7 @@ export function loadConfig(env: Env): Config {
     axisP12: axisP12(env),
     tsaUrl: tsaUrl(env),
     logSealIntervalSeconds: integer(env, 'LOG_SEAL_INTERVAL_SECONDS', DEFAULT_LOG_SEAL_INTERVAL_SECONDS, 0, 7 * 24 * 3600),
-    verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism()), 0, 64),
+    verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism(), databaseUrl(env) === undefined), 0, 64),
   });
 }
 

@@ -19,10 +19,12 @@ describe('loadConfig', () => {
       axisP12: undefined,
       tsaUrl: undefined,
       logSealIntervalSeconds: 300,
-      verifyWorkers: defaultVerifyWorkers(availableParallelism()),
+      verifyWorkers: defaultVerifyWorkers(availableParallelism(), true),
     });
     expect(Object.isFrozen(c)).toBe(true);
-    expect([1, 2, 3, 8, 64].map(defaultVerifyWorkers)).toEqual([1, 1, 2, 4, 4]);
+    expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n, false))).toEqual([0, 0, 2, 4, 4]);
+    expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n, true))).toEqual([1, 1, 2, 4, 4]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBe(defaultVerifyWorkers(availableParallelism(), false));
   });
 
   it('reads every variable', () => {
