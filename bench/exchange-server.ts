@@ -39,7 +39,7 @@ const seeded = await seedDemoProvince({ stores, clock }, { fixturesDir: join(ROO
 // receipt, and PDFs are verified on config.verifyWorkers worker threads.
 const fixturesDir = join(ROOT, 'certs-fixtures');
 const keys = loadServiceKeys(config, process.env, { path: (name) => join(fixturesDir, name), password: 'docaxis-test' });
-const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers) : new InProcessVerifier();
+const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000 }) : new InProcessVerifier();
 const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, verifier });
 const url = await app.listen({ port: config.port, host: config.host });
 const cpuAtListen = process.cpuUsage();

@@ -32,6 +32,8 @@ export interface Config {
   readonly logSealIntervalSeconds: number;
   /** Worker threads that verify PDFs off the event loop; 0: verify on the main thread. */
   readonly verifyWorkers: number;
+  /** With workers: a verification running longer fails with VERIFY_TIMEOUT and its worker is replaced. */
+  readonly verifyTimeoutSeconds: number;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -65,6 +67,7 @@ export function loadConfig(env: Env): Config {
     tsaUrl: tsaUrl(env),
     logSealIntervalSeconds: integer(env, 'LOG_SEAL_INTERVAL_SECONDS', DEFAULT_LOG_SEAL_INTERVAL_SECONDS, 0, 7 * 24 * 3600),
     verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism(), databaseUrl(env) === undefined), 0, 64),
+    verifyTimeoutSeconds: integer(env, 'VERIFY_TIMEOUT_SECONDS', 60, 1, 3600),
   });
 }
 

@@ -85,6 +85,7 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { category: 'not-found', message: 'Not found' },
   AGENCY_CODE_INVALID: { category: 'input', message: 'The agency code does not have the form 000.00.00.A00 (QCVN 102:2016)' },
   AGENCY_EXISTS: { category: 'conflict', message: 'An agency with this code already exists' },
+  VERIFY_TIMEOUT: { category: 'input', message: 'The PDF took too long to verify and was not accepted' },
   DB_UNAVAILABLE: { category: 'unavailable', message: 'The database is unavailable; nothing was stored, try again' },
   LOG_SEAL_CONFLICT: { category: 'conflict', message: 'These log entries were sealed meanwhile by another sealer' },
   LOG_SEALING_OFF: { category: 'unavailable', message: 'Log sealing is not configured (no timestamp authority)' },

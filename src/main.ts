@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const seeded = config.seedDemo ? await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR }) : { seeded: false, users: [] };
 
   const keys = loadServiceKeys(config, process.env, { path: (name) => FIXTURES_DIR + name, password: FIXTURE_P12_PASSWORD });
-  const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers) : new InProcessVerifier();
+  const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000 }) : new InProcessVerifier();
   const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier });
   const sealer =
     config.logSealIntervalSeconds > 0

@@ -34,10 +34,12 @@ export class TrustStoreParsed {
     return this.#key === key;
   }
 
+  /** All or nothing: material that does not parse leaves the previous store and key in place. */
   set(key: string, material: TrustMaterial): void {
+    const cache = CertificateCache.forTrustStore(material);
     this.#key = key;
     this.#material = material;
-    this.#cache = CertificateCache.forTrustStore(material);
+    this.#cache = cache;
   }
 
   verify(pdf: Uint8Array, at: Date): VerificationReport {

@@ -27,13 +27,22 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+export interface PoolOptions {
+  /** The worker's script; default: the build's verify-worker.js. */
+  script?: URL;
+  /** A job running longer fails with VERIFY_TIMEOUT and its worker is replaced; default 60 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
 interface Slot {
   worker: Worker;
   /** The trust key the worker last received. */
   key: string | undefined;
   /** Said it is ready: a worker that fails before that is a broken install, not a bad document. */
   online: boolean;
-  job: (Pending & { id: number }) | undefined;
+  job: (Pending & { id: number; timer?: NodeJS.Timeout }) | undefined;
 }
 
 /** Under vitest this module runs from src/*.ts, but a worker needs JavaScript: the build's copy. */
@@ -45,6 +54,7 @@ export function defaultWorkerScript(): URL {
 
 export class WorkerVerifierPool implements PdfVerifier {
   readonly #script: URL;
+  readonly #timeoutMs: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
   #nextId = 1;
@@ -53,9 +63,10 @@ export class WorkerVerifierPool implements PdfVerifier {
   /** The material of the newest key asked for, loaded once for all workers. */
   #latest: { key: string; material: Promise<TrustMaterial> } | undefined;
 
-  constructor(size: number, script: URL = defaultWorkerScript()) {
+  constructor(size: number, options: PoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError('a pool needs at least one worker');
-    this.#script = script;
+    this.#script = options.script ?? defaultWorkerScript();
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     for (let i = 0; i < size; i++) this.#slots.push(this.#start());
   }
 
@@ -97,7 +108,7 @@ export class WorkerVerifierPool implements PdfVerifier {
   }
 
   async #dispatch(slot: Slot, p: Pending): Promise<void> {
-    const job = { ...p, id: this.#nextId++ };
+    const job: NonNullable<Slot['job']> = { ...p, id: this.#nextId++ };
     slot.job = job; // reserved while the material loads
     let material: TrustMaterial | undefined;
     try {
@@ -113,6 +124,19 @@ export class WorkerVerifierPool implements PdfVerifier {
     const message: VerifyJob = { id: job.id, pdf: p.pdf, at: p.at.getTime(), key: p.trust.key, ...(material ? { material } : {}) };
     slot.worker.postMessage(message);
     slot.key = p.trust.key;
+    job.timer = setTimeout(() => this.#timedOut(slot, job), this.#timeoutMs);
+    job.timer.unref();
+  }
+
+  /** A worker cannot be interrupted mid-verification: it is replaced, and its job fails. */
+  #timedOut(slot: Slot, job: NonNullable<Slot['job']>): void {
+    if (slot.job !== job) return;
+    slot.job = undefined;
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0 && !this.#closed) this.#slots[i] = this.#start(); // the old one's 'exit' is then ignored
+    void slot.worker.terminate();
+    job.reject(new DocaxisError('VERIFY_TIMEOUT', `still running after ${this.#timeoutMs} ms`));
+    this.#pump();
   }
 
   #material(trust: TrustSnapshot): Promise<TrustMaterial> {
@@ -135,10 +159,15 @@ export class WorkerVerifierPool implements PdfVerifier {
     }
     const job = slot.job;
     if (!job || job.id !== a.id) return;
+    clearTimeout(job.timer);
     slot.job = undefined;
     slot.worker.unref();
     if ('report' in a) job.resolve(a.report);
-    else job.reject(errorFromData(a.error));
+    else {
+      // The worker may not have taken the material (it failed to parse): send it again next time.
+      slot.key = undefined;
+      job.reject(errorFromData(a.error));
+    }
     this.#pump();
   }
 
@@ -147,6 +176,7 @@ export class WorkerVerifierPool implements PdfVerifier {
     const i = this.#slots.indexOf(slot);
     if (i < 0) return; // already replaced ('error' is followed by 'exit')
     const job = slot.job;
+    clearTimeout(job?.timer);
     slot.job = undefined;
     if (!slot.online && !this.#closed) {
       // Starting again would fail the same way, forever: fail this job, what waits and every later call.

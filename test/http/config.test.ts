@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       tsaUrl: undefined,
       logSealIntervalSeconds: 300,
       verifyWorkers: defaultVerifyWorkers(availableParallelism(), true),
+      verifyTimeoutSeconds: 60,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n, false))).toEqual([0, 0, 2, 4, 4]);
@@ -28,8 +29,8 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis', VERIFY_WORKERS: '0' });
-    expect(c).toMatchObject({ verifyWorkers: 0, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
+    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis', VERIFY_WORKERS: '0', VERIFY_TIMEOUT_SECONDS: '5' });
+    expect(c).toMatchObject({ verifyWorkers: 0, verifyTimeoutSeconds: 5, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     // The password variable's NAME is configuration; its value never enters the Config.
     expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
     ['TSA_URL', 'ftp://tsa'],
     ['LOG_SEAL_INTERVAL_SECONDS', '-5'],
     ['VERIFY_WORKERS', 'many'],
+    ['VERIFY_TIMEOUT_SECONDS', '0'],
     ['AXIS_P12_PASSWORD_ENV', 'PW'],
   ] as const) {
     it(`${name}=${value}: CONFIG_INVALID naming ${name}`, () => {

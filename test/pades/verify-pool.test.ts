@@ -28,8 +28,8 @@ async function sealedLetter(): Promise<Uint8Array> {
 }
 
 const pools: WorkerVerifierPool[] = [];
-function pool(size: number, script?: URL): WorkerVerifierPool {
-  const p = script ? new WorkerVerifierPool(size, script) : new WorkerVerifierPool(size);
+function pool(size: number, script?: URL, timeoutMs?: number): WorkerVerifierPool {
+  const p = new WorkerVerifierPool(size, { ...(script ? { script } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   pools.push(p);
   return p;
 }
@@ -88,6 +88,30 @@ describe('WorkerVerifierPool', () => {
     const next = (await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date())) as unknown as Record<string, unknown>;
     expect(next).toEqual({ stand: 'in', bytes: 5, key: 'k', hadMaterial: true });
     expect(workers.size).toBe(1);
+  });
+
+  it('sends the trust material with the first job for a key, not again, and again after a failed job', async () => {
+    const workers = pool(1, new URL('./workers/dies-on-one-byte.mjs', import.meta.url));
+    const counter = { loads: 0 };
+    const had = async (bytes: number) => ((await workers.verify(new Uint8Array(bytes), snapshot('k', material, counter), new Date())) as unknown as { hadMaterial: boolean }).hadMaterial;
+    expect(await had(5)).toBe(true);
+    expect(await had(5)).toBe(false);
+    const refused = await workers.verify(new Uint8Array(2), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(refused, 'PDF_NOT_PDF')).toBe(true);
+    expect((refused as Error).message).toBe('stand-in refusal');
+    expect(await had(5)).toBe(true);
+    expect(counter.loads).toBe(1);
+  });
+
+  it('fails a verification that does not end with VERIFY_TIMEOUT, and replaces its worker', async () => {
+    const workers = pool(1, new URL('./workers/dies-on-one-byte.mjs', import.meta.url), 300);
+    const counter = { loads: 0 };
+    const started = performance.now();
+    const stuck = await workers.verify(new Uint8Array(3), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(stuck, 'VERIFY_TIMEOUT')).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    const next = (await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date())) as unknown as Record<string, unknown>;
+    expect(next).toEqual({ stand: 'in', bytes: 5, key: 'k', hadMaterial: true });
   });
 
   it('fails fast, without restarting forever, when the worker script cannot start', async () => {
