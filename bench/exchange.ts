@@ -357,9 +357,9 @@ if (pg) machine.postgres = `PostgreSQL ${pg} (${new URL(PG_ADMIN_URL).host}, loc
 const kinds: Kind[] = (['pglite', 'postgres'] as const).filter((k) => (!only || only === k) && (k === 'pglite' || pg !== undefined));
 if (!pg && only !== 'pglite') log(`PostgreSQL not reachable at ${new URL(PG_ADMIN_URL).host}: PGlite only`);
 
-const configuredWorkers = process.env.VERIFY_WORKERS;
-const { defaultVerifyWorkers } = (await import(pathToFileURL(join(ROOT, 'dist', 'config.js')).href)) as typeof import('../src/config.js');
-const workersFor = (embedded: boolean) => (configuredWorkers !== undefined && configuredWorkers !== '' ? Number(configuredWorkers) : defaultVerifyWorkers(availableParallelism(), embedded));
+// What the server child's loadConfig will choose, from the same environment plus its database.
+const { loadConfig } = (await import(pathToFileURL(join(ROOT, 'dist', 'config.js')).href)) as typeof import('../src/config.js');
+const workersFor = (embedded: boolean) => loadConfig({ ...process.env, DATABASE_URL: embedded ? '' : 'postgres://bench' }).verifyWorkers;
 const verifyingOn = (n: number) => (n > 0 ? `${n} worker thread(s)` : 'the event loop');
 const serverVerifyWorkers = `PDF verification on ${verifyingOn(workersFor(true))} with PGlite and on ${verifyingOn(workersFor(false))} with PostgreSQL`;
 const results: DbResult[] = [];

@@ -89,7 +89,5 @@ async function freshPostgres(serverUrl: string) {
   return { database, url: url.toString(), drop };
 }
 
-/** Rows of db.execute(): postgres-js answers an array, PGlite an object with `rows`. */
-export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+/** Rows of db.execute(), whichever driver answered (the stores' own helper). */
+export { rowsOf } from '../../src/db/rows.js';

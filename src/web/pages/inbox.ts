@@ -2,10 +2,10 @@
 // filters (and a text search) that map one to one onto GET /inbox's query, and
 // "unread" rows (status 01: arrived, nobody has acted on it yet) in bold.
 import { agencyDirectory, agencyName, priorityBadge, statusPill } from '../components/badges.js';
+import { mailboxFilters } from '../components/mailbox-filters.js';
 import { errorNotice } from '../components/notice.js';
-import { field, h, replace, selectBox, tableHead } from '../dom.js';
+import { h, replace, tableHead } from '../dom.js';
 import { defineMessages, formatDateTime } from '../i18n.js';
-import { DOCUMENT_TYPES, PRIORITY, STATUS, priorityLabel, statusLabel } from '../labels.js';
 import type { PageContext } from '../router.js';
 import type { MailboxItem, Page, PickerAgency } from '../types.js';
 
@@ -61,34 +61,14 @@ export default async function inboxPage(ctx: PageContext): Promise<Node> {
   const q = ctx.query;
   const directory = await agencyDirectory((p) => ctx.api.get(p));
 
-  const select = (name: string, options: Array<[string, string]>) => selectBox(name, t('any'), options, q.get(name) ?? '');
-  const status = select('status', Object.keys(STATUS).map((c) => [c, statusLabel(c)]));
-  const priority = select('priority', Object.keys(PRIORITY).map((p) => [p, priorityLabel(Number(p))]));
-  const type = select('type', DOCUMENT_TYPES.map(([name]) => [name, name]));
-  const sender = select('sender', [...directory.values()].map((a) => [a.code, `${a.name} (${a.code})`]));
-  const from = h('input', { type: 'date', name: 'from', value: q.get('from') ?? '' });
-  const to = h('input', { type: 'date', name: 'to', value: q.get('to') ?? '' });
-  const urgent = h('input', { type: 'checkbox', name: 'urgentFirst', checked: q.get('urgentFirst') !== 'false' });
-  const search = h('input', { type: 'search', name: 'q', maxlength: 200, value: q.get('q') ?? '' });
-  const filters = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': t('apply') },
-    field(t('search'), search, { hint: t('searchHint') }).wrap,
-    field(t('status'), status).wrap,
-    field(t('priority'), priority).wrap,
-    field(t('type'), type).wrap,
-    field(t('sender'), sender).wrap,
-    field(t('from'), from).wrap,
-    field(t('to'), to).wrap,
-    h('div', { class: 'field' }, h('label', {}, urgent, ' ', t('urgentFirst'))),
-    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, t('apply')), h('a', { class: 'button', href: '#/inbox' }, t('reset'))),
-  );
-  filters.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const params = new URLSearchParams();
-    for (const el of [search, status, priority, type, sender, from, to]) if (el.value.trim()) params.set(el.name, el.value.trim());
-    if (!urgent.checked) params.set('urgentFirst', 'false');
-    ctx.navigate(`/inbox${params.size ? `?${params}` : ''}`);
+  const { form: filters, apiQuery } = mailboxFilters({
+    route: '/inbox',
+    query: q,
+    label: (k) => t(k),
+    formLabel: t('apply'),
+    senders: { label: t('sender'), options: [...directory.values()].map((a) => [a.code, `${a.name} (${a.code})`]) },
+    urgentByDefault: true,
+    navigate: (path) => ctx.navigate(path),
   });
 
   const tbody = h('tbody');
@@ -97,17 +77,7 @@ export default async function inboxPage(ctx: PageContext): Promise<Node> {
   const errors = h('div');
   const items: MailboxItem[] = [];
 
-  const query = {
-    status: q.get('status') ?? undefined,
-    priority: q.get('priority') ?? undefined,
-    type: q.get('type') ?? undefined,
-    sender: q.get('sender') ?? undefined,
-    q: q.get('q') ?? undefined,
-    from: q.get('from') ?? undefined,
-    to: q.get('to') ?? undefined,
-    urgentFirst: q.get('urgentFirst') !== 'false',
-    limit: 50,
-  };
+  const query = { ...apiQuery, limit: 50 };
   let next: string | null = null;
   const load = async () => {
     try {

@@ -3,10 +3,10 @@
 // button on the documents a recipient has not acted on yet (status 01; recall.ts recalls those).
 import { agencyDirectory, agencyName, priorityBadge, statusPill } from '../components/badges.js';
 import { confirmDialog } from '../components/dialog.js';
+import { mailboxFilters } from '../components/mailbox-filters.js';
 import { errorNotice, notice } from '../components/notice.js';
-import { field, h, replace, selectBox, tableHead } from '../dom.js';
+import { h, replace, tableHead } from '../dom.js';
 import { defineMessages, formatDateTime } from '../i18n.js';
-import { DOCUMENT_TYPES, PRIORITY, STATUS, priorityLabel, statusLabel } from '../labels.js';
 import type { PageContext } from '../router.js';
 import type { Delivery, DocumentDetail, OutboxItem, Page } from '../types.js';
 
@@ -74,33 +74,13 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
   const q = ctx.query;
   const directory = await agencyDirectory((p) => ctx.api.get(p));
 
-  const select = (name: string, options: Array<[string, string]>) => selectBox(name, t('any'), options, q.get(name) ?? '');
-  // Sorted: '13', '15', '16' are integer-like keys, which JavaScript lists before '01'.
-  const status = select('status', Object.keys(STATUS).sort().map((c) => [c, statusLabel(c)]));
-  const priority = select('priority', Object.keys(PRIORITY).map((p) => [p, priorityLabel(Number(p))]));
-  const type = select('type', DOCUMENT_TYPES.map(([name]) => [name, name]));
-  const from = h('input', { type: 'date', name: 'from', value: q.get('from') ?? '' });
-  const to = h('input', { type: 'date', name: 'to', value: q.get('to') ?? '' });
-  const urgent = h('input', { type: 'checkbox', name: 'urgentFirst', checked: q.get('urgentFirst') === 'true' });
-  const search = h('input', { type: 'search', name: 'q', maxlength: 200, value: q.get('q') ?? '' });
-  const filters = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': t('filters') },
-    field(t('search'), search, { hint: t('searchHint') }).wrap,
-    field(t('status'), status).wrap,
-    field(t('priority'), priority).wrap,
-    field(t('type'), type).wrap,
-    field(t('from'), from).wrap,
-    field(t('to'), to).wrap,
-    h('div', { class: 'field' }, h('label', {}, urgent, ' ', t('urgentFirst'))),
-    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, t('apply')), h('a', { class: 'button', href: '#/outbox' }, t('reset'))),
-  );
-  filters.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const params = new URLSearchParams();
-    for (const el of [search, status, priority, type, from, to]) if (el.value.trim()) params.set(el.name, el.value.trim());
-    if (urgent.checked) params.set('urgentFirst', 'true');
-    ctx.navigate(`/outbox${params.size ? `?${params}` : ''}`);
+  const { form: filters, apiQuery } = mailboxFilters({
+    route: '/outbox',
+    query: q,
+    label: (k) => t(k),
+    formLabel: t('filters'),
+    urgentByDefault: false,
+    navigate: (path) => ctx.navigate(path),
   });
 
   const tbody = h('tbody');
@@ -109,16 +89,7 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
   const messages = h('div', { tabindex: -1, 'data-testid': 'outbox-messages' });
   const items: OutboxItem[] = [];
 
-  const query = {
-    status: q.get('status') ?? undefined,
-    priority: q.get('priority') ?? undefined,
-    type: q.get('type') ?? undefined,
-    q: q.get('q') ?? undefined,
-    from: q.get('from') ?? undefined,
-    to: q.get('to') ?? undefined,
-    urgentFirst: q.get('urgentFirst') === 'true' ? true : undefined,
-    limit: 50,
-  };
+  const query = { ...apiQuery, limit: 50 };
 
   /** Every recipient's deliveries from the document detail (the sender sees them all). */
   const deliveriesOf = async (id: string): Promise<Delivery[]> => {
