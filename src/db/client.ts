@@ -1,6 +1,8 @@
 // Opens the database: PostgreSQL through postgres-js when a postgres:// URL is given, otherwise
 // PGlite (real PostgreSQL in-process) in a data directory or in memory. Both speak the same SQL,
 // so the stores, migrations and tests are shared. No global: every caller owns its Database.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -66,9 +68,12 @@ function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
 async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions): Promise<Database> {
   let client: PGlite;
   try {
+    // PGlite creates its own folder but not the parents: a fresh clone has no .data/ yet.
+    if (dataDir !== undefined) mkdirSync(dirname(resolve(dataDir)), { recursive: true });
     client = await PGlite.create(dataDir, pgliteByteaOptions());
   } catch (e) {
-    throw new DocaxisError('DB_UNAVAILABLE', `PGlite could not open ${dataDir ?? 'an in-memory database'}`, { cause: e });
+    const cause = e instanceof Error ? e.message : String(e);
+    throw new DocaxisError('DB_UNAVAILABLE', `PGlite could not open ${dataDir ?? 'an in-memory database'}: ${cause}`, { cause: e });
   }
   const db = drizzlePglite({ client });
   return wrap('pglite', db, () => migratePglite(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), async () => {
