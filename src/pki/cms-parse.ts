@@ -203,7 +203,8 @@ function parseLayout(layout: CmsLayout): ParsedCms {
 function parseSid(buf: Uint8Array, node: Tlv | undefined): SignerIdentifier {
   if (node?.tag === TAG.sequence) {
     const [issuer, serial] = childrenOf(buf, node);
-    return { kind: 'issuerAndSerial', issuerDer: bytesOf(buf, expectTag(issuer, TAG.sequence, 'sid.issuer')), serialNumber: integerHex(buf, expectTag(serial, TAG.integer, 'sid.serialNumber')) };
+    // DER, so that a BER-encoded sid still names the certificate (whose issuer is DER).
+    return { kind: 'issuerAndSerial', issuerDer: toDer(buf, expectTag(issuer, TAG.sequence, 'sid.issuer')), serialNumber: integerHex(buf, expectTag(serial, TAG.integer, 'sid.serialNumber')) };
   }
   if (node?.tag === ctx(0, false)) return { kind: 'subjectKeyIdentifier', keyId: Buffer.from(contentOf(buf, node)).toString('hex') };
   throw new AsnError('SignerInfo.sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
