@@ -11,7 +11,7 @@ import type { SignatureHolder } from './contents-location.js';
 export interface FoundSignature {
   /** The first field (in /Fields order, first revision first) whose value is this dictionary. */
   fieldName: string;
-  /** Every field whose value is this dictionary, in the order they were found. */
+  /** Every field whose value is this dictionary, in the order found (at most MAX_FIELD_NAMES). */
   fieldNames: string[];
   /** The signature dictionary as first seen. */
   dict: PdfDict;
@@ -27,6 +27,9 @@ export interface FoundSignature {
   order: number;
 }
 
+/** Names kept per signature: the report stays small even if a hostile file has 100,000 such fields. */
+export const MAX_FIELD_NAMES = 50;
+
 export interface FindSignaturesOptions {
   /** More distinct signature dictionaries than this: PDF_TOO_MANY_SIGNATURES, found early. */
   maxSignatures?: number;
@@ -37,6 +40,7 @@ export function findSignatures(reader: PdfReader, options: FindSignaturesOptions
   /** By holder key: the signatures that holder has carried, the current one last. */
   const byHolder = new Map<string, FoundSignature[]>();
   const all: FoundSignature[] = [];
+  const names = new Map<FoundSignature, Set<string>>();
   const last = reader.revisions.length - 1;
   for (let r = 0; r <= last; r++) {
     for (const field of listFields(reader, r)) {
@@ -50,7 +54,11 @@ export function findSignatures(reader: PdfReader, options: FindSignaturesOptions
       const existing = seen.find((s) => s.dict === dict || pdfEquals(s.dict, dict));
       if (existing) {
         if (r === last) existing.presentInLatest = true;
-        if (!existing.fieldNames.includes(field.fullName)) existing.fieldNames.push(field.fullName);
+        const known = names.get(existing)!;
+        if (known.size < MAX_FIELD_NAMES && !known.has(field.fullName)) {
+          known.add(field.fullName);
+          existing.fieldNames.push(field.fullName);
+        }
         continue;
       }
       if (all.length >= max) {
@@ -70,6 +78,7 @@ export function findSignatures(reader: PdfReader, options: FindSignaturesOptions
         order,
       };
       seen.push(found);
+      names.set(found, new Set([field.fullName]));
       byHolder.set(key, seen);
       all.push(found);
     }
