@@ -103,17 +103,6 @@ export function readRoot(buf: Uint8Array, allowZeroPadding: boolean): Tlv {
   return root;
 }
 
-/**
- * The whole input as one TLV followed by anything at all: how long the value is, and how many of
- * the bytes after it are not zero (a PDF /Contents is zero-padded; other junk there is unsigned).
- */
-export function readRootWithTrailing(buf: Uint8Array): { root: Tlv; trailingNonZero: number } {
-  const root = readTlv(buf, 0, buf.length);
-  let trailingNonZero = 0;
-  for (let i = root.end; i < buf.length; i++) if (buf[i] !== 0) trailingNonZero++;
-  return { root, trailingNonZero };
-}
-
 export function childrenOf(buf: Uint8Array, node: Tlv, depth = 0): Tlv[] {
   if (!node.constructed) throw new AsnError(`expected a constructed value at offset ${node.start}`);
   const out: Tlv[] = [];

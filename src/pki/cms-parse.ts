@@ -20,7 +20,7 @@ import {
   integerHex,
   octetStringValue,
   readRoot,
-  readRootWithTrailing,
+  readTlv,
   toDer,
 } from './asn1-util.js';
 import { OID, type DigestAlgorithm, digestNameForOid } from './oids.js';
@@ -104,7 +104,8 @@ export interface CmsLayout {
 //     certificates [0] IMPLICIT CertificateSet OPTIONAL, crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
 //     signerInfos SET OF SignerInfo }
 export function locateCms(buf: Uint8Array, allowTrailingData = false): CmsLayout {
-  const root = allowTrailingData ? readRootWithTrailing(buf).root : readRoot(buf, true);
+  // With trailing data allowed, whatever follows the value is the caller's to judge (nonZeroAfter).
+  const root = allowTrailingData ? readTlv(buf, 0, buf.length) : readRoot(buf, true);
   const [typeNode, explicit] = childrenWithTag(buf, root, TAG.sequence, 'ContentInfo');
   const contentType = decodeOid(buf, expectTag(typeNode, TAG.oid, 'contentType'));
   if (contentType !== OID.signedData) throw new AsnError(`content type ${contentType} is not SignedData`);
@@ -123,7 +124,7 @@ export function parseCms(der: Uint8Array, options: ParseCmsOptions = {}): Parsed
   try {
     const layout = locateCms(der, options.allowTrailingData === true);
     const parsed = parseLayout(layout);
-    if (options.allowTrailingData) parsed.trailingBytes = readRootWithTrailing(der).trailingNonZero;
+    if (options.allowTrailingData) parsed.trailingBytes = nonZeroAfter(der, layout.path[0].end);
     return parsed;
   } catch (e) {
     if (e instanceof DocaxisError) throw e.code === 'CMS_MALFORMED' ? e : new DocaxisError('CMS_MALFORMED', e.message, { cause: e });
@@ -194,9 +195,15 @@ function parseLayout(layout: CmsLayout): ParsedCms {
     ocspResponses,
     ...(timestampToken ? { timestampToken } : {}),
     signerInfoCount: signerInfos.length,
-    distinctSignerInfoCount: new Set(signerInfos.map((n) => Buffer.from(bytesOf(buf, n)).toString('base64'))).size,
+    distinctSignerInfoCount: signerInfos.length < 2 ? signerInfos.length : new Set(signerInfos.map((n) => Buffer.from(bytesOf(buf, n)).toString('base64'))).size,
     trailingBytes: 0,
   };
+}
+
+function nonZeroAfter(buf: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = end; i < buf.length; i++) if (buf[i] !== 0) n++;
+  return n;
 }
 
 //   IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }
