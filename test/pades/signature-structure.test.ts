@@ -2,10 +2,12 @@
 // field attack (issue 9): a later revision adds a field whose dictionary copies a genuine
 // /ByteRange and carries junk (or another document's CMS) as /Contents. Before, the CMS was read
 // from the gap, so the forgery passed as a second valid signature. pdfsig is the oracle.
+import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { verifyPdf } from '../../src/pades/verify.js';
 import { PdfReader } from '../../src/pdf/reader.js';
-import { trustedOptions } from '../support/fixtures.js';
+import { FIXTURES_DIR, trustedOptions } from '../support/fixtures.js';
 import { fixtureNssDb, pdfsig, tempDir, writeTemp, type PdfsigSignature } from '../support/oracles.js';
 import {
   CHAIRMAN,
@@ -36,6 +38,21 @@ function poppler(bytes: Uint8Array): Record<string, PdfsigSignature> {
   return Object.fromEntries(pdfsig(writeTemp(dir, `case-${++n}.pdf`, bytes), nss).map((p) => [p.field, p]));
 }
 
+/** `docaxis verify` in process, trusting the fixture PKI: its exit code and what it printed. */
+async function cliVerify(bytes: Uint8Array): Promise<{ code: number; text: string }> {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  const file = writeTemp(dir, `cli-${++n}.pdf`, bytes);
+  const trust = ['--trust', `${FIXTURES_DIR}trust-anchors.pem`, '--intermediate', `${FIXTURES_DIR}intermediates.pem`, '--crl', `${FIXTURES_DIR}crls.pem`];
+  const code = await main(['verify', file, ...trust], sink, sink, {});
+  return { code, text };
+}
+
 const sig = (report: ReturnType<typeof verifyPdf>, field: string) => {
   const s = report.signatures.find((x) => x.fieldNames.includes(field));
   if (!s) throw new Error(`no signature ${field} in the report`);
@@ -59,6 +76,16 @@ describe('forged signature field', () => {
     const p = poppler(forged);
     expect(p[CHAIRMAN]?.signatureValid).toBe(true);
     expect(p[SEAL]?.signatureValid).toBe(false);
+  });
+
+  it('docaxis verify says INVALID and exits 1 on the forged field (it said VALID, exit 0)', async () => {
+    const first = signatureDictOf(chairman, CHAIRMAN);
+    const forged = addSignatureFields(chairman, [{ name: SEAL, sigDict: sigDictBody(first.byteRange, 'DEADBEEF'.repeat(64)) }]);
+    const r = await cliVerify(forged);
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/INVALID - Signature 2 \(VanThu\) failed: FORMAT_FAILURE/);
+    expect(r.text).toMatch(/signature-dictionary-misplaced/);
+    expect((await cliVerify(chairman)).code).toBe(0);
   });
 
   it("a field copying a /ByteRange with another signature's real CMS: HASH_FAILURE, as pdfsig says", () => {
