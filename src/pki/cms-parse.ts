@@ -244,7 +244,7 @@ export function parseSignedAttributes(buf: Uint8Array, node: Tlv, crls: Uint8Arr
         out.contentType = decodeOid(buf, v);
         break;
       case OID.messageDigest:
-        out.messageDigest = contentOf(buf, expectTag(v, TAG.octetString, 'messageDigest'));
+        out.messageDigest = octetStringValue(buf, expectTag(v, v.constructed ? 0x24 : TAG.octetString, 'messageDigest'));
         break;
       case OID.signingTime:
         out.signingTime = decodeTime(buf, v);
