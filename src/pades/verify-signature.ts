@@ -5,6 +5,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { isDocaxisError } from '../errors.js';
 import { nameValue, PdfString } from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
+import { readTlv } from '../pki/asn1-util.js';
 import { validateChain, type ChainResult } from '../pki/chain.js';
 import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
@@ -355,11 +356,25 @@ function analyseAfter(reader: PdfReader, signedRevision: number | null, found: F
   if (disallowed.length > 0) report.errors.push(`the document was changed after this signature in ways signing does not allow (${disallowed.length} change(s))`);
 }
 
+/** The token alone: what follows its value in /Contents (padding, junk) is signed by no one. */
+function withoutTrailingBytes(contents: Uint8Array, warnings: string[]): Uint8Array {
+  let end: number;
+  try {
+    end = readTlv(contents, 0, contents.length).end;
+  } catch {
+    return contents; // not even one TLV: the token parser says what is wrong
+  }
+  let junk = 0;
+  for (let i = end; i < contents.length; i++) if (contents[i] !== 0) junk++;
+  if (junk > 0) warnings.push(`${junk} non-zero byte(s) follow the timestamp token in /Contents (not signed, ignored)`);
+  return contents.subarray(0, end);
+}
+
 /** ETSI.RFC3161 document timestamp: the token's imprint is the digest of the covered bytes. */
 function verifyDocumentTimestamp(reader: PdfReader, byteRange: number[], contents: Uint8Array, ctx: ValidationContext, report: SignatureReport): Verdict {
   let info: TimestampInfo;
   try {
-    info = inspectTimestampToken(contents);
+    info = inspectTimestampToken(withoutTrailingBytes(contents, report.warnings));
   } catch (e) {
     report.errors.push(isDocaxisError(e) ? e.message : 'the document timestamp could not be read');
     return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' };

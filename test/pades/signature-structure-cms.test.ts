@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../../src/pades/verify.js';
 import { TAG, bytesOf, childrenOf, concat, ctx, readRoot, seq, setOf, tlv } from '../../src/pki/asn1-util.js';
 import { assembleSignedData, buildSignedAttributes } from '../../src/pki/cms-build.js';
-import { fixtureSigner, trustedOptions } from '../support/fixtures.js';
+import { fixtureSigner, fixtureTimestamper, trustedOptions } from '../support/fixtures.js';
 import { fixtureNssDb, pdfsig, tempDir, writeTemp, type PdfsigSignature } from '../support/oracles.js';
-import { CHAIRMAN, fixtureCms, opensslCms, signWithCms, twoSignatureLetter } from './signature-structure-helpers.js';
+import { CHAIRMAN, fixtureCms, opensslCms, signByHand, signWithCms, twoSignatureLetter } from './signature-structure-helpers.js';
 
 const FIELD = 'VanThu';
 let base: Uint8Array;
@@ -172,4 +172,21 @@ describe('BER and padding in /Contents', () => {
 
 it('the chairman signature of the base letter is untouched by all this', () => {
   expect(verifyPdf(base, trustedOptions()).signatures.find((s) => s.fieldName === CHAIRMAN)?.indication).toBe('TOTAL_PASSED');
+});
+
+describe('document timestamps', () => {
+  it('a document timestamp followed by non-zero bytes in /Contents: a warning, not a failure', async () => {
+    const tsa = fixtureTimestamper();
+    const pdf = await signByHand(base, 'DocTS', { docTimeStamp: true, contents: async (covered) => concat(await tsa(covered, 'sha256'), Buffer.from('junk after the token', 'latin1')) });
+    const s = verifyPdf(pdf, trustedOptions()).signatures.find((x) => x.fieldName === 'DocTS');
+    expect(s).toMatchObject({ type: 'document-timestamp', indication: 'TOTAL_PASSED' });
+    expect(s!.warnings.join('\n')).toMatch(/20 non-zero byte\(s\) follow the timestamp token/);
+  });
+
+  it('a clean document timestamp passes without that warning', async () => {
+    const tsa = fixtureTimestamper();
+    const pdf = await signByHand(base, 'DocTS', { docTimeStamp: true, contents: (covered) => tsa(covered, 'sha256') });
+    const s = verifyPdf(pdf, trustedOptions()).signatures.find((x) => x.fieldName === 'DocTS');
+    expect(s).toMatchObject({ type: 'document-timestamp', indication: 'TOTAL_PASSED', warnings: [] });
+  });
 });

@@ -135,21 +135,33 @@ export async function fixtureCms(covered: Uint8Array, name = 'signer-nguyen-van-
 const BR_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
 
 /**
- * A genuine signature whose dictionary is inline in its field's /V (the field object holds the
- * bytes): written by hand with fixed-width placeholders, then the range filled in and signed.
+ * A signature (or document timestamp) written by hand with fixed-width placeholders, then the
+ * range filled in and `contents` made over the covered bytes: for dictionaries our signer does
+ * not write (inline in the field's /V, /DocTimeStamp).
  */
-export async function signInline(pdf: Uint8Array, fieldName: string, capacity = 8192): Promise<Uint8Array> {
-  const inline = `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ${BR_PLACEHOLDER} /Contents <${'0'.repeat(capacity * 2)}> /M (D:20250301090000+07'00') >>`;
-  const out = Buffer.from(addSignatureFields(pdf, [{ name: fieldName, inline }]));
+export async function signByHand(
+  pdf: Uint8Array,
+  fieldName: string,
+  opts: { inline?: boolean; docTimeStamp?: boolean; contents: (covered: Buffer) => Promise<Uint8Array>; capacity?: number },
+): Promise<Uint8Array> {
+  const capacity = opts.capacity ?? 8192;
+  const type = opts.docTimeStamp ? '/Type /DocTimeStamp /SubFilter /ETSI.RFC3161' : '/Type /Sig /SubFilter /ETSI.CAdES.detached';
+  const dict = `<< ${type} /Filter /Adobe.PPKLite /ByteRange ${BR_PLACEHOLDER} /Contents <${'0'.repeat(capacity * 2)}> /M (D:20250301090000+07'00') >>`;
+  const out = Buffer.from(addSignatureFields(pdf, [opts.inline ? { name: fieldName, inline: dict } : { name: fieldName, sigDict: dict }]));
   const text = out.toString('latin1');
   const brAt = text.lastIndexOf(BR_PLACEHOLDER);
   const b = text.indexOf('<', brAt);
   const c = text.indexOf('>', b) + 1;
-  const br = `[0 ${b} ${c} ${out.length - c}]`;
-  out.write(br.padEnd(BR_PLACEHOLDER.length, ' '), brAt, 'latin1');
-  const cms = await fixtureCms(Buffer.concat([out.subarray(0, b), out.subarray(c)]));
-  out.write(Buffer.from(cms).toString('hex'), b + 1, 'latin1');
+  out.write(`[0 ${b} ${c} ${out.length - c}]`.padEnd(BR_PLACEHOLDER.length, ' '), brAt, 'latin1');
+  const contents = await opts.contents(Buffer.concat([out.subarray(0, b), out.subarray(c)]));
+  if (contents.length > capacity) throw new Error('contents do not fit the placeholder');
+  out.write(Buffer.from(contents).toString('hex'), b + 1, 'latin1');
   return out;
+}
+
+/** A genuine signature whose dictionary is inline in its field's /V (the field object holds the bytes). */
+export function signInline(pdf: Uint8Array, fieldName: string): Promise<Uint8Array> {
+  return signByHand(pdf, fieldName, { inline: true, contents: (covered) => fixtureCms(covered) });
 }
 
 /**
