@@ -78,7 +78,7 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
       revision: found.firstSeenRevision,
       object: found.ref?.num ?? null,
       kind: 'signature-dictionary-misplaced',
-      description: "a signature dictionary whose /ByteRange does not enclose its own /Contents: it signs nothing of its own",
+      description: "a signature dictionary whose /ByteRange gap is not its own /Contents was added: it signs nothing of its own",
     });
     return finish(misplacedVerdict(range.byteRange, range.misplaced.ownContents, found, ctx, report));
   }
