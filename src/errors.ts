@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   PDF_PAGE_NOT_FOUND: { category: 'usage', message: 'The requested page does not exist' },
   PDF_FIELD_NOT_FOUND: { category: 'usage', message: 'The requested form field does not exist' },
   PDF_FIELD_EXISTS: { category: 'usage', message: 'A form field with that name already exists' },
+  PDF_TOO_MANY_SIGNATURES: { category: 'input', message: 'The PDF carries more signatures than the verifier accepts' },
 
   // --- PKI: keys, certificates, CRLs, CMS, timestamps (src/pki) ---
   PEM_MALFORMED: { category: 'input', message: 'The PEM/DER data could not be decoded' },

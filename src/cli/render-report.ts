@@ -13,6 +13,11 @@ export function renderReport(file: string, r: VerificationReport): string {
 function renderSignature(s: SignatureReport, revisions: number): string[] {
   const head = `[${s.index + 1}] ${s.fieldName} (${s.type === 'document-timestamp' ? 'document timestamp' : s.subFilter ?? 'no SubFilter'}): ${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ''}`;
   const lines = [head];
+  // Older stored reports lack fieldNames and replays.
+  const others = (s.fieldNames ?? []).filter((n) => n !== s.fieldName);
+  if (others.length > 0) lines.push(`    fields:    ${[s.fieldName, ...others].join(', ')} (one signature dictionary)`);
+  const replays = s.replays ?? [];
+  if (replays.length > 0) lines.push(`    REPLAYED:  copied into ${replays.length} other field(s): ${replays.slice(0, 5).map((r) => r.fieldName).join(', ')}${replays.length > 5 ? ', ...' : ''}`);
   if (s.signer) {
     const who = [s.signer.commonName, s.signer.title ? `(${s.signer.title})` : '', s.signer.organization ? `- ${s.signer.organization}` : ''].filter(Boolean).join(' ');
     const ids = [s.signer.agencyCode ? `agency ${s.signer.agencyCode}` : '', s.signer.personalId ?? ''].filter(Boolean).join(', ');
@@ -27,6 +32,8 @@ function renderSignature(s: SignatureReport, revisions: number): string[] {
   lines.push(`    chain:     ${s.chain.status}${s.chain.trusted ? ', trusted' : ', not trusted'}; ${s.chain.certificates.length} certificate(s); revocation ${revocationSummary(s)}`);
   lines.push(`    after it:  ${modificationSummary(s)}`);
   for (const m of s.modifications.disallowed) lines.push(`      ! ${m.kind}: ${m.description}`);
+  const omitted = s.modifications.omitted;
+  if (omitted && omitted.allowed + omitted.disallowed > 0) lines.push(`      (${omitted.disallowed} more disallowed and ${omitted.allowed} more allowed change(s) not listed)`);
   for (const e of s.errors) lines.push(`    error:     ${e}`);
   for (const w of s.warnings) lines.push(`    warning:   ${w}`);
   return lines;

@@ -1,7 +1,11 @@
 // Checks a signature's /ByteRange against the file and says what it covers. The gap must be
-// exactly the hex string of /Contents: anything else leaves unsigned bytes an attacker may use.
-import type { PdfObject } from '../pdf/objects.js';
+// exactly the hex string of this dictionary's own /Contents, where the dictionary stands in the
+// revision that defines it: anything else leaves unsigned bytes an attacker may use, or lets a
+// forged dictionary borrow another signature's CMS.
+import { PdfString } from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
+import { locateContents } from './contents-location.js';
+import type { FoundSignature } from './find-signatures.js';
 import type { CoverageKind } from './report.js';
 
 export interface ByteRangeCheck {
@@ -12,10 +16,16 @@ export interface ByteRangeCheck {
   contents?: Uint8Array;
   coverage: CoverageKind;
   signedRevision: number | null;
+  /**
+   * Set when the range is well formed but its gap is not this dictionary's own /Contents: the
+   * dictionary's own value (if it has one), which is what the signature must be judged by.
+   */
+  misplaced?: { ownContents: Uint8Array | undefined };
 }
 
-export function checkByteRange(reader: PdfReader, value: PdfObject | undefined): ByteRangeCheck {
+export function checkByteRange(reader: PdfReader, found: FoundSignature): ByteRangeCheck {
   const bytes = reader.bytes;
+  const value = found.dict.get('ByteRange');
   const br = Array.isArray(value) ? value : [];
   const nums = br.filter((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0);
   const fail = (error: string): ByteRangeCheck => ({ ok: false, error, byteRange: nums, coverage: 'partial', signedRevision: null });
@@ -30,5 +40,10 @@ export function checkByteRange(reader: PdfReader, value: PdfObject | undefined):
   const revision = reader.revisions.findIndex((r) => r.end === end);
   const coverage: CoverageKind = end === bytes.length ? 'entire-file' : revision >= 0 ? 'entire-revision' : 'partial';
   const signedRevision = revision >= 0 ? revision : end === bytes.length ? reader.revisions.length - 1 : null;
+  const location = locateContents(reader, found.holder, found.dict, found.firstSeenRevision, { start: b, end: c });
+  if (!location.ok) {
+    const own = found.dict.get('Contents');
+    return { ...fail(location.reason), byteRange: nums, coverage, signedRevision, misplaced: { ownContents: own instanceof PdfString ? own.bytes : undefined } };
+  }
   return { ok: true, byteRange: nums, contents: Buffer.from(hex, 'hex'), coverage, signedRevision };
 }

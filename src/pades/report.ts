@@ -60,7 +60,10 @@ export interface SignatureReport {
   /** Position in file order, from 0. */
   index: number;
   type: 'signature' | 'document-timestamp';
+  /** The first field whose value is this signature (kept for compatibility: see fieldNames). */
   fieldName: string;
+  /** Every field whose value is this signature dictionary (one dictionary may serve several). */
+  fieldNames: string[];
   subFilter: string | null;
   indication: Indication;
   subIndication: SubIndication | null;
@@ -94,10 +97,25 @@ export interface SignatureReport {
     errors: string[];
   };
   modifiedAfterSigning: 'none' | 'allowed' | 'disallowed';
-  modifications: { allowed: ModificationEntry[]; disallowed: ModificationEntry[] };
+  /**
+   * What changed after the signature; each list holds at most MAX_LISTED_MODIFICATIONS entries
+   * (the report's size stays bounded whatever the file), `omitted` counts the rest.
+   */
+  modifications: { allowed: ModificationEntry[]; disallowed: ModificationEntry[]; omitted?: { allowed: number; disallowed: number } };
+  /**
+   * Other signature dictionaries that are this signature again (the same CMS and /ByteRange in
+   * another field): a replay. A replayed signature makes the document invalid.
+   */
+  replays: Array<{ fieldName: string; revision: number }>;
   errors: string[];
   warnings: string[];
 }
+
+/** How many allowed and how many disallowed modifications a signature's record lists. */
+export const MAX_LISTED_MODIFICATIONS = 50;
+
+/** Modification kind of a replayed signature dictionary (stable: the web page translates it). */
+export const REPLAY_KIND = 'signature-replayed';
 
 export interface VerificationReport {
   /** Version of this report's JSON shape; bumped only on incompatible changes. */
@@ -116,6 +134,19 @@ export interface VerificationReport {
 export function documentVerdict(signatures: readonly SignatureReport[]): VerificationReport['document'] {
   if (signatures.length === 0) {
     return { verdict: 'no-signatures', indication: null, subIndication: null, summary: 'The document carries no signature' };
+  }
+  const replayed = signatures.find((s) => s.replays.length > 0);
+  if (replayed) {
+    const copies = replayed.replays.length;
+    return {
+      verdict: 'invalid',
+      indication: 'TOTAL_FAILED',
+      subIndication: replayed.subIndication,
+      summary: `Signature ${replayed.index + 1} (${replayed.fieldName}) is replayed: ${copies} copied signature dictionar${copies === 1 ? 'y' : 'ies'} (${replayed.replays
+        .slice(0, 3)
+        .map((r) => r.fieldName)
+        .join(', ')}${copies > 3 ? ', ...' : ''}) sign nothing of their own`,
+    };
   }
   const failed = signatures.find((s) => s.indication === 'TOTAL_FAILED');
   if (failed) {

@@ -5,6 +5,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { isDocaxisError } from '../errors.js';
 import { nameValue, PdfString } from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
+import { readTlv } from '../pki/asn1-util.js';
 import { validateChain, type ChainResult } from '../pki/chain.js';
 import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
@@ -46,6 +47,7 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     index,
     type: found.type,
     fieldName: found.fieldName,
+    fieldNames: [...found.fieldNames],
     subFilter,
     indication: 'INDETERMINATE',
     subIndication: null,
@@ -57,6 +59,7 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     timestamp: null,
     modifiedAfterSigning: 'none',
     modifications: { allowed: [], disallowed: [] },
+    replays: [],
     errors,
     warnings,
   };
@@ -66,8 +69,19 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     return report;
   };
 
-  const range = checkByteRange(reader, found.dict.get('ByteRange'));
+  const range = checkByteRange(reader, found);
   report.coverage = { kind: range.coverage, byteRange: range.byteRange, signedRevision: range.signedRevision };
+  if (range.misplaced) {
+    errors.push(range.error ?? 'the /ByteRange gap is not this signature dictionary\'s own /Contents');
+    analyseAfter(reader, range.signedRevision, found, report);
+    addDisallowed(report, {
+      revision: found.firstSeenRevision,
+      object: found.ref?.num ?? null,
+      kind: 'signature-dictionary-misplaced',
+      description: "a signature dictionary whose /ByteRange gap is not its own /Contents was added: it signs nothing of its own",
+    });
+    return finish(misplacedVerdict(range.byteRange, range.misplaced.ownContents, found, ctx, report));
+  }
   if (!range.ok || !range.contents) {
     errors.push(range.error ?? 'bad /ByteRange');
     return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
@@ -86,9 +100,14 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
 
   let cms: ParsedCms;
   try {
-    cms = parseCms(range.contents);
+    cms = parseCms(range.contents, { allowTrailingData: true });
   } catch (e) {
     errors.push(isDocaxisError(e) ? e.message : 'the CMS could not be parsed');
+    return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
+  }
+  const structure = cmsStructureError(cms, subFilter, warnings);
+  if (structure) {
+    errors.push(structure);
     return finish({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
   }
   report.digestAlgorithm = cms.digest ?? cms.digestAlgorithmOid;
@@ -133,6 +152,43 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
     warnings.push('the claimed signing time (/M) is later than the timestamp');
   }
   return finish(PASSED);
+}
+
+/** What PAdES forbids in the CMS of a detached signature (ETSI EN 319 142-1 6.3, ISO 32000-2 12.8.3.3). */
+function cmsStructureError(cms: ParsedCms, subFilter: string, warnings: string[]): string | undefined {
+  if (cms.encapsulatedContent !== undefined) return `the CMS encapsulates content, but ${subFilter} requires a detached signature`;
+  if (cms.distinctSignerInfoCount > 1) return `the CMS has ${cms.distinctSignerInfoCount} different SignerInfos; a PDF signature has exactly one`;
+  if (cms.signerInfoCount > 1) warnings.push(`the CMS repeats its SignerInfo ${cms.signerInfoCount} times (byte-identical copies, checked as one)`);
+  if (cms.trailingBytes > 0) warnings.push(`${cms.trailingBytes} non-zero byte(s) follow the CMS value in /Contents (not signed, ignored)`);
+  return undefined;
+}
+
+/**
+ * A dictionary whose gap is not its own /Contents (e.g. a forged field copying another signature's
+ * /ByteRange): its own CMS, judged against the bytes it claims, is a digest mismatch when it
+ * parses (as pdfsig and pyHanko report it); otherwise the signature cannot be read at all.
+ */
+function misplacedVerdict(byteRange: number[], own: Uint8Array | undefined, found: FoundSignature, ctx: ValidationContext, report: SignatureReport): Verdict {
+  const failed: Verdict = { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' };
+  if (!own || found.type !== 'signature') return failed;
+  let cms: ParsedCms;
+  try {
+    cms = parseCms(own, { allowTrailingData: true });
+  } catch {
+    report.errors.push('its own /Contents is not a CMS signature');
+    return failed;
+  }
+  const signed = cms.signedAttributes?.messageDigest;
+  if (!cms.digest || !signed) return failed;
+  report.digestAlgorithm = cms.digest;
+  if (Buffer.from(ctx.hasher.digest(byteRange, cms.digest)).equals(signed)) return failed;
+  report.errors.push('its own CMS does not match the bytes its /ByteRange covers');
+  return { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' };
+}
+
+function addDisallowed(report: SignatureReport, entry: SignatureReport['modifications']['disallowed'][number]): void {
+  report.modifications.disallowed.push(entry);
+  report.modifiedAfterSigning = 'disallowed';
 }
 
 /** The certificate's key from the cache; undefined (the CMS check then reports it) if unusable. */
@@ -300,11 +356,25 @@ function analyseAfter(reader: PdfReader, signedRevision: number | null, found: F
   if (disallowed.length > 0) report.errors.push(`the document was changed after this signature in ways signing does not allow (${disallowed.length} change(s))`);
 }
 
+/** The token alone: what follows its value in /Contents (padding, junk) is signed by no one. */
+function withoutTrailingBytes(contents: Uint8Array, warnings: string[]): Uint8Array {
+  let end: number;
+  try {
+    end = readTlv(contents, 0, contents.length).end;
+  } catch {
+    return contents; // not even one TLV: the token parser says what is wrong
+  }
+  let junk = 0;
+  for (let i = end; i < contents.length; i++) if (contents[i] !== 0) junk++;
+  if (junk > 0) warnings.push(`${junk} non-zero byte(s) follow the timestamp token in /Contents (not signed, ignored)`);
+  return contents.subarray(0, end);
+}
+
 /** ETSI.RFC3161 document timestamp: the token's imprint is the digest of the covered bytes. */
 function verifyDocumentTimestamp(reader: PdfReader, byteRange: number[], contents: Uint8Array, ctx: ValidationContext, report: SignatureReport): Verdict {
   let info: TimestampInfo;
   try {
-    info = inspectTimestampToken(contents);
+    info = inspectTimestampToken(withoutTrailingBytes(contents, report.warnings));
   } catch (e) {
     report.errors.push(isDocaxisError(e) ? e.message : 'the document timestamp could not be read');
     return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' };

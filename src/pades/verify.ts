@@ -1,12 +1,17 @@
-// Verifies every signature of a PDF into a report. Bad input (not a PDF, truncated, encrypted)
-// is a DocaxisError from the reader; everything about the signatures themselves is in the report.
+// Verifies every signature of a PDF into a report. Bad input (not a PDF, truncated, encrypted,
+// more signatures than allowed) is a DocaxisError; everything about the signatures themselves is
+// in the report.
 import { PdfReader } from '../pdf/reader.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { findSignatures } from './find-signatures.js';
 import { RangeHasher } from './range-hasher.js';
-import { documentVerdict, type VerificationReport } from './report.js';
+import { groupReplays, recordReplays } from './replays.js';
+import { MAX_LISTED_MODIFICATIONS, documentVerdict, type SignatureReport, type VerificationReport } from './report.js';
 import { verifySignature } from './verify-signature.js';
+
+/** Real documents carry a handful of signatures; hundreds are an attack on the verifier's time. */
+export const DEFAULT_MAX_SIGNATURES = 20;
 
 export interface VerifyOptions {
   /** Trusted roots (DER). Nothing is trusted by default. */
@@ -20,6 +25,11 @@ export interface VerifyOptions {
   requireRevocation?: boolean;
   maxBytes?: number;
   /**
+   * More signature dictionaries than this (DEFAULT_MAX_SIGNATURES) and the document is refused
+   * (PDF_TOO_MANY_SIGNATURES) before any of them is verified.
+   */
+  maxSignatures?: number;
+  /**
    * A long-lived cache of the trust store (`CertificateCache.forTrustStore`), for callers that
    * verify many documents against the same anchors: they are then parsed once, not per document.
    */
@@ -28,11 +38,11 @@ export interface VerifyOptions {
 
 export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = {}): VerificationReport {
   const reader = pdf instanceof PdfReader ? pdf : PdfReader.open(pdf, options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : undefined);
-  const found = findSignatures(reader);
+  const groups = groupReplays(reader, findSignatures(reader, { maxSignatures: options.maxSignatures ?? DEFAULT_MAX_SIGNATURES }));
   const hasher = new RangeHasher(
     reader.bytes,
-    found.map((f) => {
-      const br = f.dict.get('ByteRange');
+    groups.map(({ signature }) => {
+      const br = signature.dict.get('ByteRange');
       return Array.isArray(br) ? br.map((n) => (typeof n === 'number' ? n : -1)) : [];
     }),
   );
@@ -46,7 +56,11 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     requireRevocation: options.requireRevocation ?? false,
     hasher,
   };
-  const signatures = found.map((f, i) => verifySignature(reader, f, i, ctx));
+  const signatures = groups.map(({ signature, copies }, i) => {
+    const report = verifySignature(reader, signature, i, ctx);
+    recordReplays(report, copies);
+    return capModifications(report);
+  });
   return {
     reportVersion: 1,
     file: {
@@ -57,4 +71,16 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     document: documentVerdict(signatures),
     signatures,
   };
+}
+
+/** Keeps the report's size bounded: the first entries of each list, and a count of the rest. */
+function capModifications(report: SignatureReport): SignatureReport {
+  const { allowed, disallowed } = report.modifications;
+  if (allowed.length <= MAX_LISTED_MODIFICATIONS && disallowed.length <= MAX_LISTED_MODIFICATIONS) return report;
+  report.modifications = {
+    allowed: allowed.slice(0, MAX_LISTED_MODIFICATIONS),
+    disallowed: disallowed.slice(0, MAX_LISTED_MODIFICATIONS),
+    omitted: { allowed: Math.max(0, allowed.length - MAX_LISTED_MODIFICATIONS), disallowed: Math.max(0, disallowed.length - MAX_LISTED_MODIFICATIONS) },
+  };
+  return report;
 }

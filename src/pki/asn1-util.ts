@@ -205,6 +205,66 @@ export function decodeTime(buf: Uint8Array, node: Tlv): Date {
 }
 
 // ---------------------------------------------------------------------------------------------
+// BER -> DER (X.690 §10/§11), for values whose DER encoding is what was signed (CMS signed
+// attributes, RFC 5652 5.4): definite lengths, constructed strings joined into one primitive,
+// SET OF elements sorted, BOOLEAN TRUE as FF. A DER input comes back byte for byte.
+
+/** Universal types that BER may send in constructed (segmented) form and DER may not. */
+const STRING_TYPES = new Set([3, 4, 12, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 30]);
+
+/**
+ * The DER of `node`; `tag` replaces its first identifier octet (e.g. [0] IMPLICIT -> SET).
+ * `sortSets: false` keeps the elements of each SET in the order sent (DER in all but that).
+ */
+export function toDer(buf: Uint8Array, node: Tlv, tag?: number, sortSets = true, depth = 0): Uint8Array {
+  if (depth > MAX_DEPTH) throw new AsnError('ASN.1 nesting too deep');
+  const ident = Uint8Array.from(buf.subarray(node.start, identifierEnd(buf, node)));
+  if (tag !== undefined) ident[0] = tag;
+  const first = ident[0]!;
+  const universal = (first & 0xc0) === 0 && ident.length === 1;
+  const number = first & 0x1f;
+  if (!node.constructed) {
+    let content = contentOf(buf, node);
+    if (universal && number === TAG.boolean && content.length === 1 && content[0] !== 0) content = Uint8Array.of(0xff);
+    return concat(ident, encodeLength(content.length), content);
+  }
+  if (universal && STRING_TYPES.has(number)) {
+    ident[0] = first & ~0x20;
+    const content = number === TAG.bitString ? bitStringSegments(buf, node, depth) : stringSegments(buf, node, depth);
+    return concat(ident, encodeLength(content.length), content);
+  }
+  const children = childrenOf(buf, node, depth).map((c) => toDer(buf, c, undefined, sortSets, depth + 1));
+  if (sortSets && universal && number === (TAG.set & 0x1f)) children.sort(compareBytes);
+  const content = concat(...children);
+  return concat(ident, encodeLength(content.length), content);
+}
+
+function identifierEnd(buf: Uint8Array, node: Tlv): number {
+  let p = node.start + 1;
+  if ((buf[node.start]! & 0x1f) === 0x1f) while (p < node.contentStart && (buf[p++]! & 0x80) !== 0);
+  return p;
+}
+
+function stringSegments(buf: Uint8Array, node: Tlv, depth: number): Uint8Array {
+  if (!node.constructed) return contentOf(buf, node);
+  if (depth > MAX_DEPTH) throw new AsnError('string segments nested too deep');
+  return concat(...childrenOf(buf, node, depth).map((c) => stringSegments(buf, c, depth + 1)));
+}
+
+/** Segments of a BIT STRING: each starts with its unused-bit count; only the last may be non-zero. */
+function bitStringSegments(buf: Uint8Array, node: Tlv, depth: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const walk = (n: Tlv, d: number): void => {
+    if (d > MAX_DEPTH) throw new AsnError('string segments nested too deep');
+    if (n.constructed) for (const c of childrenOf(buf, n, d)) walk(c, d + 1);
+    else parts.push(contentOf(buf, n));
+  };
+  walk(node, depth);
+  const unused = parts.length > 0 ? parts[parts.length - 1]![0] ?? 0 : 0;
+  return concat(Uint8Array.of(unused), ...parts.map((p) => p.subarray(1)));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writer (always definite-length DER)
 
 export function concat(...parts: Uint8Array[]): Uint8Array {

@@ -1,7 +1,8 @@
 // Reads a CMS SignedData (RFC 5652) into plain values, keeping the exact bytes that matter for
-// verification: the signed attributes as signed, embedded certificates, the encapsulated content.
-// Tolerant of BER (indefinite lengths, segmented OCTET STRINGs) as produced by some signers, strict
-// about structure; anything else is DocaxisError(CMS_MALFORMED).
+// verification: the signed attributes (their DER, which is what RFC 5652 5.4 signs, and the bytes
+// as sent), embedded certificates, the encapsulated content. Tolerant of BER (indefinite lengths,
+// segmented OCTET STRINGs) as produced by some signers, strict about structure; anything else is
+// DocaxisError(CMS_MALFORMED).
 import { DocaxisError, asDocaxisError } from '../errors.js';
 import {
   TAG,
@@ -19,6 +20,8 @@ import {
   integerHex,
   octetStringValue,
   readRoot,
+  readTlv,
+  toDer,
 } from './asn1-util.js';
 import { OID, type DigestAlgorithm, digestNameForOid } from './oids.js';
 
@@ -29,8 +32,15 @@ export interface EssCertIdV2 {
 }
 
 export interface ParsedSignedAttributes {
-  /** Re-tagged 0x31: the bytes that were signed. */
+  /** The DER encoding of the SET OF attributes: what the signature is over (RFC 5652 5.4). */
   der: Uint8Array;
+  /**
+   * The DER encoding with the attributes in the order sent: many signers (and the verifiers that
+   * accept them) sign an unsorted SET OF, which is DER in every other respect.
+   */
+  derAsOrdered: Uint8Array;
+  /** The attributes as they were sent, re-tagged 0x31 (equal to `der` unless the signer wrote BER). */
+  encoded: Uint8Array;
   attributeOids: string[];
   contentType?: string;
   messageDigest?: Uint8Array;
@@ -65,6 +75,18 @@ export interface ParsedCms {
   /** The id-aa-timeStampToken unsigned attribute (a ContentInfo DER). */
   timestampToken?: Uint8Array;
   signerInfoCount: number;
+  /** SignerInfos that differ byte for byte (a copy of the same SignerInfo is still one signer). */
+  distinctSignerInfoCount: number;
+  /** Non-zero bytes after the CMS value (only with `allowTrailingData`; else they are an error). */
+  trailingBytes: number;
+}
+
+export interface ParseCmsOptions {
+  /**
+   * Accept bytes after the CMS value and count the non-zero ones in `trailingBytes`: a PDF
+   * /Contents holds the CMS and padding, and what follows the value is not signed by anyone.
+   */
+  allowTrailingData?: boolean;
 }
 
 /** Where the parts of a SignedData sit in the input; shared with cms-build for in-place edits. */
@@ -81,8 +103,9 @@ export interface CmsLayout {
 //   SignedData ::= SEQUENCE { version, digestAlgorithms SET OF, encapContentInfo,
 //     certificates [0] IMPLICIT CertificateSet OPTIONAL, crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
 //     signerInfos SET OF SignerInfo }
-export function locateCms(buf: Uint8Array): CmsLayout {
-  const root = readRoot(buf, true);
+export function locateCms(buf: Uint8Array, allowTrailingData = false): CmsLayout {
+  // With trailing data allowed, whatever follows the value is the caller's to judge (nonZeroAfter).
+  const root = allowTrailingData ? readTlv(buf, 0, buf.length) : readRoot(buf, true);
   const [typeNode, explicit] = childrenWithTag(buf, root, TAG.sequence, 'ContentInfo');
   const contentType = decodeOid(buf, expectTag(typeNode, TAG.oid, 'contentType'));
   if (contentType !== OID.signedData) throw new AsnError(`content type ${contentType} is not SignedData`);
@@ -97,9 +120,12 @@ export function locateCms(buf: Uint8Array): CmsLayout {
   return { buf, path: [root, explicit!, signedData!, signerInfosSet, first], signedDataFields: fields, signerInfos, signerInfoFields };
 }
 
-export function parseCms(der: Uint8Array): ParsedCms {
+export function parseCms(der: Uint8Array, options: ParseCmsOptions = {}): ParsedCms {
   try {
-    return parseLayout(locateCms(der));
+    const layout = locateCms(der, options.allowTrailingData === true);
+    const parsed = parseLayout(layout);
+    if (options.allowTrailingData) parsed.trailingBytes = nonZeroAfter(der, layout.path[0].end);
+    return parsed;
   } catch (e) {
     if (e instanceof DocaxisError) throw e.code === 'CMS_MALFORMED' ? e : new DocaxisError('CMS_MALFORMED', e.message, { cause: e });
     throw asDocaxisError(e, 'CMS_MALFORMED');
@@ -169,14 +195,23 @@ function parseLayout(layout: CmsLayout): ParsedCms {
     ocspResponses,
     ...(timestampToken ? { timestampToken } : {}),
     signerInfoCount: signerInfos.length,
+    distinctSignerInfoCount: signerInfos.length < 2 ? signerInfos.length : new Set(signerInfos.map((n) => Buffer.from(bytesOf(buf, n)).toString('base64'))).size,
+    trailingBytes: 0,
   };
+}
+
+function nonZeroAfter(buf: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = end; i < buf.length; i++) if (buf[i] !== 0) n++;
+  return n;
 }
 
 //   IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }
 function parseSid(buf: Uint8Array, node: Tlv | undefined): SignerIdentifier {
   if (node?.tag === TAG.sequence) {
     const [issuer, serial] = childrenOf(buf, node);
-    return { kind: 'issuerAndSerial', issuerDer: bytesOf(buf, expectTag(issuer, TAG.sequence, 'sid.issuer')), serialNumber: integerHex(buf, expectTag(serial, TAG.integer, 'sid.serialNumber')) };
+    // DER, so that a BER-encoded sid still names the certificate (whose issuer is DER).
+    return { kind: 'issuerAndSerial', issuerDer: toDer(buf, expectTag(issuer, TAG.sequence, 'sid.issuer')), serialNumber: integerHex(buf, expectTag(serial, TAG.integer, 'sid.serialNumber')) };
   }
   if (node?.tag === ctx(0, false)) return { kind: 'subjectKeyIdentifier', keyId: Buffer.from(contentOf(buf, node)).toString('hex') };
   throw new AsnError('SignerInfo.sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
@@ -195,9 +230,10 @@ export function parseAttribute(buf: Uint8Array, node: Tlv): { type: string; valu
 
 export function parseSignedAttributes(buf: Uint8Array, node: Tlv, crls: Uint8Array[] = [], ocspResponses: Uint8Array[] = []): ParsedSignedAttributes {
   // The signature covers the DER with the universal SET tag, not the [0] IMPLICIT tag (RFC 5652 5.4).
-  const der = Uint8Array.from(bytesOf(buf, node));
-  der[0] = TAG.set;
-  const out: ParsedSignedAttributes = { der, attributeOids: [] };
+  const encoded = Uint8Array.from(bytesOf(buf, node));
+  encoded[0] = TAG.set;
+  const same = (a: Uint8Array): Uint8Array => (Buffer.from(a).equals(encoded) ? encoded : a);
+  const out: ParsedSignedAttributes = { der: same(toDer(buf, node, TAG.set)), derAsOrdered: same(toDer(buf, node, TAG.set, false)), encoded, attributeOids: [] };
   for (const attr of childrenOf(buf, node)) {
     const { type, values } = parseAttribute(buf, attr);
     out.attributeOids.push(type);
@@ -208,7 +244,7 @@ export function parseSignedAttributes(buf: Uint8Array, node: Tlv, crls: Uint8Arr
         out.contentType = decodeOid(buf, v);
         break;
       case OID.messageDigest:
-        out.messageDigest = contentOf(buf, expectTag(v, TAG.octetString, 'messageDigest'));
+        out.messageDigest = octetStringValue(buf, expectTag(v, v.constructed ? 0x24 : TAG.octetString, 'messageDigest'));
         break;
       case OID.signingTime:
         out.signingTime = decodeTime(buf, v);

@@ -72,10 +72,20 @@ function checkSignature(parsed: ParsedCms, contentDigest: Uint8Array, key: KeyOb
   }
   try {
     let ok: boolean;
-    if (parsed.signedAttributes) {
-      const der = parsed.signedAttributes.der;
-      if (scheme.kind === 'pss') ok = verify(scheme.hash, der, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, parsed.signatureValue);
-      else ok = verify(digest, der, key, parsed.signatureValue);
+    const attrs = parsed.signedAttributes;
+    if (attrs) {
+      const over = (data: Uint8Array): boolean =>
+        scheme.kind === 'pss'
+          ? verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, parsed.signatureValue)
+          : verify(digest, data, key, parsed.signatureValue);
+      // Only the DER counts (RFC 5652 5.4), with the SET OF in the order sent as the one tolerance
+      // (pdfsig, pyHanko and DSS accept it); BER as sent is tried just to say why it failed.
+      ok = over(attrs.der);
+      if (!ok && attrs.derAsOrdered !== attrs.der) ok = over(attrs.derAsOrdered);
+      if (!ok && attrs.encoded !== attrs.der && attrs.encoded !== attrs.derAsOrdered && over(attrs.encoded)) {
+        errors.push('the signature verifies only over a non-DER encoding of the signed attributes (RFC 5652 5.4 signs their DER)');
+        return false;
+      }
     } else if (scheme.kind === 'pkcs1') {
       // No signed attributes (old adbe.pkcs7 signatures): the signature is over the content itself,
       // which we only know by its digest, so recover the DigestInfo and compare.
