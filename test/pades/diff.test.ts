@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from '../../src/pdf/objects.js';
 import { IncrementalWriter, concatUpdate } from '../../src/pdf/writer.js';
-import { analyseModifications } from '../../src/pades/diff.js';
-import type { DiffResult } from '../../src/pades/diff.js';
+import { analyseModifications } from '../../src/pades/diff/index.js';
+import type { DiffResult } from '../../src/pades/diff/index.js';
 import { appendUpdate, contentStreamOf, layout, makeBase, ref, signatureUpdate, stream, withKeys } from './diff-helpers.js';
 import type { UpdateObject } from './diff-helpers.js';
 
@@ -225,7 +225,7 @@ describe('difference analysis: fields, deletions, orphans', () => {
     expect(kinds(r.allowed)).toEqual(['signature-added', 'signature-field-filled']);
     // Re-signing an already signed field is not allowed.
     const rev3 = appendUpdate(rev2, [{ num: n + 1, body: withKeys(field, { V: ref(n + 50) }) }]);
-    expect(analyse(rev3, 2).disallowed.map((m) => m.kind)).toEqual(['annotation-changed']);
+    expect(analyse(rev3, 2).disallowed.map((m) => m.kind)).toEqual(['signature-changed']);
   });
 
   it('allows a signature added to an existing AcroForm that gains a /DR font', async () => {
@@ -252,7 +252,9 @@ describe('difference analysis: fields, deletions, orphans', () => {
     expect(analyse(appendUpdate(base, fill(withKeys(field, { V: PdfString.fromText('x') }))), 0, 1).level).toBe('disallowed');
     const ro = withKeys(field, { Ff: 1 });
     const base2 = appendUpdate(base, fill(ro));
-    expect(analyse(base2).level).toBe('disallowed'); // setting the flag itself is a field change
+    // Setting the read-only flag alone is what a locking signature does: allowed, but not filling.
+    expect(analyse(base2).disallowed).toEqual([]);
+    expect(analyse(appendUpdate(base, fill(withKeys(field, { Ff: 4096 }))), 0).level).toBe('disallowed');
     const r2 = analyse(appendUpdate(base2, fill(withKeys(ro, { V: PdfString.fromText('x') }))), 1);
     expect(r2.disallowed[0]!.description).toMatch(/read-only/);
   });
@@ -274,7 +276,7 @@ describe('difference analysis: fields, deletions, orphans', () => {
     const rev1 = appendUpdate(plain, [{ num: l.pages[0]!.num, body: withKeys(l.page1, { Contents: [l.content1, ref(999)] }) }]);
     const r = analyse(appendUpdate(rev1, [{ num: 999, body: stream('', '1 0 0 rg 0 0 595 842 re f') }]), 1);
     expect(r.disallowed.map((m) => m.kind)).toEqual(['page-content-changed']);
-    expect(r.disallowed[0]!.description).toMatch(/page 1 but missing/);
+    expect(r.disallowed[0]!.description).toMatch(/page 1 referred to an object that was missing/);
   });
 
   it('flags a non-signature field and a /Perms change', () => {
