@@ -7,9 +7,12 @@ import type { DiffResult } from '../../src/pades/diff/index.js';
 import { appendUpdate, contentStreamOf, layout, makeBase, ref, signatureUpdate, stream, withKeys } from './diff-helpers.js';
 import type { UpdateObject } from './diff-helpers.js';
 
+/** Analyses, and checks that no description names an object number (that is what `object` is for). */
 function analyse(bytes: Uint8Array, signed = 0, docMdpPermission?: 1 | 2 | 3): DiffResult {
   const reader = PdfReader.open(bytes);
-  return analyseModifications(reader, signed, docMdpPermission ? { docMdpPermission } : {});
+  const r = analyseModifications(reader, signed, docMdpPermission ? { docMdpPermission } : {});
+  for (const m of [...r.allowed, ...r.disallowed]) expect(m.description, m.kind).not.toMatch(/\bobj(?:ect)?s? \d|\b\d+ \d+ R\b/i);
+  return r;
 }
 
 const kinds = (mods: Array<{ kind: string }>): string[] => [...new Set(mods.map((m) => m.kind))].sort();

@@ -7,6 +7,7 @@
 //   never       everything else (page content, page tree, catalog, existing fields, ...)
 // Descriptions name pages and fields, never object numbers: those go in `object`.
 
+import { isDocaxisError } from '../../errors.js';
 import type { PdfReader } from '../../pdf/reader.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, nameValue, pdfEquals } from '../../pdf/objects.js';
 import type { PdfObject } from '../../pdf/objects.js';
@@ -163,7 +164,8 @@ export class RevisionContext {
       try {
         now = this.reader.getObject(num, this.rev);
       } catch (e) {
-        this.emit('never', 'object-malformed', num, `an object cannot be read: ${(e as Error).message}`);
+        // The reader's message may name object numbers and offsets; the code says enough.
+        this.emit('never', 'object-malformed', num, `an object cannot be read (${isDocaxisError(e) ? e.code : 'unreadable'})`);
         continue;
       }
       if (oldKnown && old !== null && pdfEquals(old, now)) continue;
