@@ -228,7 +228,7 @@ describe('difference analysis: fields, deletions, orphans', () => {
     expect(kinds(r.allowed)).toEqual(['signature-added', 'signature-field-filled']);
     // Re-signing an already signed field is not allowed.
     const rev3 = appendUpdate(rev2, [{ num: n + 1, body: withKeys(field, { V: ref(n + 50) }) }]);
-    expect(analyse(rev3, 2).disallowed.map((m) => m.kind)).toEqual(['signature-changed']);
+    expect(analyse(rev3, 2).disallowed.map((m) => m.kind)).toEqual(['annotation-changed']);
   });
 
   it('allows a signature added to an existing AcroForm that gains a /DR font', async () => {

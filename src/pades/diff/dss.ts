@@ -30,6 +30,7 @@ export function dssRule(cx: RevisionContext): void {
     cx.explained.add(c.num);
     const what = c.num === dssNum ? 'document security store' : typeName(c.now) === undefined && dictOf(c.now) ? 'VRI or DSS entry' : describe(c.now);
     cx.emit('lta', 'dss-updated', c.num, `${what} updated`);
+    cx.closure(c.now, 'lta', 'dss-updated', 'validation data (certificates, CRLs, OCSP responses, VRI)');
   }
   if (dssNum !== undefined && cx.changed.has(dssNum) && !cx.explained.has(dssNum)) {
     const c = cx.changed.get(dssNum)!;

@@ -120,7 +120,8 @@ export function signatureFieldChange(cx: RevisionContext, c: Change, keys: strin
   const wasEmpty = fieldBefore.get('V') === undefined;
   const note: FieldNote = { field: name, lockable: true };
   if (!wasEmpty) {
-    cx.emit('never', 'signature-changed', c.num, `already signed ${label} changed: ${keyList(keys)}`, note);
+    // Named as the widget annotation it is (the signature value itself is 'signature-changed').
+    cx.emit('never', 'annotation-changed', c.num, `already signed ${label} changed: ${keyList(keys)}`, note);
     return;
   }
   const okKeys = keys.every((k) => k === 'V' || (widget && k === 'AP') || (k === 'Ff' && onlyLocksField(cx, old, now)));
