@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { isDocaxisError } from '../../src/errors.js';
 import { joinDocument } from '../../src/pades/complete.js';
-import { readCertification } from '../../src/pades/diff/index.js';
+import { isLocked, readCertification } from '../../src/pades/diff/index.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { verifyPdf } from '../../src/pades/verify.js';
 import type { SignatureReport } from '../../src/pades/report.js';
@@ -161,5 +161,30 @@ describe('FieldMDP', () => {
     expect(approval.modifications.disallowed.map((m) => m.kind)).toContain('field-locked');
     // No lock on the field: no warning.
     expect((await signPdf(withEmpty, seal, { fieldName: 'VanThu' })).warnings).toEqual([]);
+  });
+});
+
+describe('DocMDP and FieldMDP dictionaries', () => {
+  it('a lock covers the named fields and their descendants; /Exclude the rest; /All everything', () => {
+    expect(isLocked({ action: 'Include', fields: ['a.b'] }, 'a.b')).toBe(true);
+    expect(isLocked({ action: 'Include', fields: ['a.b'] }, 'a.b.c')).toBe(true);
+    expect(isLocked({ action: 'Include', fields: ['a.b'] }, 'a.bc')).toBe(false);
+    expect(isLocked({ action: 'Exclude', fields: ['a'] }, 'a.x')).toBe(false);
+    expect(isLocked({ action: 'Exclude', fields: ['a'] }, 'b')).toBe(true);
+    expect(isLocked({ action: 'All', fields: [] }, 'anything')).toBe(true);
+  });
+
+  it('a /P other than 1, 2 or 3 reads as the strictest; no /P reads as 2', () => {
+    const certify = (params: string): Uint8Array => {
+      const l = layout(base);
+      const n = l.next;
+      return appendUpdate(base, [
+        { num: n, body: `<< /Type /Sig /Filter /Adobe.PPKLite /ByteRange [0 1 2 3] /Contents <00> /Reference [<< /TransformMethod /DocMDP /TransformParams << ${params} >> >>] >>` },
+        { num: l.root.num, body: withKeys(l.catalog, { Perms: new PdfDict([['DocMDP', new PdfRef(n, 0)]]) }) },
+      ]);
+    };
+    expect(readCertification(PdfReader.open(certify('/P 7')))?.permission).toBe(1);
+    expect(readCertification(PdfReader.open(certify('')))?.permission).toBe(2);
+    expect(readCertification(PdfReader.open(certify('/P 3')))?.permission).toBe(3);
   });
 });
