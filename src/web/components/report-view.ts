@@ -231,13 +231,20 @@ function signatureCard(s: SignatureReport): HTMLElement {
 
 function afterSigning(s: SignatureReport): HTMLElement {
   if (s.modifiedAfterSigning === 'none') return h('span', {}, t('afterNone'));
-  const list = s.modifiedAfterSigning === 'disallowed' ? s.modifications.disallowed : s.modifications.allowed;
-  return h(
-    'span',
-    {},
-    s.modifiedAfterSigning === 'disallowed' ? t('afterDisallowed') : t('afterAllowed'),
-    h('ul', {}, ...list.slice(0, 10).map((m) => h('li', {}, ...modificationText(m)))),
-  );
+  const disallowed = s.modifiedAfterSigning === 'disallowed';
+  // Disallowed changes one by one (each matters); allowed ones once per kind (a DSS adds dozens).
+  const items = disallowed ? s.modifications.disallowed.slice(0, 10).map((m) => h('li', {}, ...modificationText(m))) : allowedByKind(s.modifications.allowed);
+  return h('span', {}, disallowed ? t('afterDisallowed') : t('afterAllowed'), h('ul', {}, ...items));
+}
+
+function allowedByKind(mods: Modification[]): HTMLElement[] {
+  const byKind = new Map<string, Modification[]>();
+  for (const m of mods) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
+  return [...byKind.values()].slice(0, 10).map((group) => {
+    const first = group[0]!;
+    const label = changeLabel(first.kind, currentLang() === 'vi' ? 'vi' : 'en') ?? first.description;
+    return h('li', {}, label, group.length > 1 ? ` ×${group.length}` : '', h('span', { class: 'muted small' }, ` (${first.description})`));
+  });
 }
 
 function row(label: string, value: string | Array<string>): HTMLElement[] {
