@@ -161,6 +161,19 @@ describe('FieldMDP', () => {
     expect(approval.modifications.disallowed.map((m) => m.kind)).toContain('field-locked');
     // No lock on the field: no warning.
     expect((await signPdf(withEmpty, seal, { fieldName: 'VanThu' })).warnings).toEqual([]);
+    // docaxis sign prints the warning and still signs.
+    const input = writeTemp(dir, 'locked.pdf', lockedDoc);
+    const output = join(dir, 'locked-signed.pdf');
+    let out = '';
+    const capture = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        out += chunk.toString('utf8');
+        cb();
+      },
+    });
+    const code = await main(['sign', input, '-o', output, '--p12', `${FIXTURES_DIR}seal-ubnd-thai-binh.p12`, '--password-env', 'PW', '--field', 'VanThu'], capture, capture, { PW: P12_PASSWORD });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^warning: the field 'VanThu' is locked/m);
   });
 });
 
