@@ -77,6 +77,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     ...(visible ? { visible } : {}),
   });
   writeOutputAtomically(output, [signed.original, signed.update]);
+  for (const w of signed.warnings) out.write(`warning: ${w}\n`);
   out.write(`signed ${input} -> ${output} as ${cert.commonName ?? cert.subject.text} (PAdES ${level}${values.tsa ? `, TSA ${values.tsa}` : ''})\n`);
   return 0;
 }

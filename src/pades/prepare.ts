@@ -5,13 +5,14 @@
 import { createHash } from 'node:crypto';
 import { DocaxisError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, PdfString } from '../pdf/objects.js';
-import { listFields } from '../pdf/acroform.js';
+import { listFields, type FormField } from '../pdf/acroform.js';
 import { PdfReader } from '../pdf/reader.js';
 import { IncrementalWriter, type IncrementalUpdate } from '../pdf/writer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
 import type { AppearanceLayout } from './appearance.js';
 import { byteRangePlaceholder, contentsPlaceholder, formatByteRange, indexOfBytes, toHex } from './placeholder.js';
 import { resolvePlacement, type Placement } from './placement.js';
+import { isLocked, readCertification, readFieldLock } from './diff/docmdp.js';
 import { addSignatureField, nextFieldName } from './signature-field.js';
 import { pdfDate } from './vn-time.js';
 
@@ -67,6 +68,8 @@ export interface PreparedSignatureRecord {
 export interface Prepared {
   document: PreparedDocument;
   record: PreparedSignatureRecord;
+  /** Things the signer should know, e.g. that the field is locked by an earlier signature. */
+  warnings: string[];
 }
 
 export async function prepareSignature(pdf: Uint8Array | PdfReader, options: PrepareOptions): Promise<Prepared> {
@@ -77,9 +80,11 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
   if (!Number.isInteger(options.contentsCapacity) || options.contentsCapacity < 256) {
     throw new DocaxisError('SIG_PLACEHOLDER_TOO_SMALL', 'the /Contents capacity must be at least 256 bytes');
   }
+  refuseCertifiedWithoutChanges(reader);
   // The AcroForm is walked once: the default name, the anchor field and the target field come from it.
   const fields = listFields(reader);
   const fieldName = options.fieldName ?? nextFieldName(fields);
+  const warnings = lockWarnings(reader, fields, fieldName, options.visible !== undefined);
   const writer = new IncrementalWriter(reader);
 
   const sigRef = writer.allocateRef();
@@ -99,7 +104,37 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
   const span = update.offsets.get(sigRef.num);
   if (!span) throw new DocaxisError('INTERNAL', 'the writer did not report the signature dictionary');
   const record = fixByteRange(update, span, { fieldName, subFilter, digest, capacity: options.contentsCapacity, signingTime });
-  return { document: { original: update.original, update: update.update }, record };
+  return { document: { original: update.original, update: update.update }, record, warnings };
+}
+
+/** A certification with DocMDP P=1 permits no change at all, a new signature included. */
+function refuseCertifiedWithoutChanges(reader: PdfReader): void {
+  if (readCertification(reader)?.permission === 1) {
+    throw new DocaxisError('SIG_DOCMDP_LOCKED', 'its certification signature forbids any change after it');
+  }
+}
+
+/**
+ * Signing into a field an earlier signature locks (FieldMDP) is possible, but verifiers will
+ * report it as a disallowed change for that signature: say so before signing. A new invisible
+ * field changes no field, so only an existing field or a visible new one is checked (pyHanko's
+ * reading of /All).
+ */
+function lockWarnings(reader: PdfReader, fields: FormField[], fieldName: string, visible: boolean): string[] {
+  const existing = fields.some((f) => f.fullName === fieldName);
+  if (!existing && !visible) return [];
+  const warnings: string[] = [];
+  for (const f of fields) {
+    if (f.type !== 'Sig' || f.value === undefined || f.value === null) continue;
+    const sig = reader.resolve(f.value);
+    const fieldDict = reader.getObject(f.ref);
+    if (!(sig instanceof PdfDict)) continue;
+    const lock = readFieldLock(reader, sig, fieldDict instanceof PdfDict ? fieldDict : undefined);
+    if (lock && isLocked(lock, fieldName)) {
+      warnings.push(`the field '${fieldName}' is locked by the signature in '${f.fullName}' (FieldMDP /${lock.action}): verifiers will report this signature as a disallowed change for it`);
+    }
+  }
+  return warnings;
 }
 
 function signatureDictionary(o: PrepareOptions, subFilter: SubFilter, signingTime: Date): PdfDict {

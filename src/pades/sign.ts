@@ -24,7 +24,12 @@ export interface SignOptions extends Omit<PrepareOptions, 'contentsCapacity'> {
 const TIMESTAMP_RESERVE = 9_000;
 const MARGIN = 1_024;
 
-export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter, options: SignOptions = {}): Promise<PreparedDocument> {
+/** The signed document, and what the signer should be told (see `Prepared.warnings`). */
+export interface SignedDocument extends PreparedDocument {
+  warnings: string[];
+}
+
+export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter, options: SignOptions = {}): Promise<SignedDocument> {
   const level = options.level ?? 'B-B';
   const digest: DigestAlgorithm = options.digest ?? 'sha256';
   if (level === 'B-T' && !options.timestamper) throw new DocaxisError('USAGE', 'PAdES B-T needs a timestamp authority (--tsa URL)');
@@ -39,7 +44,7 @@ export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter
       ...(level === 'B-T' ? { timestampTokenSize: TIMESTAMP_RESERVE } : {}),
     }) + MARGIN;
 
-  const { document, record } = await prepareSignature(pdf, { ...options, digest, subFilter, contentsCapacity: capacity });
+  const { document, record, warnings } = await prepareSignature(pdf, { ...options, digest, subFilter, contentsCapacity: capacity });
   const signedAttributes = buildSignedAttributes({
     contentDigest: fromHex(record.documentDigest),
     digest,
@@ -57,5 +62,5 @@ export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter
     keyAlgorithm: signer.keyAlgorithm,
     ...(timestampToken ? { timestampToken } : {}),
   });
-  return completeSignature(document, record, cms);
+  return { ...completeSignature(document, record, cms), warnings };
 }

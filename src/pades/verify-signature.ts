@@ -3,7 +3,8 @@
 // validation time with proof of existence from the timestamp, then what changed after it.
 import { createHash, type KeyObject } from 'node:crypto';
 import { isDocaxisError } from '../errors.js';
-import { nameValue, PdfString } from '../pdf/objects.js';
+import { nameValue, PdfDict, PdfString } from '../pdf/objects.js';
+import { listFields } from '../pdf/acroform.js';
 import type { PdfReader } from '../pdf/reader.js';
 import { readTlv } from '../pki/asn1-util.js';
 import { validateChain, type ChainResult } from '../pki/chain.js';
@@ -14,7 +15,7 @@ import type { ParsedCrl } from '../pki/revocation.js';
 import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
 import { checkByteRange } from './byte-range.js';
 import { safeCommonName, summariseCertificate, summariseSigner } from './certificate-summary.js';
-import { analyseModifications } from './diff.js';
+import { analyseModifications, readCertification, readFieldLock, type DiffOptions } from './diff/index.js';
 import type { FoundSignature } from './find-signatures.js';
 import type { RangeHasher } from './range-hasher.js';
 import type { Indication, SignatureReport, SubIndication } from './report.js';
@@ -341,12 +342,12 @@ function embeddedCrls(cms: ParsedCms, cache: CertificateCache, warnings: string[
 
 function analyseAfter(reader: PdfReader, signedRevision: number | null, found: FoundSignature, report: SignatureReport): void {
   if (signedRevision === null) return;
-  const diff = analyseModifications(reader, signedRevision);
+  const diff = analyseModifications(reader, signedRevision, permissionsAt(reader, signedRevision, found));
   const toEntry = (m: (typeof diff.allowed)[number]) => ({ revision: m.revision, object: m.object ?? null, kind: m.kind, description: m.description });
   const allowed = diff.allowed.map(toEntry);
   const disallowed = diff.disallowed.map(toEntry);
   if (reader.trailingBytes > 0 && /\S/.test(Buffer.from(reader.bytes.subarray(reader.bytes.length - reader.trailingBytes)).toString('latin1'))) {
-    disallowed.push({ revision: reader.revisions.length, object: null, kind: 'trailing-bytes', description: `${reader.trailingBytes} bytes follow the last %%EOF` });
+    disallowed.push({ revision: reader.revisions.length, object: null, kind: 'trailing-bytes', description: `${reader.trailingBytes} bytes follow the last end-of-file marker` });
   }
   if (!found.presentInLatest) {
     disallowed.push({ revision: reader.revisions.length - 1, object: null, kind: 'signature-removed', description: 'the signature field was removed in a later revision' });
@@ -368,6 +369,31 @@ function withoutTrailingBytes(contents: Uint8Array, warnings: string[]): Uint8Ar
   for (let i = end; i < contents.length; i++) if (contents[i] !== 0) junk++;
   if (junk > 0) warnings.push(`${junk} non-zero byte(s) follow the timestamp token in /Contents (not signed, ignored)`);
   return contents.subarray(0, end);
+}
+
+/**
+ * What may change after this signature: the DocMDP /P of a certification the signed revision
+ * carries (the certification itself, or one this signature covers), and this signature's own
+ * FieldMDP lock.
+ */
+function permissionsAt(reader: PdfReader, signedRevision: number, found: FoundSignature): DiffOptions {
+  const options: DiffOptions = {};
+  const cert = readCertification(reader, signedRevision);
+  if (cert) options.docMdpPermission = cert.permission;
+  const lock = readFieldLock(reader, found.dict, signatureField(reader, found, signedRevision), signedRevision);
+  if (lock) options.fieldLocks = [lock];
+  return options;
+}
+
+/** The field whose value is this signature, as of the signed revision (for its /Lock). */
+function signatureField(reader: PdfReader, found: FoundSignature, at: number): PdfDict | undefined {
+  try {
+    const field = listFields(reader, at).find((f) => f.type === 'Sig' && (found.ref ? found.ref.equals(f.value) : f.value === found.dict));
+    const d = field ? reader.getObject(field.ref, at) : undefined;
+    return d instanceof PdfDict ? d : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** ETSI.RFC3161 document timestamp: the token's imprint is the digest of the covered bytes. */

@@ -2,7 +2,10 @@
 // written by hand here (objects, a classic xref table or an uncompressed xref stream, a trailer
 // with /Prev), so the tests do not depend only on our own writer.
 
+import { createHash } from 'node:crypto';
 import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { assembleSignedData, buildSignedAttributes } from '../../src/pki/cms-build.js';
+import type { SignerAdapter } from '../../src/pki/signer.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { pageRefs } from '../../src/pdf/pages.js';
 import { PdfDict, PdfRef, PdfStream } from '../../src/pdf/objects.js';
@@ -223,4 +226,73 @@ export function signatureUpdate(l: Layout, n: number, opts: { docTimeStamp?: boo
 
 export function contentStreamOf(l: Layout): PdfStream {
   return l.reader.getObject(l.content1) as PdfStream;
+}
+
+export interface HandSignOptions {
+  signer: SignerAdapter;
+  fieldName: string;
+  /** DocMDP /P: makes this a certification signature (/Perms in the catalog, /Reference in the signature). */
+  docMdp?: 1 | 2 | 3;
+  /** FieldMDP: a /Lock on the field and a FieldMDP /Reference in the signature. */
+  lock?: { action: 'All' | 'Include' | 'Exclude'; fields?: string[] };
+}
+
+const HAND_CAPACITY = 8192;
+const BR_PLACEHOLDER = `[0 ${'0'.repeat(10)} ${'0'.repeat(10)} ${'0'.repeat(10)}]`;
+
+/**
+ * Signs by hand, without src/pades/prepare.ts (which refuses to sign a P=1 certified document):
+ * an invisible signature field with a real CAdES-detached CMS, written as one incremental update.
+ * Certification (DocMDP) and FieldMDP locks are the two things our signer cannot write.
+ */
+export async function handSign(base: Uint8Array, o: HandSignOptions): Promise<Uint8Array> {
+  const l = layout(base);
+  const n = l.next;
+  const refs: string[] = [];
+  if (o.docMdp) refs.push(`<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${o.docMdp} /V /1.2 >> >>`);
+  const lockParams = o.lock ? `/Action /${o.lock.action}${o.lock.fields ? ` /Fields [${o.lock.fields.map((f) => `(${f})`).join(' ')}]` : ''}` : '';
+  if (o.lock) refs.push(`<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams ${lockParams} /V /1.2 >> >>`);
+  const objs: UpdateObject[] = [
+    {
+      num: n,
+      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ${BR_PLACEHOLDER} /Contents <${'0'.repeat(HAND_CAPACITY * 2)}> /M (D:20260101000000Z)${refs.length ? ` /Reference [${refs.join(' ')}]` : ''} >>`,
+    },
+    {
+      num: n + 1,
+      body: `<< /FT /Sig /T (${o.fieldName}) /V ${n} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P ${l.pages[0]}${o.lock ? ` /Lock << /Type /SigFieldLock ${lockParams} >>` : ''} >>`,
+    },
+  ];
+  const catalogChanges: Record<string, PdfObject> = {};
+  if (o.docMdp) catalogChanges['Perms'] = new PdfDict([['DocMDP', ref(n)]]);
+  const afEntry = l.catalog.get('AcroForm');
+  const af = l.reader.resolve(afEntry) as PdfDict | undefined;
+  const fields = af ? ((l.reader.resolve(af.get('Fields')) as PdfObject[] | undefined) ?? []) : [];
+  const newAF = withKeys(af ?? new PdfDict(), { Fields: [...fields, ref(n + 1)], SigFlags: 3 });
+  if (afEntry instanceof PdfRef) objs.push({ num: afEntry.num, body: newAF });
+  else catalogChanges['AcroForm'] = newAF;
+  if (Object.keys(catalogChanges).length > 0) objs.push({ num: l.root.num, body: withKeys(l.catalog, catalogChanges) });
+  const annots = l.page1.get('Annots');
+  if (annots instanceof PdfRef) objs.push({ num: annots.num, body: [...(l.reader.resolve(annots) as PdfObject[]), ref(n + 1)] });
+  else objs.push({ num: l.pages[0]!.num, body: withKeys(l.page1, { Annots: [...(Array.isArray(annots) ? annots : []), ref(n + 1)] }) });
+
+  const bytes = Buffer.from(appendUpdate(base, objs));
+  const at = bytes.indexOf(`\n${n} 0 obj`, base.length - 1, 'latin1');
+  const brAt = bytes.indexOf('/ByteRange [', at, 'latin1') + '/ByteRange '.length;
+  const cs = bytes.indexOf('/Contents <', at, 'latin1') + '/Contents '.length;
+  const ce = cs + 2 + HAND_CAPACITY * 2;
+  const range = [0, cs, ce, bytes.length - ce] as const;
+  bytes.write(`[${range.join(' ')}`.padEnd(BR_PLACEHOLDER.length - 1, ' ') + ']', brAt, 'latin1');
+  const digest = createHash('sha256').update(bytes.subarray(0, cs)).update(bytes.subarray(ce)).digest();
+  const signedAttributes = buildSignedAttributes({ contentDigest: digest, digest: 'sha256', signerCertificate: o.signer.certificate });
+  const signatureValue = await o.signer.sign(signedAttributes, 'sha256');
+  const cms = assembleSignedData({
+    signedAttributes,
+    signatureValue,
+    signerCertificate: o.signer.certificate,
+    certificates: o.signer.chain,
+    digest: 'sha256',
+    keyAlgorithm: o.signer.keyAlgorithm,
+  });
+  bytes.write(Buffer.from(cms).toString('hex'), cs + 1, 'latin1');
+  return bytes;
 }

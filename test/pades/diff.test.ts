@@ -2,14 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from '../../src/pdf/objects.js';
 import { IncrementalWriter, concatUpdate } from '../../src/pdf/writer.js';
-import { analyseModifications } from '../../src/pades/diff.js';
-import type { DiffResult } from '../../src/pades/diff.js';
+import { analyseModifications } from '../../src/pades/diff/index.js';
+import type { DiffResult } from '../../src/pades/diff/index.js';
 import { appendUpdate, contentStreamOf, layout, makeBase, ref, signatureUpdate, stream, withKeys } from './diff-helpers.js';
 import type { UpdateObject } from './diff-helpers.js';
 
+/** Analyses, and checks that no description names an object number (that is what `object` is for). */
 function analyse(bytes: Uint8Array, signed = 0, docMdpPermission?: 1 | 2 | 3): DiffResult {
   const reader = PdfReader.open(bytes);
-  return analyseModifications(reader, signed, docMdpPermission ? { docMdpPermission } : {});
+  const r = analyseModifications(reader, signed, docMdpPermission ? { docMdpPermission } : {});
+  for (const m of [...r.allowed, ...r.disallowed]) expect(m.description, m.kind).not.toMatch(/\bobj(?:ect)?s? \d|\b\d+ \d+ R\b/i);
+  return r;
 }
 
 const kinds = (mods: Array<{ kind: string }>): string[] => [...new Set(mods.map((m) => m.kind))].sort();
@@ -252,7 +255,9 @@ describe('difference analysis: fields, deletions, orphans', () => {
     expect(analyse(appendUpdate(base, fill(withKeys(field, { V: PdfString.fromText('x') }))), 0, 1).level).toBe('disallowed');
     const ro = withKeys(field, { Ff: 1 });
     const base2 = appendUpdate(base, fill(ro));
-    expect(analyse(base2).level).toBe('disallowed'); // setting the flag itself is a field change
+    // Setting the read-only flag alone is what a locking signature does: allowed, but not filling.
+    expect(analyse(base2).disallowed).toEqual([]);
+    expect(analyse(appendUpdate(base, fill(withKeys(field, { Ff: 4096 }))), 0).level).toBe('disallowed');
     const r2 = analyse(appendUpdate(base2, fill(withKeys(ro, { V: PdfString.fromText('x') }))), 1);
     expect(r2.disallowed[0]!.description).toMatch(/read-only/);
   });
@@ -274,7 +279,7 @@ describe('difference analysis: fields, deletions, orphans', () => {
     const rev1 = appendUpdate(plain, [{ num: l.pages[0]!.num, body: withKeys(l.page1, { Contents: [l.content1, ref(999)] }) }]);
     const r = analyse(appendUpdate(rev1, [{ num: 999, body: stream('', '1 0 0 rg 0 0 595 842 re f') }]), 1);
     expect(r.disallowed.map((m) => m.kind)).toEqual(['page-content-changed']);
-    expect(r.disallowed[0]!.description).toMatch(/page 1 but missing/);
+    expect(r.disallowed[0]!.description).toMatch(/page 1 referred to an object that was missing/);
   });
 
   it('flags a non-signature field and a /Perms change', () => {

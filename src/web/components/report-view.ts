@@ -3,6 +3,7 @@
 // signing does not allow), amber (could not be confirmed). Each card says who signed, for which
 // agency, when (claimed and proven), the certificate chain and what changed after the signature.
 import { h, type Child } from '../dom.js';
+import { changeLabel } from '../change-labels.js';
 import { currentLang, defineMessages, formatDateTime } from '../i18n.js';
 
 /** The subset of the report's JSON this view reads; the service's report has more. */
@@ -30,49 +31,17 @@ export interface SignatureReport {
 
 interface Modification {
   revision: number;
+  /** The PDF object concerned (detail for experts; never in the words). */
+  object?: number | null;
   kind: string;
   description: string;
 }
 
-/** What a change after signing is, in words (src/pades/diff.ts kinds); the technical detail follows. */
-const KINDS: Record<string, readonly [vi: string, en: string]> = {
-  'signature-added': ['Thêm chữ ký số', 'A signature was added'],
-  'signature-field-added': ['Thêm trường chữ ký', 'A signature field was added'],
-  'signature-field-filled': ['Ký vào trường chữ ký có sẵn', 'An existing signature field was signed'],
-  'signature-widget-added': ['Thêm hình hiển thị chữ ký', 'A signature widget was added'],
-  'signature-appearance': ['Hình hiển thị chữ ký', 'Signature appearance'],
-  'signature-changed': ['Chữ ký đã có bị thay đổi', 'An existing signature was changed'],
-  'document-timestamp-added': ['Thêm dấu thời gian cho văn bản', 'A document timestamp was added'],
-  'dss-added': ['Thêm dữ liệu kiểm tra chứng thư (DSS)', 'Validation data (DSS) added'],
-  'dss-updated': ['Cập nhật dữ liệu kiểm tra chứng thư (DSS)', 'Validation data (DSS) updated'],
-  'field-added': ['Thêm trường biểu mẫu', 'A form field was added'],
-  'field-removed': ['Xóa trường biểu mẫu', 'A form field was removed'],
-  'form-filled': ['Điền biểu mẫu', 'A form was filled in'],
-  'form-appearance': ['Hình hiển thị biểu mẫu', 'Form appearance'],
-  'acroform-created': ['Tạo biểu mẫu', 'Form created'],
-  'acroform-changed': ['Biểu mẫu thay đổi', 'Form changed'],
-  'acroform-fields-extended': ['Thêm trường vào biểu mẫu', 'Fields added to the form'],
-  'acroform-sigflags': ['Cờ chữ ký của biểu mẫu', 'Form signature flags'],
-  'acroform-need-appearances': ['Cờ hiển thị biểu mẫu', 'Form appearance flag'],
-  'acroform-dr-font-added': ['Thêm phông chữ cho biểu mẫu', 'Form font added'],
-  'annotation-added': ['Thêm chú thích', 'An annotation was added'],
-  'annotation-changed': ['Chú thích thay đổi', 'An annotation was changed'],
-  'annotation-removed': ['Xóa chú thích', 'An annotation was removed'],
-  'page-annots-extended': ['Trang có thêm chú thích', 'Annotations added to a page'],
-  'page-content-changed': ['Nội dung trang bị sửa', 'Page content changed'],
-  'page-resources-changed': ['Tài nguyên trang bị sửa', 'Page resources changed'],
-  'page-tree-changed': ['Cấu trúc trang bị sửa', 'Page tree changed'],
-  'catalog-changed': ['Danh mục văn bản thay đổi', 'Document catalog changed'],
-  'metadata-info': ['Thông tin mô tả văn bản', 'Document information'],
-  'metadata-xmp': ['Siêu dữ liệu XMP', 'XMP metadata'],
-  'object-added': ['Thêm đối tượng', 'Object added'],
-  'object-changed': ['Đối tượng bị sửa', 'Object changed'],
-  'object-deleted': ['Đối tượng bị xóa', 'Object deleted'],
-};
-
+/** The change in words (its kind's label), then the technical detail with the object number. */
 function modificationText(m: Modification): Child[] {
-  const k = KINDS[m.kind];
-  return k ? [k[currentLang() === 'vi' ? 0 : 1], h('span', { class: 'muted small' }, ` (${m.description})`)] : [m.description];
+  const label = changeLabel(m.kind, currentLang() === 'vi' ? 'vi' : 'en');
+  const where = m.object !== null && m.object !== undefined ? ` — ${t('objectRef', { n: m.object, rev: m.revision })}` : '';
+  return label ? [label, h('span', { class: 'muted small' }, ` (${m.description}${where})`)] : [m.description];
 }
 
 const t = defineMessages({
@@ -109,6 +78,7 @@ const t = defineMessages({
     passed: 'Chữ ký hợp lệ',
     failed: 'Chữ ký không hợp lệ',
     unknown: 'Chưa xác định được',
+    objectRef: 'đối tượng {n}, phiên bản {rev}',
   },
   en: {
     valid: 'Valid',
@@ -143,6 +113,7 @@ const t = defineMessages({
     passed: 'Signature valid',
     failed: 'Signature invalid',
     unknown: 'Could not be confirmed',
+    objectRef: 'object {n}, revision {rev}',
   },
 });
 
@@ -260,13 +231,20 @@ function signatureCard(s: SignatureReport): HTMLElement {
 
 function afterSigning(s: SignatureReport): HTMLElement {
   if (s.modifiedAfterSigning === 'none') return h('span', {}, t('afterNone'));
-  const list = s.modifiedAfterSigning === 'disallowed' ? s.modifications.disallowed : s.modifications.allowed;
-  return h(
-    'span',
-    {},
-    s.modifiedAfterSigning === 'disallowed' ? t('afterDisallowed') : t('afterAllowed'),
-    h('ul', {}, ...list.slice(0, 10).map((m) => h('li', {}, ...modificationText(m)))),
-  );
+  const disallowed = s.modifiedAfterSigning === 'disallowed';
+  // Disallowed changes one by one (each matters); allowed ones once per kind (a DSS adds dozens).
+  const items = disallowed ? s.modifications.disallowed.slice(0, 10).map((m) => h('li', {}, ...modificationText(m))) : allowedByKind(s.modifications.allowed);
+  return h('span', {}, disallowed ? t('afterDisallowed') : t('afterAllowed'), h('ul', {}, ...items));
+}
+
+function allowedByKind(mods: Modification[]): HTMLElement[] {
+  const byKind = new Map<string, Modification[]>();
+  for (const m of mods) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
+  return [...byKind.values()].slice(0, 10).map((group) => {
+    const first = group[0]!;
+    const label = changeLabel(first.kind, currentLang() === 'vi' ? 'vi' : 'en') ?? first.description;
+    return h('li', {}, label, group.length > 1 ? ` ×${group.length}` : '', h('span', { class: 'muted small' }, ` (${first.description})`));
+  });
 }
 
 function row(label: string, value: string | Array<string>): HTMLElement[] {

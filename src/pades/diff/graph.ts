@@ -1,11 +1,11 @@
-// Small helpers for difference analysis (diff.ts): object-shape predicates, reference collection,
-// and a lazily built index of what a revision's page tree points at. Only the index walks the page
-// tree, and only when a change cannot be explained any cheaper way.
+// Small helpers for difference analysis: object-shape predicates, reference collection, field
+// names, and a lazily built index of what a revision's page tree points at. Only the index walks
+// the page tree, and only when a change cannot be explained any cheaper way.
 
-import type { PdfReader } from '../pdf/reader.js';
-import { pageRefs } from '../pdf/pages.js';
-import { PdfDict, PdfRef, PdfStream, nameValue, numberValue } from '../pdf/objects.js';
-import type { PdfObject } from '../pdf/objects.js';
+import type { PdfReader } from '../../pdf/reader.js';
+import { pageRefs } from '../../pdf/pages.js';
+import { PdfDict, PdfRef, PdfStream, PdfString, nameValue, numberValue } from '../../pdf/objects.js';
+import type { PdfObject } from '../../pdf/objects.js';
 
 /** The dictionary of a dictionary or of a stream. */
 export function dictOf(o: PdfObject | undefined): PdfDict | undefined {
@@ -70,6 +70,39 @@ export function fieldType(reader: PdfReader, d: PdfDict, at: number): string | u
   return nameValue(fieldAttr(reader, d, 'FT', at));
 }
 
+/** The fully qualified field name (partial /T names joined by dots up the /Parent chain). */
+export function fullFieldName(reader: PdfReader, d: PdfDict, at: number): string | undefined {
+  const parts: string[] = [];
+  let cur: PdfDict | undefined = d;
+  for (let depth = 0; cur && depth < 32; depth++) {
+    const t = cur.get('T');
+    if (t instanceof PdfString) parts.unshift(t.text());
+    try {
+      cur = dictOf(reader.resolve(cur.get('Parent'), at));
+    } catch {
+      break;
+    }
+  }
+  return parts.length > 0 ? parts.join('.') : undefined;
+}
+
+/** The streams an annotation's /AP shows: /N, /R and /D, each a stream or a dictionary of states. */
+export function appearanceStreamRefs(reader: PdfReader, annot: PdfDict, at: number): PdfRef[] {
+  const out: PdfRef[] = [];
+  const ap = dictOf(reader.resolve(annot.get('AP'), at));
+  for (const key of ['N', 'R', 'D']) {
+    const v = ap?.get(key);
+    if (v instanceof PdfRef) {
+      const o = reader.resolve(v, at);
+      if (o instanceof PdfStream) out.push(v);
+      else if (o instanceof PdfDict) for (const s of o.map.values()) if (s instanceof PdfRef) out.push(s);
+    } else if (v instanceof PdfDict) {
+      for (const s of v.map.values()) if (s instanceof PdfRef) out.push(s);
+    }
+  }
+  return out;
+}
+
 export function isReadOnlyField(reader: PdfReader, d: PdfDict, at: number): boolean {
   return ((numberValue(fieldAttr(reader, d, 'Ff', at)) ?? 0) & 1) === 1;
 }
@@ -92,10 +125,12 @@ export interface StructureIndex {
   annots: Map<number, number>;
   /** objects referenced from page /Resources (two levels deep) -> page number */
   resources: Map<number, number>;
+  /** appearance stream object number -> how many page annotations show it */
+  appearanceUsers: Map<number, number>;
 }
 
 export function buildStructureIndex(reader: PdfReader, at: number): StructureIndex {
-  const idx: StructureIndex = { pages: new Map(), contents: new Map(), annotsArrays: new Map(), annots: new Map(), resources: new Map() };
+  const idx: StructureIndex = { pages: new Map(), contents: new Map(), annotsArrays: new Map(), annots: new Map(), resources: new Map(), appearanceUsers: new Map() };
   let refs: PdfRef[];
   try {
     refs = pageRefs(reader, at);
@@ -114,7 +149,15 @@ export function buildStructureIndex(reader: PdfReader, at: number): StructureInd
     const annots = page.get('Annots');
     if (annots instanceof PdfRef) idx.annotsArrays.set(annots.num, ref.num);
     const annotsArr = reader.resolve(annots, at);
-    if (Array.isArray(annotsArr)) for (const a of annotsArr) if (a instanceof PdfRef) idx.annots.set(a.num, pageNo);
+    if (Array.isArray(annotsArr)) {
+      for (const a of annotsArr) {
+        if (!(a instanceof PdfRef)) continue;
+        idx.annots.set(a.num, pageNo);
+        const annot = dictOf(safeResolve(reader, a, at));
+        if (!annot) continue;
+        for (const s of safeAppearanceRefs(reader, annot, at)) idx.appearanceUsers.set(s.num, (idx.appearanceUsers.get(s.num) ?? 0) + 1);
+      }
+    }
     const res = page.get('Resources');
     if (res instanceof PdfRef) idx.resources.set(res.num, pageNo);
     const resDict = dictOf(reader.resolve(res, at));
@@ -124,4 +167,20 @@ export function buildStructureIndex(reader: PdfReader, at: number): StructureInd
     }
   });
   return idx;
+}
+
+function safeResolve(reader: PdfReader, o: PdfObject | undefined, at: number): PdfObject | undefined {
+  try {
+    return reader.resolve(o, at);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeAppearanceRefs(reader: PdfReader, annot: PdfDict, at: number): PdfRef[] {
+  try {
+    return appearanceStreamRefs(reader, annot, at);
+  } catch {
+    return [];
+  }
 }
