@@ -9,9 +9,12 @@ import { validateChain, type ChainResult } from '../pki/chain.js';
 import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
 import type { CertificateCache } from '../pki/certificate-cache.js';
+import { type ParsedOcspResponse, parseOcspResponse } from '../pki/ocsp.js';
+import { readAttributeRevocationValues } from '../pki/revocation-archival.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
 import { checkByteRange } from './byte-range.js';
+import type { DssSource } from './dss-read.js';
 import { safeCommonName, summariseCertificate, summariseSigner } from './certificate-summary.js';
 import { analyseModifications } from './diff.js';
 import type { FoundSignature } from './find-signatures.js';
@@ -23,9 +26,13 @@ export interface ValidationContext {
   trustAnchors: readonly Uint8Array[];
   intermediates: readonly Uint8Array[];
   crls: readonly ParsedCrl[];
+  /** OCSP responses from the caller, if any. */
+  ocspResponses?: readonly ParsedOcspResponse[];
+  /** The document's /DSS (certificates, CRLs, OCSP responses), read once for every signature. */
+  dss?: DssSource;
   /** The time to validate certificates at. */
   at: Date;
-  /** Require revocation status for every certificate (else: checked when CRLs are at hand). */
+  /** Require revocation status for every certificate (else: checked when CRLs or OCSP responses are at hand, given or embedded). */
   requireRevocation: boolean;
   hasher: RangeHasher;
   /** Parsed certificates and CRLs, shared by every signature of one verification. */
@@ -199,17 +206,21 @@ function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: Validatio
 
 /** Chain at the validation time; on expiry or revocation, again at the proven signing time. */
 function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationContext, proven: Date | undefined, report: SignatureReport): Verdict {
-  const crls = [...ctx.crls, ...embeddedCrls(cms, ctx.cache, report.warnings)];
+  const embedded = embeddedRevocation(cms, ctx, report.warnings);
   const run = (at: Date) =>
     validateChain({
       leaf: signerCert,
-      candidates: [...cms.certificates, ...ctx.intermediates],
+      candidates: [...cms.certificates, ...embedded.certificates, ...ctx.intermediates],
       trustAnchors: ctx.trustAnchors,
-      crls,
+      crls: ctx.crls,
+      ...(ctx.ocspResponses !== undefined && ctx.ocspResponses.length > 0 ? { ocspResponses: ctx.ocspResponses } : {}),
+      // The document's own evidence (CMS, /DSS) counts like the caller's: a CRL or OCSP response
+      // is believed only when its issuer's key (or a responder the issuer delegated to) signed it.
+      embedded: { crls: embedded.crls, ocspResponses: embedded.ocspResponses },
       at,
       purpose: 'document-signing',
       cache: ctx.cache,
-      // Checked with whatever CRLs are at hand (a revoked certificate is always caught); an
+      // Checked with whatever evidence is at hand (a revoked certificate is always caught); an
       // uncovered certificate is INDETERMINATE/TRY_LATER only when revocation is required.
       requireRevocation: ctx.requireRevocation,
       ...(ctx.requireRevocation ? { checkRevocation: true } : {}),
@@ -265,22 +276,54 @@ function recordChain(chain: ChainResult, report: SignatureReport, cache: Certifi
       status: r.status,
       revokedAt: r.revokedAt?.toISOString() ?? null,
       reason: r.reason ?? null,
+      source: r.source ?? null,
+      origin: r.origin ?? null,
     })),
   };
   report.errors.push(...chain.errors);
   report.warnings.push(...chain.warnings);
 }
 
-function embeddedCrls(cms: ParsedCms, cache: CertificateCache, warnings: string[]): ParsedCrl[] {
-  const out: ParsedCrl[] = [];
-  for (const der of cms.crls) {
+/**
+ * Certificates, CRLs and OCSP responses the document carries for this signature: SignedData.crls
+ * and adbe-revocationInfoArchival (read by cms-parse), the CAdES revocation/certificate values in
+ * the unsigned attributes, and the /DSS with its /VRI entries. Duplicates (the same CRL in the CMS
+ * and the DSS) are kept once; what does not parse is named in a warning and left out.
+ */
+function embeddedRevocation(cms: ParsedCms, ctx: ValidationContext, warnings: string[]): { crls: ParsedCrl[]; ocspResponses: ParsedOcspResponse[]; certificates: Uint8Array[] } {
+  const fromAttributes = cms.unsignedAttributesDer ? readAttributeRevocationValues(cms.unsignedAttributesDer) : undefined;
+  if (fromAttributes && fromAttributes.problems.length > 0) warnings.push(`unsigned attributes: ${fromAttributes.problems.join('; ')}`);
+  const dss = ctx.dss?.content();
+  const crls: ParsedCrl[] = [];
+  const seenCrls = new Set<ParsedCrl>();
+  let badCrls = 0;
+  for (const der of [...cms.crls, ...(fromAttributes?.crls ?? []), ...(dss?.crls ?? [])]) {
     try {
-      out.push(cache.crl(der));
+      const crl = ctx.cache.crl(der); // memoised by content: a repeated CRL is the same object
+      if (!seenCrls.has(crl)) crls.push(crl);
+      seenCrls.add(crl);
     } catch {
-      warnings.push('an embedded CRL could not be parsed and was ignored');
+      badCrls++;
     }
   }
-  return out;
+  if (badCrls > 0) warnings.push(`${badCrls} embedded CRL(s) could not be parsed and were ignored`);
+
+  const ocspResponses: ParsedOcspResponse[] = [...(ctx.dss?.ocspResponses() ?? [])];
+  const seenOcsp = new Set(ocspResponses.map((r) => Buffer.from(r.der).toString('base64')));
+  let badOcsp = 0;
+  for (const der of [...cms.ocspResponses, ...(fromAttributes?.ocspResponses ?? [])]) {
+    try {
+      const response = parseOcspResponse(der);
+      const key = Buffer.from(response.der).toString('base64');
+      if (!seenOcsp.has(key)) ocspResponses.push(response);
+      seenOcsp.add(key);
+    } catch {
+      badOcsp++;
+    }
+  }
+  if (badOcsp > 0) warnings.push(`${badOcsp} OCSP response(s) in the CMS could not be parsed and were ignored`);
+  if (dss && dss.warnings.length > 0) warnings.push(...dss.warnings.map((w) => `document security store: ${w}`));
+  return { crls, ocspResponses, certificates: [...(fromAttributes?.certificates ?? []), ...(dss?.certificates ?? [])] };
 }
 
 function analyseAfter(reader: PdfReader, signedRevision: number | null, found: FoundSignature, report: SignatureReport): void {

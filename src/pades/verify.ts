@@ -3,6 +3,7 @@
 import { PdfReader } from '../pdf/reader.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
 import type { ParsedCrl } from '../pki/revocation.js';
+import { dssSource } from './dss-read.js';
 import { findSignatures } from './find-signatures.js';
 import { RangeHasher } from './range-hasher.js';
 import { documentVerdict, type VerificationReport } from './report.js';
@@ -44,6 +45,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? cache.crl(c) : c)),
     at: options.at ?? new Date(),
     requireRevocation: options.requireRevocation ?? false,
+    dss: dssSource(reader),
     hasher,
   };
   const signatures = found.map((f, i) => verifySignature(reader, f, i, ctx));

@@ -64,6 +64,8 @@ export interface ParsedCms {
   ocspResponses: Uint8Array[];
   /** The id-aa-timeStampToken unsigned attribute (a ContentInfo DER). */
   timestampToken?: Uint8Array;
+  /** unsignedAttrs as found ([1] IMPLICIT SET OF Attribute): revocation values live there (revocation-archival.ts). */
+  unsignedAttributesDer?: Uint8Array;
   signerInfoCount: number;
 }
 
@@ -144,6 +146,7 @@ function parseLayout(layout: CmsLayout): ParsedCms {
   const sigNode = si[i++]!;
   const signatureValue = octetStringValue(buf, expectTag(sigNode, sigNode?.constructed ? 0x24 : TAG.octetString, 'signature'));
   let timestampToken: Uint8Array | undefined;
+  const unsignedAttributesDer = si[i]?.tag === ctx(1) ? bytesOf(buf, si[i]!) : undefined;
   if (si[i]?.tag === ctx(1)) {
     for (const attr of childrenOf(buf, si[i]!)) {
       const { type, values } = parseAttribute(buf, attr);
@@ -168,6 +171,7 @@ function parseLayout(layout: CmsLayout): ParsedCms {
     crls,
     ocspResponses,
     ...(timestampToken ? { timestampToken } : {}),
+    ...(unsignedAttributesDer ? { unsignedAttributesDer } : {}),
     signerInfoCount: signerInfos.length,
   };
 }
