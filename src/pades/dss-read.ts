@@ -28,7 +28,7 @@ export const DSS_LIMITS: DssLimits = {
   maxCertificateBytes: 64 * 1024,
   // National CAs publish CRLs of several MB; a bigger one is better fetched than carried.
   maxCrlBytes: 16 * 1024 * 1024,
-  maxOcspBytes: 1024 * 1024,
+  maxOcspBytes: 64 * 1024, // ocsp.ts MAX_OCSP_RESPONSE_BYTES
   maxTotalBytes: 64 * 1024 * 1024,
 };
 

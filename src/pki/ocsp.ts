@@ -15,19 +15,21 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { DocaxisError } from '../errors.js';
-import { TAG, childrenOf, childrenWithTag, contentOf, readRoot, type Tlv } from './asn1-util.js';
-import { type ChainCert, certificateSignedBy, sameName } from './chain-cert.js';
+import { TAG, childrenWithTag, contentOf, readRoot } from './asn1-util.js';
+import { type ChainCert, certificateSignedBy, sameName, tryParseChainCert } from './chain-cert.js';
 import { verifyTbsSignature } from './crl-signature.js';
 import { OID, digestNameForOid } from './oids.js';
 import type { RevocationStatus } from './revocation.js';
 import { type X509Name, nameToText, parseName, serialToHex } from './x509.js';
 
-/** A DER OCSP response is a few KB; anything near this is hostile or not an OCSP response. */
-export const MAX_OCSP_RESPONSE_BYTES = 1 << 20;
+/** A DER OCSP response is a few KB (one or two certificates); far bigger is hostile or not OCSP. */
+export const MAX_OCSP_RESPONSE_BYTES = 64 * 1024;
 /** Single responses read from one response (real responders send one, a few at most). */
 export const MAX_SINGLE_RESPONSES = 200;
-/** Nesting depth checked before asn1js (which recurses without a limit) sees the bytes. */
-const MAX_OCSP_DEPTH = 24;
+// asn1js's own bounds, tighter than its defaults (an OCSP response nests about 12 deep). Embedded
+// parsing (asn1js looking for ASN.1 inside every OCTET and BIT STRING) is off: it made a 4 KB
+// response cost 3 ms, and nothing here needs it.
+const BER_OPTIONS = { maxDepth: 32, maxNodes: 20_000, parseEmbedded: false } as const;
 
 export interface OcspCertId {
   hashAlgorithmOid: string;
@@ -95,9 +97,7 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   if (der.byteLength > MAX_OCSP_RESPONSE_BYTES) throw new DocaxisError('OCSP_MALFORMED', `${der.byteLength} bytes is too large for an OCSP response`);
   try {
     const own = Uint8Array.prototype.slice.call(der); // the caller's buffer may be reused
-    const root = readRoot(own, false);
-    assertDepth(own, root, 0);
-    const first = childrenWithTag(own, root, TAG.sequence, 'OCSP response')[0];
+    const first = childrenWithTag(own, readRoot(own, false), TAG.sequence, 'OCSP response')[0];
     return first?.tag === 0x0a ? readOcspResponse(own) : readBasic(own);
   } catch (e) {
     if (e instanceof DocaxisError && e.code === 'OCSP_MALFORMED') throw e;
@@ -114,14 +114,8 @@ export function tryParseOcspResponse(der: Uint8Array): ParsedOcspResponse | unde
   }
 }
 
-function assertDepth(buf: Uint8Array, node: Tlv, depth: number): void {
-  if (depth > MAX_OCSP_DEPTH) throw new DocaxisError('OCSP_MALFORMED', 'nested too deep');
-  // Primitive values (OCTET STRING, BIT STRING) are opaque to asn1js: no need to look inside.
-  if (node.constructed) for (const child of childrenOf(buf, node)) assertDepth(buf, child, depth + 1);
-}
-
 function asn1Of(der: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(der);
+  const parsed = asn1js.fromBER(der, BER_OPTIONS);
   if (parsed.offset === -1) throw new DocaxisError('OCSP_MALFORMED', parsed.result.error || 'BER decoding failed');
   if (parsed.offset !== der.byteLength) throw new DocaxisError('OCSP_MALFORMED', 'trailing data after the OCSP response');
   return parsed.result;
@@ -139,10 +133,18 @@ function readOcspResponse(der: Uint8Array): ParsedOcspResponse {
 
 //   BasicOCSPResponse ::= SEQUENCE { tbsResponseData ResponseData, signatureAlgorithm AlgorithmIdentifier,
 //     signature BIT STRING, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }
+// PKI.js reads ResponseData and the AlgorithmIdentifier; the outer SEQUENCE is taken apart here
+// because PKI.js's BasicOCSPResponse would also decode each certificate of `certs` against the
+// full Certificate schema (1.5 ms each), only for ocsp.ts to parse them again when needed.
 function readBasic(der: Uint8Array): ParsedOcspResponse {
   const asn1 = asn1Of(der);
-  const basic = new pkijs.BasicOCSPResponse({ schema: asn1 });
-  const data = basic.tbsResponseData;
+  const [tbsBlock, algorithmBlock, signatureBlock, ...rest] = asn1 instanceof asn1js.Sequence ? asn1.valueBlock.value : [];
+  if (!(tbsBlock instanceof asn1js.Sequence) || !(algorithmBlock instanceof asn1js.Sequence) || !(signatureBlock instanceof asn1js.BitString)) {
+    throw new DocaxisError('OCSP_MALFORMED', 'not a BasicOCSPResponse');
+  }
+  if (rest.length > 1 || (rest[0] !== undefined && !(rest[0].idBlock.tagClass === 3 && rest[0].idBlock.tagNumber === 0))) throw new DocaxisError('OCSP_MALFORMED', 'unexpected fields after the signature');
+  const data = new pkijs.ResponseData({ schema: tbsBlock });
+  const basic = { signatureAlgorithm: new pkijs.AlgorithmIdentifier({ schema: algorithmBlock }), signature: signatureBlock };
   if (data.version !== undefined && data.version !== 0) throw new DocaxisError('OCSP_MALFORMED', `ResponseData version ${data.version + 1} is not v1`);
   if (data.responses.length > MAX_SINGLE_RESPONSES) throw new DocaxisError('OCSP_MALFORMED', `${data.responses.length} single responses (at most ${MAX_SINGLE_RESPONSES})`);
 
@@ -218,12 +220,14 @@ function readSingle(single: pkijs.SingleResponse): OcspSingleResponse {
   }
 }
 
-/** The certs field, each certificate's bytes exactly as in the input. */
+/** The certs field, each certificate's bytes exactly as in the input (parsed only when needed). */
 function embeddedCertificates(basic: asn1js.AsnType): Uint8Array[] {
   const fields = (basic as asn1js.Sequence).valueBlock.value;
   const wrapper = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
-  const list = wrapper?.valueBlock.value[0] as asn1js.Sequence | undefined;
-  return (list?.valueBlock.value ?? []).map((c) => new Uint8Array(c.valueBeforeDecodeView));
+  if (wrapper === undefined) return [];
+  const list = wrapper.valueBlock.value?.[0];
+  if (!(list instanceof asn1js.Sequence)) throw new DocaxisError('OCSP_MALFORMED', 'certs is not a SEQUENCE OF Certificate');
+  return list.valueBlock.value.map((c) => new Uint8Array(c.valueBeforeDecodeView));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +242,7 @@ export type OcspTrustCache = WeakMap<ParsedOcspResponse, Map<string, { responder
 export interface OcspCheckOptions {
   /** Certificates that may be a delegated responder besides the response's own (e.g. the /DSS /Certs). */
   responderCandidates?: readonly ChainCert[];
-  /** Parses a certificate of the response (a CertificateCache's tryChainCert, typically). */
+  /** Parses a certificate of the response (a CertificateCache's tryChainCert, typically); default: parse afresh. */
   parseCertificate?: (der: Uint8Array) => ChainCert | undefined;
   trust?: OcspTrustCache;
 }
@@ -355,7 +359,7 @@ function judgeResponder(response: ParsedOcspResponse, issuer: ChainCert, options
     return check.ok ? { responder: issuer.label } : { why: `signature by the issuer ${issuer.label}: ${check.reason}` };
   }
   // 2. A responder the CA delegated to: issued by it, id-kp-OCSPSigning, valid when it answered.
-  const parse = options.parseCertificate ?? (() => undefined);
+  const parse = options.parseCertificate ?? tryParseChainCert;
   const candidates = [...response.certificates.flatMap((der) => parse(der) ?? []), ...(options.responderCandidates ?? [])].filter((c) => responderIs(response.responderId, c));
   if (candidates.length === 0) return { why: `the responder (${responderText(response.responderId)}) is neither the issuer ${issuer.label} nor a certificate at hand` };
   const reasons: string[] = [];
