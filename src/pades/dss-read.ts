@@ -114,6 +114,8 @@ class Collector {
   /** Streams already taken, by "num gen": /VRI entries normally repeat the /DSS arrays. */
   readonly #seen = new Set<string>();
   readonly #over: Record<Kind, number> = { certificates: 0, crls: 0, ocspResponses: 0 };
+  /** Problem -> how often: a hostile store repeats one problem thousands of times. */
+  readonly #problems = new Map<string, number>();
   #total = 0;
   #budgetSpent = false;
 
@@ -128,12 +130,12 @@ class Collector {
     try {
       array = this.reader.resolve(entry);
     } catch (e) {
-      this.out.warnings.push(`${where} could not be read: ${message(e)}`);
+      this.problem(`${where} could not be read: ${message(e)}`);
       return;
     }
     if (array === undefined || array === null) return;
     if (!Array.isArray(array)) {
-      this.out.warnings.push(`${where} is not an array and was ignored`);
+      this.problem(`${where} is not an array and was ignored`);
       return;
     }
     // Looking at more references than could ever be kept is work a hostile file makes us do.
@@ -167,9 +169,14 @@ class Collector {
   }
 
   finish(): void {
+    for (const [problem, count] of this.#problems) this.out.warnings.push(count > 1 ? `${problem} (${count} times)` : problem);
     for (const kind of ['certificates', 'crls', 'ocspResponses'] as const) {
-      if (this.#over[kind] > 0) this.out.warnings.push(`the /DSS holds more than ${this.limits.maxItems} ${WHAT[kind]}s; ${this.#over[kind]} were ignored`);
+      if (this.#over[kind] > 0) this.out.warnings.push(`the /DSS lists more than ${this.limits.maxItems} ${WHAT[kind]}s; ${this.#over[kind]} were ignored`);
     }
+  }
+
+  problem(message: string): void {
+    this.#problems.set(message, (this.#problems.get(message) ?? 0) + 1);
   }
 
   readItem(item: PdfObject, kind: Kind, where: string): void {
@@ -187,11 +194,11 @@ class Collector {
     try {
       stream = this.reader.resolve(item);
     } catch (e) {
-      this.out.warnings.push(`a ${WHAT[kind]} of ${where} could not be read: ${message(e)}`);
+      this.problem(`a ${WHAT[kind]} of ${where} could not be read: ${message(e)}`);
       return;
     }
     if (!(stream instanceof PdfStream)) {
-      this.out.warnings.push(`an entry of ${where} is not a stream and was ignored`);
+      this.problem(`an entry of ${where} is not a stream and was ignored`);
       return;
     }
     const cap = kind === 'certificates' ? this.limits.maxCertificateBytes : kind === 'crls' ? this.limits.maxCrlBytes : this.limits.maxOcspBytes;
@@ -204,7 +211,7 @@ class Collector {
         this.#budgetSpent = true;
         this.out.warnings.push(`the /DSS holds more than ${this.limits.maxTotalBytes} bytes of data; the rest was ignored`);
       } else {
-        this.out.warnings.push(`a ${WHAT[kind]} of ${where} was ignored: ${message(e)}`);
+        this.problem(`a ${WHAT[kind]} of ${where} was ignored: ${message(e)}`);
       }
       return;
     }
