@@ -288,25 +288,21 @@ function recordChain(chain: ChainResult, report: SignatureReport, cache: Certifi
  * Certificates, CRLs and OCSP responses the document carries for this signature: SignedData.crls
  * and adbe-revocationInfoArchival (read by cms-parse), the CAdES revocation/certificate values in
  * the unsigned attributes, and the /DSS with its /VRI entries. Duplicates (the same CRL in the CMS
- * and the DSS) are kept once; what does not parse is named in a warning and left out.
+ * and the DSS) are kept once; what does not parse is named in a warning and left out (CRLs: by
+ * the chain, when it comes to them).
  */
-function embeddedRevocation(cms: ParsedCms, ctx: ValidationContext, warnings: string[]): { crls: ParsedCrl[]; ocspResponses: ParsedOcspResponse[]; certificates: Uint8Array[] } {
+function embeddedRevocation(cms: ParsedCms, ctx: ValidationContext, warnings: string[]): { crls: Uint8Array[]; ocspResponses: ParsedOcspResponse[]; certificates: Uint8Array[] } {
   const fromAttributes = cms.unsignedAttributesDer ? readAttributeRevocationValues(cms.unsignedAttributesDer) : undefined;
   if (fromAttributes && fromAttributes.problems.length > 0) warnings.push(`unsigned attributes: ${fromAttributes.problems.join('; ')}`);
   const dss = ctx.dss?.content();
-  const crls: ParsedCrl[] = [];
-  const seenCrls = new Set<ParsedCrl>();
-  let badCrls = 0;
+  // Bytes, not parses: the chain parses a CRL only when a trusted path needs its issuer's.
+  const crls: Uint8Array[] = [];
+  const seenCrls = new Set<string>();
   for (const der of [...cms.crls, ...(fromAttributes?.crls ?? []), ...(dss?.crls ?? [])]) {
-    try {
-      const crl = ctx.cache.crl(der); // memoised by content: a repeated CRL is the same object
-      if (!seenCrls.has(crl)) crls.push(crl);
-      seenCrls.add(crl);
-    } catch {
-      badCrls++;
-    }
+    const key = createHash('sha256').update(der).digest('hex');
+    if (!seenCrls.has(key)) crls.push(der);
+    seenCrls.add(key);
   }
-  if (badCrls > 0) warnings.push(`${badCrls} embedded CRL(s) could not be parsed and were ignored`);
 
   const ocspResponses: ParsedOcspResponse[] = [...(ctx.dss?.ocspResponses() ?? [])];
   const seenOcsp = new Set(ocspResponses.map((r) => Buffer.from(r.der).toString('base64')));

@@ -5,9 +5,11 @@
 import { DocaxisError } from '../errors.js';
 import { type CandidatePath, DEFAULT_LIMITS, buildPaths } from './chain-build.js';
 import type { CertificateCache } from './certificate-cache.js';
-import { type ChainCert, certificateSignedBy, parseChainCert, tryParseChainCert } from './chain-cert.js';
+import { type ChainCert, certificateSignedBy, parseChainCert, sameName, tryParseChainCert } from './chain-cert.js';
 import { type OcspTrustCache, type ParsedOcspResponse, checkOcspRevocationOf, parseOcspResponse } from './ocsp.js';
+import { TAG, childrenOf, readTlv } from './asn1-util.js';
 import { OID } from './oids.js';
+import { type X509Name, parseName } from './x509.js';
 import { type CrlTrustCache, type ParsedCrl, type RevocationStatus, checkRevocationOf, parseCrl } from './revocation.js';
 
 export type CertificatePurpose = 'document-signing' | 'timestamping' | 'any';
@@ -83,7 +85,7 @@ export function validateChain(input: ChainInput): ChainResult {
   const intermediates = uniqueCandidates(input.candidates, leaf, setupWarnings, cache);
   const sources: RevocationSource[] = [
     { kind: 'crl', origin: 'given', crls: toParsedCrls(input.crls ?? [], setupWarnings, cache, '') },
-    { kind: 'crl', origin: 'embedded', crls: toParsedCrls(input.embedded?.crls ?? [], setupWarnings, cache, 'embedded ') },
+    { kind: 'crl', origin: 'embedded', crls: new LazyCrls(input.embedded?.crls ?? [], cache) },
     { kind: 'ocsp', origin: 'given', responses: toParsedOcsp(input.ocspResponses ?? [], setupWarnings, '') },
     { kind: 'ocsp', origin: 'embedded', responses: toParsedOcsp(input.embedded?.ocspResponses ?? [], setupWarnings, 'embedded ') },
   ];
@@ -96,6 +98,7 @@ export function validateChain(input: ChainInput): ChainResult {
     at: input.at,
     purpose: input.purpose,
     sources: sources.filter((s) => (s.kind === 'crl' ? s.crls.length : s.responses.length) > 0),
+    setupWarnings,
     revocationRequested,
     revocationRequired: input.requireRevocation ?? true,
     crlTrust: cache?.crlTrust ?? new WeakMap(),
@@ -130,7 +133,7 @@ export function validateChain(input: ChainInput): ChainResult {
 
 /** One kind of evidence from one origin: judged on its own, then combined (revocationOf). */
 type RevocationSource =
-  | { readonly kind: 'crl'; readonly origin: 'given' | 'embedded'; readonly crls: readonly ParsedCrl[] }
+  | { readonly kind: 'crl'; readonly origin: 'given' | 'embedded'; readonly crls: readonly ParsedCrl[] | LazyCrls }
   | { readonly kind: 'ocsp'; readonly origin: 'given' | 'embedded'; readonly responses: readonly ParsedOcspResponse[] };
 
 interface JudgeContext {
@@ -145,6 +148,72 @@ interface JudgeContext {
   /** Certificates that may be a delegated OCSP responder (besides those in each response). */
   readonly ocspResponders: readonly ChainCert[];
   readonly parseCertificate: (der: Uint8Array) => ChainCert | undefined;
+  /** Where lazily parsed evidence reports what it had to skip. */
+  readonly setupWarnings: string[];
+}
+
+/**
+ * A document's CRLs, parsed only when a path reaches a trust anchor through their issuer: a /DSS
+ * may carry national CRLs of several MB, and a path without an anchor never looks at them.
+ */
+class LazyCrls {
+  readonly #items: readonly (Uint8Array | ParsedCrl)[];
+  readonly #cache: CertificateCache | undefined;
+  readonly #issuers = new Map<number, X509Name | null>();
+  readonly #parsed = new Map<number, ParsedCrl | null>();
+
+  constructor(items: readonly Uint8Array[] | readonly ParsedCrl[], cache: CertificateCache | undefined) {
+    this.#items = items;
+    this.#cache = cache;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** The CRLs that name `issuer` as theirs (RFC 5280 §7.1 name comparison), parsed. */
+  forIssuer(issuer: ChainCert, warnings: string[]): ParsedCrl[] {
+    const out: ParsedCrl[] = [];
+    this.#items.forEach((item, i) => {
+      if (!(item instanceof Uint8Array)) {
+        out.push(item);
+        return;
+      }
+      if (!this.#issuers.has(i)) {
+        this.#issuers.set(i, crlIssuerName(item));
+        if (this.#issuers.get(i) === null) warnings.push(`embedded CRL #${i + 1} ignored: not a CRL`);
+      }
+      const name = this.#issuers.get(i);
+      if (name === null || name === undefined || !sameName(name, issuer.subjectName)) return;
+      if (!this.#parsed.has(i)) {
+        try {
+          this.#parsed.set(i, this.#cache ? this.#cache.crl(item) : parseCrl(item));
+        } catch (e) {
+          this.#parsed.set(i, null);
+          warnings.push(`embedded CRL #${i + 1} ignored: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      const crl = this.#parsed.get(i);
+      if (crl) out.push(crl);
+    });
+    return out;
+  }
+}
+
+//   CertificateList ::= SEQUENCE { tbsCertList TBSCertList, ... }
+//   TBSCertList ::= SEQUENCE { version Version OPTIONAL, signature AlgorithmIdentifier, issuer Name, ... }
+/** The issuer of a DER CRL without reading its entries; null when that much is not there. */
+function crlIssuerName(der: Uint8Array): X509Name | null {
+  try {
+    const [tbs] = childrenOf(der, readTlv(der, 0));
+    if (tbs === undefined || tbs.tag !== TAG.sequence) return null;
+    let node = readTlv(der, tbs.contentStart, tbs.contentEnd);
+    if (node.tag === TAG.integer) node = readTlv(der, node.end, tbs.contentEnd); // the version
+    const issuer = readTlv(der, node.end, tbs.contentEnd);
+    return parseName(der, issuer);
+  } catch {
+    return null;
+  }
 }
 
 interface Judged {
@@ -192,6 +261,9 @@ function judgePath(path: CandidatePath, ctx: JudgeContext): Judged {
   const revocation = belowAnchor.map((c, i): RevocationStatus => {
     const issuer = certs[i + 1];
     if (!ctx.revocationRequested) return { status: 'unknown', detail: 'revocation not checked' };
+    // Evidence is only as good as the key that signed it: without a trust anchor above the issuer,
+    // its CRLs and OCSP responses prove nothing (and the path is 'no-chain' whatever they say).
+    if (!path.anchored) return { status: 'unknown', detail: 'revocation not checked: the path does not reach a trust anchor' };
     if (issuer === undefined) return { status: 'unknown', detail: 'issuer not found' };
     const status = revocationOf(c, issuer, ctx);
     if (status.status === 'revoked') {
@@ -221,7 +293,7 @@ function revocationOf(cert: ChainCert, issuer: ChainCert, ctx: JudgeContext): Re
   const results = ctx.sources.map((s): RevocationStatus => {
     const r =
       s.kind === 'crl'
-        ? checkRevocationOf(cert, issuer, s.crls, ctx.at, ctx.crlTrust)
+        ? checkRevocationOf(cert, issuer, s.crls instanceof LazyCrls ? s.crls.forIssuer(issuer, ctx.setupWarnings) : s.crls, ctx.at, ctx.crlTrust)
         : checkOcspRevocationOf(cert, issuer, s.responses, ctx.at, { trust: ctx.ocspTrust, responderCandidates: ctx.ocspResponders, parseCertificate: ctx.parseCertificate });
     return r.source !== undefined ? { ...r, origin: s.origin } : r;
   });

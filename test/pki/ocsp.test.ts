@@ -14,6 +14,7 @@ import { MAX_OCSP_RESPONSE_BYTES, checkOcspRevocationOf, parseOcspResponse } fro
 import { MAX_EMBEDDED_ITEMS, readAttributeRevocationValues, readRevocationInfoArchival } from '../../src/pki/revocation-archival.js';
 import { OID } from '../../src/pki/oids.js';
 import { encodeOid, seq, setOf, tlv } from '../../src/pki/asn1-util.js';
+import { buildName } from '../../scripts/lib/x509-build.js';
 import { mulberry32 } from '../support/prng.js';
 import { type OcspBuild, type OcspPki, buildOcspResponse, crlOf, makeOcspPki, serialOf, toPem } from './ocsp-test-pki.js';
 
@@ -251,6 +252,33 @@ describe('validateChain with OCSP responses', () => {
     // And the other way round: the CRL revokes, the OCSP response says good.
     const listing = await crlOf(pki.root, [{ serial: serialOf(pki.leaf.der), date: '2026-02-01T00:00:00Z' }]);
     expect(chain({ embedded: [response()], crls: [listing] }).revocation[0]).toMatchObject({ status: 'revoked', source: 'crl', origin: 'given' });
+  });
+
+  it('without a trust anchor the evidence is not consulted: its signer proves nothing', () => {
+    const revoked = response({ entry: { status: 'revoked', revokedAt: new Date('2026-02-01T00:00:00Z') } });
+    const r = validateChain({ leaf: pki.leaf.der, candidates: [pki.root.der], trustAnchors: [], embedded: { ocspResponses: [revoked] }, at: AT, purpose: 'document-signing' });
+    expect(r.status).toBe('no-chain');
+    expect(r.revocation.every((s) => s.status === 'unknown' && /does not reach a trust anchor/.test(s.detail ?? ''))).toBe(true);
+    expect(chain({ embedded: [revoked] }).status).toBe('revoked');
+  });
+
+  it('embedded CRLs: junk is a warning, and one of another issuer is never parsed', async () => {
+    /** The CRL with an unreadable thisUpdate: its issuer still reads, parsing it fails. */
+    const broken = (crl: Uint8Array) => {
+      const bytes = Buffer.from(crl);
+      const at = bytes.indexOf('260101000000Z', 0, 'latin1');
+      bytes.write('2601010000XXZ', at, 'latin1');
+      return new Uint8Array(bytes);
+    };
+    const sameName = broken(await crlOf(pki.rogueRoot, []));
+    const r = validateChain({ leaf: pki.leaf.der, candidates: [], trustAnchors: [pki.root.der], embedded: { crls: [Uint8Array.of(1, 2, 3), sameName] }, at: AT, purpose: 'document-signing' });
+    expect(r.warnings).toContain('embedded CRL #1 ignored: not a CRL');
+    // The rogue root has the issuer's name: its CRL is parsed, found broken, and skipped.
+    expect(r.warnings.join('\n')).toMatch(/embedded CRL #2 ignored: .*time/);
+    const otherName = broken(await crlOf({ ...pki.rogueRoot, name: buildName([['CN', 'Somebody else']]) }, []));
+    const quiet = validateChain({ leaf: pki.leaf.der, candidates: [], trustAnchors: [pki.root.der], embedded: { crls: [otherName] }, at: AT, purpose: 'document-signing' });
+    expect(quiet.warnings.join('\n')).not.toMatch(/embedded CRL/);
+    expect(quiet.status).toBe('revocation-unknown');
   });
 
   it('junk among the embedded responses is a warning, and the certificate stays unknown', () => {
