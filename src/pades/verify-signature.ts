@@ -10,7 +10,7 @@ import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
 import type { CertificateCache } from '../pki/certificate-cache.js';
 import { type ParsedOcspResponse, parseOcspResponse } from '../pki/ocsp.js';
-import { readAttributeRevocationValues } from '../pki/revocation-archival.js';
+import { MAX_EMBEDDED_ITEMS, readAttributeRevocationValues } from '../pki/revocation-archival.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
 import { checkByteRange } from './byte-range.js';
@@ -298,7 +298,12 @@ function embeddedRevocation(cms: ParsedCms, ctx: ValidationContext, warnings: st
   // Bytes, not parses: the chain parses a CRL only when a trusted path needs its issuer's.
   const crls: Uint8Array[] = [];
   const seenCrls = new Set<string>();
-  for (const der of [...cms.crls, ...(fromAttributes?.crls ?? []), ...(dss?.crls ?? [])]) {
+  // The CMS is bounded only by /Contents: cap what it may make us parse, as the /DSS reader does.
+  const capped = (list: readonly Uint8Array[], what: string): readonly Uint8Array[] => {
+    if (list.length > MAX_EMBEDDED_ITEMS) warnings.push(`the CMS carries ${list.length} ${what}; the first ${MAX_EMBEDDED_ITEMS} were used`);
+    return list.slice(0, MAX_EMBEDDED_ITEMS);
+  };
+  for (const der of [...capped(cms.crls, 'CRLs'), ...(fromAttributes?.crls ?? []), ...(dss?.crls ?? [])]) {
     const key = createHash('sha256').update(der).digest('hex');
     if (!seenCrls.has(key)) crls.push(der);
     seenCrls.add(key);
@@ -307,7 +312,7 @@ function embeddedRevocation(cms: ParsedCms, ctx: ValidationContext, warnings: st
   const ocspResponses: ParsedOcspResponse[] = [...(ctx.dss?.ocspResponses() ?? [])];
   const seenOcsp = new Set(ocspResponses.map((r) => Buffer.from(r.der).toString('base64')));
   let badOcsp = 0;
-  for (const der of [...cms.ocspResponses, ...(fromAttributes?.ocspResponses ?? [])]) {
+  for (const der of [...capped(cms.ocspResponses, 'OCSP responses'), ...(fromAttributes?.ocspResponses ?? [])]) {
     try {
       const response = parseOcspResponse(der);
       const key = Buffer.from(response.der).toString('base64');
