@@ -105,15 +105,6 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   }
 }
 
-/** Like parseOcspResponse, but undefined for anything that is not one usable response. */
-export function tryParseOcspResponse(der: Uint8Array): ParsedOcspResponse | undefined {
-  try {
-    return parseOcspResponse(der);
-  } catch {
-    return undefined;
-  }
-}
-
 function asn1Of(der: Uint8Array): asn1js.AsnType {
   const parsed = asn1js.fromBER(der, BER_OPTIONS);
   if (parsed.offset === -1) throw new DocaxisError('OCSP_MALFORMED', parsed.result.error || 'BER decoding failed');
