@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   PEM_MALFORMED: { category: 'input', message: 'The PEM/DER data could not be decoded' },
   CERT_MALFORMED: { category: 'input', message: 'The certificate could not be parsed' },
   CRL_MALFORMED: { category: 'input', message: 'The CRL could not be parsed' },
+  OCSP_MALFORMED: { category: 'input', message: 'The OCSP response could not be parsed' },
   PKCS12_MALFORMED: { category: 'input', message: 'The PKCS#12 file could not be parsed' },
   PKCS12_BAD_PASSWORD: { category: 'input', message: 'The PKCS#12 password is wrong' },
   PKCS12_NO_KEY: { category: 'input', message: 'The PKCS#12 file holds no private key with a matching certificate' },

@@ -7,7 +7,10 @@ import { maxPdfBytes, readInput, readPdf } from './files.js';
 import { renderReport } from './render-report.js';
 
 export const VERIFY_USAGE =
-  'usage: docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO-8601] [--require-revocation] [--json]';
+  'usage: docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO-8601] [--require-revocation] [--json]\n' +
+  '  --require-revocation  every certificate needs a CRL or OCSP response covering the validation time, given (--crl) or\n' +
+  '                        carried by the PDF (/DSS, the signature); otherwise INDETERMINATE/TRY_LATER. Without it, the\n' +
+  '                        revocation data at hand is still checked and a revoked certificate always fails.';
 
 export async function runVerify(argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseCommandArgs(

@@ -87,7 +87,8 @@ export interface SignatureReport {
     status: string;
     trusted: boolean;
     certificates: CertificateSummary[];
-    revocation: Array<{ subject: string; status: string; revokedAt: string | null; reason: string | null }>;
+    /** source: what decided the status; origin: the document's own data (/DSS, CMS) or the caller's; null when nothing did. */
+    revocation: Array<{ subject: string; status: string; revokedAt: string | null; reason: string | null; source: 'crl' | 'ocsp' | null; origin: 'embedded' | 'given' | null }>;
   };
   timestamp: null | {
     valid: boolean;

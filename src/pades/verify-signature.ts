@@ -11,9 +11,12 @@ import { validateChain, type ChainResult } from '../pki/chain.js';
 import { parseCms, type ParsedCms } from '../pki/cms-parse.js';
 import { verifyCmsSignature } from '../pki/cms-verify.js';
 import type { CertificateCache } from '../pki/certificate-cache.js';
+import { type ParsedOcspResponse, parseOcspResponse } from '../pki/ocsp.js';
+import { MAX_EMBEDDED_ITEMS, readAttributeRevocationValues } from '../pki/revocation-archival.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { inspectTimestampToken, verifyTimestampToken, type TimestampInfo } from '../pki/timestamp.js';
 import { checkByteRange } from './byte-range.js';
+import type { DssSource } from './dss-read.js';
 import { safeCommonName, summariseCertificate, summariseSigner } from './certificate-summary.js';
 import { analyseModifications, readCertification, readFieldLock, type DiffOptions } from './diff/index.js';
 import type { FoundSignature } from './find-signatures.js';
@@ -25,9 +28,13 @@ export interface ValidationContext {
   trustAnchors: readonly Uint8Array[];
   intermediates: readonly Uint8Array[];
   crls: readonly ParsedCrl[];
+  /** OCSP responses from the caller, if any. */
+  ocspResponses?: readonly ParsedOcspResponse[];
+  /** The document's /DSS (certificates, CRLs, OCSP responses), read once for every signature. */
+  dss?: DssSource;
   /** The time to validate certificates at. */
   at: Date;
-  /** Require revocation status for every certificate (else: checked when CRLs are at hand). */
+  /** Require revocation status for every certificate (else: checked when CRLs or OCSP responses are at hand, given or embedded). */
   requireRevocation: boolean;
   hasher: RangeHasher;
   /** Parsed certificates and CRLs, shared by every signature of one verification. */
@@ -256,17 +263,21 @@ function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: Validatio
 
 /** Chain at the validation time; on expiry or revocation, again at the proven signing time. */
 function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationContext, proven: Date | undefined, report: SignatureReport): Verdict {
-  const crls = [...ctx.crls, ...embeddedCrls(cms, ctx.cache, report.warnings)];
+  const embedded = embeddedRevocation(cms, ctx, report.warnings);
   const run = (at: Date) =>
     validateChain({
       leaf: signerCert,
-      candidates: [...cms.certificates, ...ctx.intermediates],
+      candidates: [...cms.certificates, ...embedded.certificates, ...ctx.intermediates],
       trustAnchors: ctx.trustAnchors,
-      crls,
+      crls: ctx.crls,
+      ...(ctx.ocspResponses !== undefined && ctx.ocspResponses.length > 0 ? { ocspResponses: ctx.ocspResponses } : {}),
+      // The document's own evidence (CMS, /DSS) counts like the caller's: a CRL or OCSP response
+      // is believed only when its issuer's key (or a responder the issuer delegated to) signed it.
+      embedded: { crls: embedded.crls, ocspResponses: embedded.ocspResponses },
       at,
       purpose: 'document-signing',
       cache: ctx.cache,
-      // Checked with whatever CRLs are at hand (a revoked certificate is always caught); an
+      // Checked with whatever evidence is at hand (a revoked certificate is always caught); an
       // uncovered certificate is INDETERMINATE/TRY_LATER only when revocation is required.
       requireRevocation: ctx.requireRevocation,
       ...(ctx.requireRevocation ? { checkRevocation: true } : {}),
@@ -322,22 +333,55 @@ function recordChain(chain: ChainResult, report: SignatureReport, cache: Certifi
       status: r.status,
       revokedAt: r.revokedAt?.toISOString() ?? null,
       reason: r.reason ?? null,
+      source: r.source ?? null,
+      origin: r.origin ?? null,
     })),
   };
   report.errors.push(...chain.errors);
   report.warnings.push(...chain.warnings);
 }
 
-function embeddedCrls(cms: ParsedCms, cache: CertificateCache, warnings: string[]): ParsedCrl[] {
-  const out: ParsedCrl[] = [];
-  for (const der of cms.crls) {
+/**
+ * Certificates, CRLs and OCSP responses the document carries for this signature: SignedData.crls
+ * and adbe-revocationInfoArchival (read by cms-parse), the CAdES revocation/certificate values in
+ * the unsigned attributes, and the /DSS with its /VRI entries. Duplicates (the same CRL in the CMS
+ * and the DSS) are kept once; what does not parse is named in a warning and left out (CRLs: by
+ * the chain, when it comes to them).
+ */
+function embeddedRevocation(cms: ParsedCms, ctx: ValidationContext, warnings: string[]): { crls: Uint8Array[]; ocspResponses: ParsedOcspResponse[]; certificates: Uint8Array[] } {
+  const fromAttributes = cms.unsignedAttributesDer ? readAttributeRevocationValues(cms.unsignedAttributesDer) : undefined;
+  if (fromAttributes && fromAttributes.problems.length > 0) warnings.push(`unsigned attributes: ${fromAttributes.problems.join('; ')}`);
+  const dss = ctx.dss?.content();
+  // Bytes, not parses: the chain parses a CRL only when a trusted path needs its issuer's.
+  const crls: Uint8Array[] = [];
+  const seenCrls = new Set<string>();
+  // The CMS is bounded only by /Contents: cap what it may make us parse, as the /DSS reader does.
+  const capped = (list: readonly Uint8Array[], what: string): readonly Uint8Array[] => {
+    if (list.length > MAX_EMBEDDED_ITEMS) warnings.push(`the CMS carries ${list.length} ${what}; the first ${MAX_EMBEDDED_ITEMS} were used`);
+    return list.slice(0, MAX_EMBEDDED_ITEMS);
+  };
+  for (const der of [...capped(cms.crls, 'CRLs'), ...(fromAttributes?.crls ?? []), ...(dss?.crls ?? [])]) {
+    const key = createHash('sha256').update(der).digest('hex');
+    if (!seenCrls.has(key)) crls.push(der);
+    seenCrls.add(key);
+  }
+
+  const ocspResponses: ParsedOcspResponse[] = [...(ctx.dss?.ocspResponses() ?? [])];
+  const seenOcsp = new Set(ocspResponses.map((r) => Buffer.from(r.der).toString('base64')));
+  let badOcsp = 0;
+  for (const der of [...capped(cms.ocspResponses, 'OCSP responses'), ...(fromAttributes?.ocspResponses ?? [])]) {
     try {
-      out.push(cache.crl(der));
+      const response = parseOcspResponse(der);
+      const key = Buffer.from(response.der).toString('base64');
+      if (!seenOcsp.has(key)) ocspResponses.push(response);
+      seenOcsp.add(key);
     } catch {
-      warnings.push('an embedded CRL could not be parsed and was ignored');
+      badOcsp++;
     }
   }
-  return out;
+  if (badOcsp > 0) warnings.push(`${badOcsp} OCSP response(s) in the CMS could not be parsed and were ignored`);
+  if (dss && dss.warnings.length > 0) warnings.push(...dss.warnings.map((w) => `document security store: ${w}`));
+  return { crls, ocspResponses, certificates: [...(fromAttributes?.certificates ?? []), ...(dss?.certificates ?? [])] };
 }
 
 function analyseAfter(reader: PdfReader, signedRevision: number | null, found: FoundSignature, report: SignatureReport): void {

@@ -4,6 +4,7 @@
 import { PdfReader } from '../pdf/reader.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
 import type { ParsedCrl } from '../pki/revocation.js';
+import { dssSource } from './dss-read.js';
 import { findSignatures } from './find-signatures.js';
 import { RangeHasher } from './range-hasher.js';
 import { groupReplays, recordReplays } from './replays.js';
@@ -54,6 +55,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? cache.crl(c) : c)),
     at: options.at ?? new Date(),
     requireRevocation: options.requireRevocation ?? false,
+    dss: dssSource(reader),
     hasher,
   };
   const signatures = groups.map(({ signature, copies }, i) => {

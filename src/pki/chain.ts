@@ -1,11 +1,15 @@
 // Certificate path validation (RFC 5280 §6, shell model) as a report, not a boolean:
 // the caller (PAdES verification) maps ChainStatus to ETSI EN 319 102-1 sub-indications.
-// Building is in chain-build.ts, certificate facts in chain-cert.ts, CRLs in revocation.ts.
+// Building is in chain-build.ts, certificate facts in chain-cert.ts, CRLs in revocation.ts,
+// OCSP responses in ocsp.ts.
 import { DocaxisError } from '../errors.js';
 import { type CandidatePath, DEFAULT_LIMITS, buildPaths } from './chain-build.js';
 import type { CertificateCache } from './certificate-cache.js';
-import { type ChainCert, certificateSignedBy, parseChainCert, tryParseChainCert } from './chain-cert.js';
+import { type ChainCert, certificateSignedBy, parseChainCert, sameName, tryParseChainCert } from './chain-cert.js';
+import { type OcspTrustCache, type ParsedOcspResponse, checkOcspRevocationOf, parseOcspResponse } from './ocsp.js';
+import { TAG, childrenOf, readTlv } from './asn1-util.js';
 import { OID } from './oids.js';
+import { type X509Name, parseName } from './x509.js';
 import { type CrlTrustCache, type ParsedCrl, type RevocationStatus, checkRevocationOf, parseCrl } from './revocation.js';
 
 export type CertificatePurpose = 'document-signing' | 'timestamping' | 'any';
@@ -16,9 +20,17 @@ export interface ChainInput {
   candidates: readonly Uint8Array[];
   trustAnchors: readonly Uint8Array[];
   crls?: readonly Uint8Array[] | readonly ParsedCrl[];
+  /** OCSP responses from the caller (OCSPResponse or BasicOCSPResponse DER, or parsed). */
+  ocspResponses?: readonly (Uint8Array | ParsedOcspResponse)[];
+  /**
+   * Revocation data found in the document being validated (/DSS, the CMS): weighed exactly like
+   * the caller's, and reported with origin 'embedded'. Untrusted bytes: what does not parse or
+   * does not verify is skipped, never believed.
+   */
+  embedded?: { crls?: readonly Uint8Array[] | readonly ParsedCrl[]; ocspResponses?: readonly (Uint8Array | ParsedOcspResponse)[] };
   at: Date;
   purpose: CertificatePurpose;
-  /** Default: true when a non-empty `crls` is given. */
+  /** Default: true when any CRL or OCSP response is given or embedded. */
   checkRevocation?: boolean;
   /**
    * With revocation checked: false turns 'no CRL covers this certificate' into a warning instead
@@ -71,12 +83,29 @@ export function validateChain(input: ChainInput): ChainResult {
   });
   const setupWarnings: string[] = [];
   const intermediates = uniqueCandidates(input.candidates, leaf, setupWarnings, cache);
-  const crls = toParsedCrls(input.crls ?? [], setupWarnings, cache);
-  const revocationRequested = input.checkRevocation ?? (input.crls !== undefined && input.crls.length > 0);
+  const sources: RevocationSource[] = [
+    { kind: 'crl', origin: 'given', crls: toParsedCrls(input.crls ?? [], setupWarnings, cache, '') },
+    { kind: 'crl', origin: 'embedded', crls: new LazyCrls(input.embedded?.crls ?? [], cache) },
+    { kind: 'ocsp', origin: 'given', responses: toParsedOcsp(input.ocspResponses ?? [], setupWarnings, '') },
+    { kind: 'ocsp', origin: 'embedded', responses: toParsedOcsp(input.embedded?.ocspResponses ?? [], setupWarnings, 'embedded ') },
+  ];
+  const anyData = [input.crls, input.ocspResponses, input.embedded?.crls, input.embedded?.ocspResponses].some((list) => list !== undefined && list.length > 0);
+  const revocationRequested = input.checkRevocation ?? anyData;
   if (!revocationRequested) {
-    setupWarnings.push(input.crls !== undefined && input.crls.length > 0 ? 'revocation not checked: checking disabled by the caller' : 'revocation not checked: no CRL given');
+    setupWarnings.push(anyData ? 'revocation not checked: checking disabled by the caller' : 'revocation not checked: no CRL given');
   }
-  const ctx: JudgeContext = { at: input.at, purpose: input.purpose, crls, revocationRequested, revocationRequired: input.requireRevocation ?? true, crlTrust: cache?.crlTrust ?? new WeakMap() };
+  const ctx: JudgeContext = {
+    at: input.at,
+    purpose: input.purpose,
+    sources: sources.filter((s) => (s.kind === 'crl' ? s.crls.length : s.responses.length) > 0),
+    setupWarnings,
+    revocationRequested,
+    revocationRequired: input.requireRevocation ?? true,
+    crlTrust: cache?.crlTrust ?? new WeakMap(),
+    ocspTrust: new WeakMap(),
+    ocspResponders: intermediates,
+    parseCertificate: cache ? (der) => cache.tryChainCert(der) : tryParseChainCert,
+  };
 
   // Judge paths best-first and stop at the first valid one; otherwise keep the least bad.
   let best: Judged | undefined;
@@ -102,13 +131,89 @@ export function validateChain(input: ChainInput): ChainResult {
   };
 }
 
+/** One kind of evidence from one origin: judged on its own, then combined (revocationOf). */
+type RevocationSource =
+  | { readonly kind: 'crl'; readonly origin: 'given' | 'embedded'; readonly crls: readonly ParsedCrl[] | LazyCrls }
+  | { readonly kind: 'ocsp'; readonly origin: 'given' | 'embedded'; readonly responses: readonly ParsedOcspResponse[] };
+
 interface JudgeContext {
   readonly at: Date;
   readonly purpose: CertificatePurpose;
-  readonly crls: readonly ParsedCrl[];
+  /** The non-empty ones only. */
+  readonly sources: readonly RevocationSource[];
   readonly revocationRequested: boolean;
   readonly revocationRequired: boolean;
   readonly crlTrust: CrlTrustCache;
+  readonly ocspTrust: OcspTrustCache;
+  /** Certificates that may be a delegated OCSP responder (besides those in each response). */
+  readonly ocspResponders: readonly ChainCert[];
+  readonly parseCertificate: (der: Uint8Array) => ChainCert | undefined;
+  /** Where lazily parsed evidence reports what it had to skip. */
+  readonly setupWarnings: string[];
+}
+
+/**
+ * A document's CRLs, parsed only when a path reaches a trust anchor through their issuer: a /DSS
+ * may carry national CRLs of several MB, and a path without an anchor never looks at them.
+ */
+class LazyCrls {
+  readonly #items: readonly (Uint8Array | ParsedCrl)[];
+  readonly #cache: CertificateCache | undefined;
+  readonly #issuers = new Map<number, X509Name | null>();
+  readonly #parsed = new Map<number, ParsedCrl | null>();
+
+  constructor(items: readonly Uint8Array[] | readonly ParsedCrl[], cache: CertificateCache | undefined) {
+    this.#items = items;
+    this.#cache = cache;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** The CRLs that name `issuer` as theirs (RFC 5280 §7.1 name comparison), parsed. */
+  forIssuer(issuer: ChainCert, warnings: string[]): ParsedCrl[] {
+    const out: ParsedCrl[] = [];
+    this.#items.forEach((item, i) => {
+      if (!(item instanceof Uint8Array)) {
+        out.push(item);
+        return;
+      }
+      if (!this.#issuers.has(i)) {
+        this.#issuers.set(i, crlIssuerName(item));
+        if (this.#issuers.get(i) === null) warnings.push(`embedded CRL #${i + 1} ignored: not a CRL`);
+      }
+      const name = this.#issuers.get(i);
+      if (name === null || name === undefined || !sameName(name, issuer.subjectName)) return;
+      if (!this.#parsed.has(i)) {
+        try {
+          this.#parsed.set(i, this.#cache ? this.#cache.crl(item) : parseCrl(item));
+        } catch (e) {
+          this.#parsed.set(i, null);
+          warnings.push(`embedded CRL #${i + 1} ignored: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      const crl = this.#parsed.get(i);
+      if (crl) out.push(crl);
+    });
+    return out;
+  }
+}
+
+//   CertificateList ::= SEQUENCE { tbsCertList TBSCertList, ... }
+//   TBSCertList ::= SEQUENCE { version Version OPTIONAL, signature AlgorithmIdentifier, issuer Name, ... }
+/** The issuer of a DER CRL without reading its entries; null when that much is not there. */
+function crlIssuerName(der: Uint8Array): X509Name | null {
+  try {
+    const [tbs] = childrenOf(der, readTlv(der, 0));
+    if (tbs === undefined || tbs.tag !== TAG.sequence) return null;
+    let node = readTlv(der, tbs.contentStart, tbs.contentEnd);
+    if (node.tag === TAG.integer) node = readTlv(der, node.end, tbs.contentEnd); // the version
+    const issuer = readTlv(der, node.end, tbs.contentEnd);
+    return parseName(der, issuer);
+  } catch {
+    return null;
+  }
 }
 
 interface Judged {
@@ -156,12 +261,15 @@ function judgePath(path: CandidatePath, ctx: JudgeContext): Judged {
   const revocation = belowAnchor.map((c, i): RevocationStatus => {
     const issuer = certs[i + 1];
     if (!ctx.revocationRequested) return { status: 'unknown', detail: 'revocation not checked' };
+    // Evidence is only as good as the key that signed it: without a trust anchor above the issuer,
+    // its CRLs and OCSP responses prove nothing (and the path is 'no-chain' whatever they say).
+    if (!path.anchored) return { status: 'unknown', detail: 'revocation not checked: the path does not reach a trust anchor' };
     if (issuer === undefined) return { status: 'unknown', detail: 'issuer not found' };
-    const status = checkRevocationOf(c, issuer, ctx.crls, ctx.at, ctx.crlTrust);
+    const status = revocationOf(c, issuer, ctx);
     if (status.status === 'revoked') {
       problem('revoked', `${label(c)}: revoked on ${status.revokedAt?.toISOString() ?? '?'}${status.reason !== undefined ? ` (${status.reason})` : ''}`);
     } else if (status.status === 'unknown') {
-      const message = `${label(c)}: revocation status unknown (${status.detail ?? 'no CRL'})`;
+      const message = `${label(c)}: revocation status unknown (${status.detail ?? 'no CRL or OCSP response'})`;
       if (ctx.revocationRequired) problem('revocation-unknown', message);
       else warnings.push(message);
     } else if (status.revokedAt !== undefined) {
@@ -173,6 +281,31 @@ function judgePath(path: CandidatePath, ctx: JudgeContext): Judged {
   const status = PRIORITY.find((s) => problems.has(s)) ?? 'valid';
   const errors = PRIORITY.flatMap((s) => problems.get(s) ?? []);
   return { path, status, revocation, errors, warnings };
+}
+
+/**
+ * Each source judged alone, then combined: a revocation found anywhere counts (the earliest), then
+ * a "good" that also knows of a later revocation, then any "good"; all unknown: every reason.
+ * Equivalent to judging the union, since every source only ever adds evidence.
+ */
+function revocationOf(cert: ChainCert, issuer: ChainCert, ctx: JudgeContext): RevocationStatus {
+  if (ctx.sources.length === 0) return checkRevocationOf(cert, issuer, [], ctx.at, ctx.crlTrust);
+  const results = ctx.sources.map((s): RevocationStatus => {
+    const r =
+      s.kind === 'crl'
+        ? checkRevocationOf(cert, issuer, s.crls instanceof LazyCrls ? s.crls.forIssuer(issuer, ctx.setupWarnings) : s.crls, ctx.at, ctx.crlTrust)
+        : checkOcspRevocationOf(cert, issuer, s.responses, ctx.at, { trust: ctx.ocspTrust, responderCandidates: ctx.ocspResponders, parseCertificate: ctx.parseCertificate });
+    return r.source !== undefined ? { ...r, origin: s.origin } : r;
+  });
+  const earliest = (list: RevocationStatus[]) => list.reduce((a, b) => ((b.revokedAt as Date) < (a.revokedAt as Date) ? b : a));
+  const revoked = results.filter((r) => r.status === 'revoked');
+  if (revoked.length > 0) return earliest(revoked);
+  const laterRevocation = results.filter((r) => r.status === 'good' && r.revokedAt !== undefined);
+  if (laterRevocation.length > 0) return earliest(laterRevocation);
+  const good = results.find((r) => r.status === 'good');
+  if (good !== undefined) return good;
+  if (results.length === 1) return results[0] as RevocationStatus;
+  return { status: 'unknown', detail: results.map((r) => r.detail ?? r.status).join('; ') };
 }
 
 type Report = (status: Exclude<ChainStatus, 'valid'>, message: string) => void;
@@ -261,7 +394,7 @@ function uniqueCandidates(candidates: readonly Uint8Array[], leaf: ChainCert, wa
   return out;
 }
 
-function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnings: string[], cache: CertificateCache | undefined): ParsedCrl[] {
+function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnings: string[], cache: CertificateCache | undefined, what: string): ParsedCrl[] {
   const out: ParsedCrl[] = [];
   crls.forEach((crl, i) => {
     if (!(crl instanceof Uint8Array)) {
@@ -273,7 +406,24 @@ function toParsedCrls(crls: readonly Uint8Array[] | readonly ParsedCrl[], warnin
     } catch (e) {
       // CRLs usually come from the document (DSS) or the network: a bad one is skipped, and the
       // certificates it would have covered end up 'unknown', never 'good'.
-      warnings.push(`CRL #${i + 1} ignored: ${e instanceof Error ? e.message : String(e)}`);
+      warnings.push(`${what}CRL #${i + 1} ignored: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  return out;
+}
+
+function toParsedOcsp(responses: readonly (Uint8Array | ParsedOcspResponse)[], warnings: string[], what: string): ParsedOcspResponse[] {
+  const out: ParsedOcspResponse[] = [];
+  responses.forEach((r, i) => {
+    if (!(r instanceof Uint8Array)) {
+      out.push(r);
+      return;
+    }
+    try {
+      out.push(parseOcspResponse(r));
+    } catch (e) {
+      // Like a bad CRL: skipped, so what it would have covered stays 'unknown', never 'good'.
+      warnings.push(`${what}OCSP response #${i + 1} ignored: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
   return out;

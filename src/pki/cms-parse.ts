@@ -74,6 +74,8 @@ export interface ParsedCms {
   ocspResponses: Uint8Array[];
   /** The id-aa-timeStampToken unsigned attribute (a ContentInfo DER). */
   timestampToken?: Uint8Array;
+  /** unsignedAttrs as found ([1] IMPLICIT SET OF Attribute): revocation values live there (revocation-archival.ts). */
+  unsignedAttributesDer?: Uint8Array;
   signerInfoCount: number;
   /** SignerInfos that differ byte for byte (a copy of the same SignerInfo is still one signer). */
   distinctSignerInfoCount: number;
@@ -170,6 +172,7 @@ function parseLayout(layout: CmsLayout): ParsedCms {
   const sigNode = si[i++]!;
   const signatureValue = octetStringValue(buf, expectTag(sigNode, sigNode?.constructed ? 0x24 : TAG.octetString, 'signature'));
   let timestampToken: Uint8Array | undefined;
+  const unsignedAttributesDer = si[i]?.tag === ctx(1) ? bytesOf(buf, si[i]!) : undefined;
   if (si[i]?.tag === ctx(1)) {
     for (const attr of childrenOf(buf, si[i]!)) {
       const { type, values } = parseAttribute(buf, attr);
@@ -194,6 +197,7 @@ function parseLayout(layout: CmsLayout): ParsedCms {
     crls,
     ocspResponses,
     ...(timestampToken ? { timestampToken } : {}),
+    ...(unsignedAttributesDer ? { unsignedAttributesDer } : {}),
     signerInfoCount: signerInfos.length,
     distinctSignerInfoCount: signerInfos.length < 2 ? signerInfos.length : new Set(signerInfos.map((n) => Buffer.from(bytesOf(buf, n)).toString('base64'))).size,
     trailingBytes: 0,

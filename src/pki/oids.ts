@@ -15,6 +15,8 @@ export const OID = {
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47', // RFC 5035
   timeStampToken: '1.2.840.113549.1.9.16.2.14', // unsigned attribute, RFC 3161 appendix A
   adbeRevocationInfoArchival: '1.2.840.113583.1.1.8',
+  certValues: '1.2.840.113549.1.9.16.2.23', // CAdES unsigned attribute (ETSI EN 319 122-1)
+  revocationValues: '1.2.840.113549.1.9.16.2.24', // CAdES unsigned attribute (ETSI EN 319 122-1)
 
   // Digest algorithms
   sha1: '1.3.14.3.2.26',
@@ -69,6 +71,16 @@ export const OID = {
   ekuTimeStamping: '1.3.6.1.5.5.7.3.8',
   ekuEmailProtection: '1.3.6.1.5.5.7.3.4',
   ekuDocumentSigning: '1.3.6.1.4.1.311.10.3.12',
+  ekuOcspSigning: '1.3.6.1.5.5.7.3.9',
+
+  // OCSP (RFC 6960)
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspCrlId: '1.3.6.1.5.5.7.48.1.3',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  ocspArchiveCutoff: '1.3.6.1.5.5.7.48.1.6',
+  ocspServiceLocator: '1.3.6.1.5.5.7.48.1.7',
+  ocspExtendedRevoke: '1.3.6.1.5.5.7.48.1.9',
 
   // Distinguished-name attributes (the ones Vietnamese government certificates carry)
   commonName: '2.5.4.3',

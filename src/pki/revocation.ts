@@ -49,9 +49,14 @@ export interface RevocationStatus {
   status: 'good' | 'revoked' | 'unknown';
   revokedAt?: Date;
   reason?: string;
-  source?: 'crl';
+  /** What decided: a CRL or an OCSP response (absent when nothing did). */
+  source?: 'crl' | 'ocsp';
+  /** Where that evidence came from: the document (/DSS, the CMS) or the caller. */
+  origin?: 'embedded' | 'given';
   crlThisUpdate?: Date;
   crlNextUpdate?: Date;
+  ocspThisUpdate?: Date;
+  ocspNextUpdate?: Date;
   detail?: string;
 }
 
