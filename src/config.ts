@@ -34,7 +34,12 @@ export interface Config {
   readonly verifyWorkers: number;
   /** A verification (or mark scan) running longer fails with VERIFY_TIMEOUT and its worker is replaced. */
   readonly verifyTimeoutSeconds: number;
-  /** A worker's V8 heap limit: a job that needs more fails with VERIFY_MEMORY_LIMIT and its worker is replaced. */
+  /**
+   * A job's memory: the worker's V8 heap limit, and the growth of the process's RSS while it runs
+   * (decoded streams are buffers outside the heap). Past either, the job fails with
+   * VERIFY_MEMORY_LIMIT and its worker is replaced. It also bounds what glibc may keep of a job's
+   * freed native memory afterwards (see verify-pool.ts).
+   */
   readonly verifyWorkerMemoryMb: number;
   /** A worker whose heap (plus buffers) is larger than this after a job is replaced, so the memory goes back to the system. */
   readonly verifyWorkerRecycleMb: number;
@@ -103,7 +108,7 @@ export function loadConfig(env: Env): Config {
     logSealIntervalSeconds: integer(env, 'LOG_SEAL_INTERVAL_SECONDS', DEFAULT_LOG_SEAL_INTERVAL_SECONDS, 0, 7 * 24 * 3600),
     verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism()), 1, 64),
     verifyTimeoutSeconds: integer(env, 'VERIFY_TIMEOUT_SECONDS', 30, 1, 3600),
-    verifyWorkerMemoryMb: integer(env, 'VERIFY_WORKER_MEMORY_MB', 512, 64, 16384),
+    verifyWorkerMemoryMb: integer(env, 'VERIFY_WORKER_MEMORY_MB', 256, 64, 16384),
     verifyWorkerRecycleMb: integer(env, 'VERIFY_WORKER_RECYCLE_MB', 128, 16, 16384),
     http: httpLimits(env),
   });

@@ -12,7 +12,11 @@
 //   jobs run, the process's RSS is sampled; past `memoryMb` above what it was when the oldest job
 //   started, that job fails with VERIFY_MEMORY_LIMIT and its worker is replaced;
 // - memory kept after a job: a worker whose heap and buffers exceed `recycleMb` after a job is
-//   replaced, so what a large or hostile file made it take goes back to the system.
+//   replaced, so what a large or hostile file made it take goes back to the system. The V8 heap
+//   and large buffers do; small native chunks (zlib's 16 KB output chunks) freed by glibc stay in
+//   the thread's malloc arena, which the next worker reuses: what is kept is bounded by the
+//   largest job's growth, i.e. by `memoryMb` (measured: objstm-bomb, 500 MB decoded, kept ~510 MB
+//   without the budget; GLIBC_TUNABLES=glibc.malloc.mmap_threshold=8192 gives all of it back).
 import { Worker } from 'node:worker_threads';
 import type { ClassificationMark } from '../content/classification-marks.js';
 import { DocaxisError, errorFromData, type ErrorData } from '../errors.js';
@@ -40,14 +44,14 @@ export interface PoolOptions {
   script?: URL;
   /** A job running longer fails with VERIFY_TIMEOUT and its worker is replaced; default 30 s. */
   timeoutMs?: number;
-  /** A worker's heap limit (V8 old generation), and the RSS growth a job may cause; default 512 MB. */
+  /** A worker's heap limit (V8 old generation), and the RSS growth a job may cause; default 256 MB. */
   memoryMb?: number;
   /** A worker holding more than this after a job is replaced; default 128 MB. */
   recycleMb?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MEMORY_MB = 512;
+const DEFAULT_MEMORY_MB = 256;
 const DEFAULT_RECYCLE_MB = 128;
 /** How often the RSS is sampled while jobs run: a stream decodes at a few hundred MB/s. */
 const RSS_SAMPLE_MS = 50;

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       logSealIntervalSeconds: 300,
       verifyWorkers: defaultVerifyWorkers(availableParallelism()),
       verifyTimeoutSeconds: 30,
-      verifyWorkerMemoryMb: 512,
+      verifyWorkerMemoryMb: 256,
       verifyWorkerRecycleMb: 128,
       http: {
         headersTimeoutSeconds: 20,
@@ -58,7 +58,7 @@ describe('loadConfig', () => {
 
   it('reads the verification budgets and the slow-client limits', () => {
     const c = loadConfig({
-      VERIFY_WORKER_MEMORY_MB: '256',
+      VERIFY_WORKER_MEMORY_MB: '300',
       VERIFY_WORKER_RECYCLE_MB: '64',
       HTTP_HEADERS_TIMEOUT_SECONDS: '5',
       HTTP_REQUEST_TIMEOUT_SECONDS: '90',
@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       UPLOADS_PER_USER: '2',
       UPLOADS_TOTAL: '10',
     });
-    expect(c).toMatchObject({ verifyWorkerMemoryMb: 256, verifyWorkerRecycleMb: 64 });
+    expect(c).toMatchObject({ verifyWorkerMemoryMb: 300, verifyWorkerRecycleMb: 64 });
     expect(c.http).toEqual({ headersTimeoutSeconds: 5, requestTimeoutSeconds: 90, connectionTimeoutSeconds: 45, uploadMinBytesPerSecond: 0, uploadGraceSeconds: 3, uploadsPerUser: 2, uploadsTotal: 10 });
   });
 
