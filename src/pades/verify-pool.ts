@@ -1,22 +1,27 @@
-// Verification on worker threads. A document's verification is synchronous CPU work (parsing,
+// Verification off the event loop. A document's verification is synchronous CPU work (parsing,
 // hashing, RSA, chains): on the event loop it stalls every other request for its duration, and it
 // uses one core of several. The pool runs it on `size` workers, each holding its own parsed trust
 // store, and queues the rest. The caller keeps its bytes: each job gets a copy. The same workers
 // read a PDF's text for classification marks (scanMarks): it parses the same untrusted bytes.
 //
+// A worker is a child process by default, a worker thread on request (`isolation`). Threads
+// share the process's malloc: glibc keeps what a thread freed in that thread's arena, and a
+// replacement thread gets a fresh arena, so every hostile file that is stopped leaves its native
+// memory behind (measured: +125 MB per 500 MB deflate bomb stopped at 128 MB, without bound). A
+// process gives everything back when it exits, and its own RSS is the exact measure of a job.
+//
 // Budgets per job, because the bytes are hostile until proven otherwise:
 // - time: a job still running after `timeoutMs` fails with VERIFY_TIMEOUT, its worker replaced;
-// - heap: each worker runs under V8 resource limits; a job that needs more fails with
-//   VERIFY_MEMORY_LIMIT and its worker is replaced;
+// - heap: each worker runs under V8's heap limits (--max-old-space-size, or a thread's
+//   resourceLimits); a job that needs more fails with VERIFY_MEMORY_LIMIT, its worker replaced;
 // - memory outside the heap (decoded streams are Buffers, which V8's limits do not count): while
-//   jobs run, the process's RSS is sampled; past `memoryMb` above what it was when the oldest job
-//   started, that job fails with VERIFY_MEMORY_LIMIT and its worker is replaced;
-// - memory kept after a job: a worker whose heap and buffers exceed `recycleMb` after a job is
-//   replaced, so what a large or hostile file made it take goes back to the system. The V8 heap
-//   and large buffers do; small native chunks (zlib's 16 KB output chunks) freed by glibc stay in
-//   the thread's malloc arena, which the next worker reuses: what is kept is bounded by the
-//   largest job's growth, i.e. by `memoryMb` (measured: objstm-bomb, 500 MB decoded, kept ~510 MB
-//   without the budget; GLIBC_TUNABLES=glibc.malloc.mmap_threshold=8192 gives all of it back).
+//   jobs run, the worker's RSS (a thread: the whole process's) is sampled; past `memoryMb` above
+//   what it was when the job started, the job fails with VERIFY_MEMORY_LIMIT, its worker replaced;
+// - memory kept after a job: a worker holding more than `recycleMb` after a job is replaced, so
+//   what a large or hostile file made it take goes back to the system.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ClassificationMark } from '../content/classification-marks.js';
 import { DocaxisError, errorFromData, type ErrorData } from '../errors.js';
@@ -48,6 +53,27 @@ export interface PoolOptions {
   memoryMb?: number;
   /** A worker holding more than this after a job is replaced; default 128 MB. */
   recycleMb?: number;
+  /** 'process' (default): child processes, whose memory goes back on exit; 'thread': worker threads. */
+  isolation?: 'process' | 'thread';
+}
+
+/** One worker, thread or process, behind the few calls the pool makes. */
+interface Runner {
+  send(m: VerifyJob): void;
+  busy(yes: boolean): void;
+  stop(): Promise<unknown>;
+  /** The worker's own RSS in bytes (a process), or the whole process's (a thread). */
+  rss(): number;
+}
+
+/** Linux: the second field of /proc/PID/statm is the resident pages. Elsewhere: this process's RSS. */
+function rssOf(pid: number | undefined): number {
+  if (pid === undefined) return process.memoryUsage.rss();
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * 4096;
+  } catch {
+    return process.memoryUsage.rss();
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -57,12 +83,19 @@ const DEFAULT_RECYCLE_MB = 128;
 const RSS_SAMPLE_MS = 50;
 
 interface Slot {
-  worker: Worker;
+  worker: Runner;
   /** The trust key the worker last received. */
   key: string | undefined;
   /** Said it is ready: a worker that fails before that is a broken install, not a bad document. */
   online: boolean;
+  /** The worker's RSS once ready: what it holds beyond this after a job is what the job left. */
+  readyRss: number;
   job: Running | undefined;
+}
+
+/** V8's young generation: a sixteenth of the heap, between 8 and 64 MB. */
+function youngMb(memoryMb: number): number {
+  return Math.min(64, Math.max(8, Math.floor(memoryMb / 16)));
 }
 
 /** Under vitest this module runs from src/*.ts, but a worker needs JavaScript: the build's copy. */
@@ -77,6 +110,7 @@ export class WorkerVerifierPool implements PdfVerifier {
   readonly #timeoutMs: number;
   readonly #memoryMb: number;
   readonly #recycleMb: number;
+  readonly #isolation: 'process' | 'thread';
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
   #nextId = 1;
@@ -93,6 +127,7 @@ export class WorkerVerifierPool implements PdfVerifier {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
     this.#recycleMb = options.recycleMb ?? DEFAULT_RECYCLE_MB;
+    this.#isolation = options.isolation ?? 'process';
     for (let i = 0; i < size; i++) this.#slots.push(this.#start());
   }
 
@@ -117,7 +152,7 @@ export class WorkerVerifierPool implements PdfVerifier {
     this.#closed = true;
     clearInterval(this.#sampler);
     for (const p of this.#queue.splice(0)) p.reject(new DocaxisError('INTERNAL', 'the verification pool is closed'));
-    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.#slots.map((s) => s.worker.stop()));
   }
 
   #submit(p: Pending): void {
@@ -128,27 +163,77 @@ export class WorkerVerifierPool implements PdfVerifier {
   }
 
   #start(): Slot {
+    const slot: Slot = { worker: undefined as unknown as Runner, key: undefined, online: false, readyRss: 0, job: undefined };
+    const on = {
+      message: (a: VerifyAnswer) => this.#answered(slot, a),
+      lost: (e: Error) => this.#lost(slot, e),
+    };
+    slot.worker = this.#isolation === 'thread' ? this.#thread(on) : this.#process(on);
+    return slot;
+  }
+
+  #thread(on: { message(a: VerifyAnswer): void; lost(e: Error): void }): Runner {
     const worker = new Worker(this.#script, {
-      resourceLimits: { maxOldGenerationSizeMb: this.#memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(this.#memoryMb / 16))) },
+      resourceLimits: { maxOldGenerationSizeMb: this.#memoryMb, maxYoungGenerationSizeMb: youngMb(this.#memoryMb) },
     });
     worker.unref(); // idle workers must not keep the process alive; a busy one is ref'd
-    const slot: Slot = { worker, key: undefined, online: false, job: undefined };
-    worker.on('message', (a: VerifyAnswer) => this.#answered(slot, a));
-    worker.on('error', (e) => this.#lost(slot, e));
-    worker.on('exit', (code) => this.#lost(slot, new Error(`exited with code ${code}`)));
-    return slot;
+    worker.on('message', on.message);
+    worker.on('error', on.lost);
+    worker.on('exit', (code) => on.lost(new Error(`exited with code ${code}`)));
+    return { send: (m) => worker.postMessage(m), busy: (yes) => (yes ? worker.ref() : worker.unref()), stop: () => worker.terminate(), rss: () => process.memoryUsage.rss() };
+  }
+
+  #process(on: { message(a: VerifyAnswer): void; lost(e: Error): void }): Runner {
+    const child: ChildProcess = fork(fileURLToPath(this.#script), [], {
+      execArgv: [`--max-old-space-size=${this.#memoryMb}`, `--max-semi-space-size=${Math.max(1, Math.floor(youngMb(this.#memoryMb) / 3))}`],
+      serialization: 'advanced', // Uint8Array and Date cross as they are
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-2000)));
+    const idle = () => {
+      child.unref();
+      (child.channel as { unref?(): void } | undefined)?.unref?.();
+      (child.stderr as { unref?(): void } | null)?.unref?.();
+    };
+    idle();
+    child.on('message', on.message);
+    child.on('error', on.lost);
+    child.on('exit', (code, signal) => {
+      // V8 aborts a process whose heap is full, saying so on stderr.
+      const oom = /heap out of memory|Reached heap limit/i.test(stderr);
+      const e: NodeJS.ErrnoException = new Error(oom ? 'out of memory' : `exited with ${signal ?? `code ${code}`}`);
+      if (oom) e.code = 'ERR_WORKER_OUT_OF_MEMORY';
+      on.lost(e);
+    });
+    return {
+      send: (m) => child.send(m),
+      busy: (yes) => {
+        if (!yes) return idle();
+        child.ref();
+        (child.channel as { ref?(): void } | undefined)?.ref?.();
+      },
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+      rss: () => rssOf(child.pid),
+    };
   }
 
   #pump(): void {
     for (const slot of this.#slots) {
       if (this.#queue.length === 0) return;
-      if (slot.job) continue;
+      // A worker still starting takes nothing yet: a job's deadline counts its own work only.
+      if (slot.job || !slot.online) continue;
       void this.#dispatch(slot, this.#queue.shift()!);
     }
   }
 
   async #dispatch(slot: Slot, p: Pending): Promise<void> {
-    const job: Running = { ...p, id: this.#nextId++, startedAt: performance.now(), rssAtStart: process.memoryUsage.rss() };
+    const job: Running = { ...p, id: this.#nextId++, startedAt: performance.now(), rssAtStart: 0 };
     slot.job = job; // reserved while the material loads
     let message: VerifyJob;
     if (p.kind === 'verify') {
@@ -167,10 +252,10 @@ export class WorkerVerifierPool implements PdfVerifier {
     } else {
       message = { kind: 'scan', id: job.id, pdf: p.pdf };
     }
-    slot.worker.ref();
+    slot.worker.busy(true);
     job.startedAt = performance.now();
-    job.rssAtStart = process.memoryUsage.rss();
-    slot.worker.postMessage(message);
+    job.rssAtStart = slot.worker.rss();
+    slot.worker.send(message);
     job.timer = setTimeout(() => this.#abandon(slot, job, new DocaxisError('VERIFY_TIMEOUT', `still running after ${this.#timeoutMs} ms`)), this.#timeoutMs);
     job.timer.unref();
     this.#sampleWhileBusy();
@@ -193,7 +278,7 @@ export class WorkerVerifierPool implements PdfVerifier {
     this.#replaced++;
     if (!this.#closed) this.#slots[i] = this.#start();
     else this.#slots.splice(i, 1);
-    void slot.worker.terminate();
+    void slot.worker.stop();
   }
 
   /** RSS growth is what a decoded stream costs outside the V8 heap: sampled while jobs run. */
@@ -206,11 +291,13 @@ export class WorkerVerifierPool implements PdfVerifier {
         this.#sampler = undefined;
         return;
       }
-      const rss = process.memoryUsage.rss();
-      // The oldest job is blamed: its start is the lowest baseline, so the growth is measured from before any newer one began.
-      const oldest = running.reduce((a, b) => (a.job!.startedAt <= b.job!.startedAt ? a : b));
-      const grew = (rss - oldest.job!.rssAtStart) / 2 ** 20;
-      if (grew > this.#memoryMb) this.#abandon(oldest, oldest.job!, new DocaxisError('VERIFY_MEMORY_LIMIT', `the process grew by ${Math.round(grew)} MB (limit ${this.#memoryMb} MB)`));
+      // A process is measured alone. Threads share one RSS: the oldest job is blamed, its start
+      // being the lowest baseline (the growth is measured from before any newer one began).
+      const suspects = this.#isolation === 'process' ? running : [running.reduce((a, b) => (a.job!.startedAt <= b.job!.startedAt ? a : b))];
+      for (const slot of suspects) {
+        const grew = (slot.worker.rss() - slot.job!.rssAtStart) / 2 ** 20;
+        if (grew > this.#memoryMb) this.#abandon(slot, slot.job!, new DocaxisError('VERIFY_MEMORY_LIMIT', `the verification grew by ${Math.round(grew)} MB (limit ${this.#memoryMb} MB)`));
+      }
     }, RSS_SAMPLE_MS);
     this.#sampler.unref();
   }
@@ -231,14 +318,18 @@ export class WorkerVerifierPool implements PdfVerifier {
   #answered(slot: Slot, a: VerifyAnswer): void {
     if ('ready' in a) {
       slot.online = true;
+      slot.readyRss = slot.worker.rss();
+      this.#pump();
       return;
     }
     const job = slot.job;
     if (!job || job.id !== a.id) return;
     clearTimeout(job.timer);
     slot.job = undefined;
-    slot.worker.unref();
-    if ((a.heldMb ?? 0) > this.#recycleMb) this.#replace(slot);
+    slot.worker.busy(false);
+    // A thread reports its heap and buffers; a process is measured whole (what malloc kept too).
+    const heldMb = this.#isolation === 'process' ? Math.max(a.heldMb ?? 0, (slot.worker.rss() - slot.readyRss) / 2 ** 20) : (a.heldMb ?? 0);
+    if (heldMb > this.#recycleMb) this.#replace(slot);
     if ('error' in a) {
       // The worker may not have taken the material (it failed to parse): send it again next time.
       slot.key = undefined;

@@ -1,4 +1,5 @@
-// The body of one verification worker thread (verify-pool.ts starts them, under V8 heap limits).
+// The body of one verification worker (verify-pool.ts starts them, under V8 heap limits), as a
+// child process (IPC) or a worker thread (parentPort): the same messages either way.
 // It says it is ready once its modules have loaded, then answers each job: a verification or a
 // scan for classification marks. It keeps the parsed trust store of the last key it was sent, so
 // the pool sends the material only when the key changes. Each answer says how much the worker
@@ -15,7 +16,12 @@ function heldMb(): number {
   return (m.heapTotal + m.external) / 2 ** 20;
 }
 
-function serve(port: NonNullable<typeof parentPort>): void {
+interface Port {
+  postMessage(m: VerifyAnswer): void;
+  on(event: 'message', f: (job: VerifyJob) => void): void;
+}
+
+function serve(port: Port): void {
   const parsed = new TrustStoreParsed();
   const run = async (job: VerifyJob): Promise<VerifyAnswer> => {
     try {
@@ -33,6 +39,15 @@ function serve(port: NonNullable<typeof parentPort>): void {
   });
 }
 
-if (!parentPort) throw new Error('verify-worker.js runs as a worker thread (verify-pool.ts)');
-serve(parentPort);
-parentPort.postMessage({ ready: true } satisfies VerifyAnswer);
+function port(): Port {
+  if (parentPort) return parentPort;
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('verify-worker.js runs as a child process or a worker thread of verify-pool.ts');
+  // The service gone (even killed), nothing is left to answer: no orphan stays behind.
+  process.on('disconnect', () => process.exit(0));
+  return { postMessage: (m) => void send(m), on: (_event, f) => void process.on('message', f) };
+}
+
+const it = port();
+serve(it);
+it.postMessage({ ready: true });

@@ -29,7 +29,7 @@ async function sealedLetter(): Promise<Uint8Array> {
 
 const STAND_IN = new URL('./workers/dies-on-one-byte.mjs', import.meta.url);
 const pools: WorkerVerifierPool[] = [];
-function pool(size: number, script?: URL, timeoutMs?: number, budgets: { memoryMb?: number; recycleMb?: number } = {}): WorkerVerifierPool {
+function pool(size: number, script?: URL, timeoutMs?: number, budgets: { memoryMb?: number; recycleMb?: number; isolation?: 'process' | 'thread' } = {}): WorkerVerifierPool {
   const p = new WorkerVerifierPool(size, { ...(script ? { script } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...budgets });
   pools.push(p);
   return p;
@@ -166,6 +166,18 @@ describe('WorkerVerifierPool', () => {
     const pdf = await sealedLetter();
     const here = await new InProcessVerifier().scanMarks(pdf);
     expect(await pool(1).scanMarks(pdf)).toEqual(here);
+  });
+
+  it('on worker threads too: the same reports, the heap limit, the deadline', async () => {
+    const pdf = await sealedLetter();
+    const counter = { loads: 0 };
+    const when = new Date();
+    const threads = pool(1, undefined, undefined, { isolation: 'thread' });
+    expect(await threads.verify(pdf, snapshot('k', material, counter), when)).toEqual(await new InProcessVerifier().verify(pdf, snapshot('k', material, counter), when));
+    const standIn = pool(1, STAND_IN, 4000, { memoryMb: 64, isolation: 'thread' });
+    expect(isDocaxisError(await standIn.verify(new Uint8Array(4), snapshot('k', material, counter), when).catch((e: unknown) => e), 'VERIFY_MEMORY_LIMIT')).toBe(true);
+    expect(isDocaxisError(await standIn.verify(new Uint8Array(3), snapshot('k', material, counter), when).catch((e: unknown) => e), 'VERIFY_TIMEOUT')).toBe(true);
+    expect(standIn.replaced).toBe(2);
   });
 
   it('fails fast, without restarting forever, when the worker script cannot start', async () => {

@@ -6,8 +6,11 @@
 // after a six-byte one (a worker left swollen), and otherwise answers with a recognisable report
 // saying whether the job carried the trust material, or, for a scan, one recognisable mark.
 import process from 'node:process';
-import { parentPort } from 'node:worker_threads';
+import { parentPort as threadPort } from 'node:worker_threads';
 
+// A child process (the pool's default) or a worker thread: the same messages.
+const parentPort = threadPort ?? { postMessage: (m) => process.send(m), on: (event, f) => process.on(event, f) };
+process.on('disconnect', () => process.exit(0));
 parentPort.postMessage({ ready: true });
 const kept = [];
 parentPort.on('message', (job) => {
