@@ -5,6 +5,7 @@
 // asked on a seven-byte one and then never answers (a decompression bomb), says it holds 1 GB
 // after a six-byte one (a worker left swollen), and otherwise answers with a recognisable report
 // saying whether the job carried the trust material, or, for a scan, one recognisable mark.
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { parentPort as threadPort } from 'node:worker_threads';
 
