@@ -30,18 +30,17 @@ export interface Config {
   readonly tsaUrl: string | undefined;
   /** Seconds between log seals; 0 turns the timer off (POST /log/seal still works). */
   readonly logSealIntervalSeconds: number;
-  /** Worker threads that verify PDFs off the event loop: at least one, the main thread never parses an uploaded PDF. */
+  /** Worker processes that verify PDFs off the event loop: at least one, the main thread never parses an uploaded PDF. */
   readonly verifyWorkers: number;
   /** A verification (or mark scan) running longer fails with VERIFY_TIMEOUT and its worker is replaced. */
   readonly verifyTimeoutSeconds: number;
   /**
-   * A job's memory: the worker's V8 heap limit, and the growth of the process's RSS while it runs
+   * A job's memory: the worker's V8 heap limit, and the growth of the worker's RSS while it runs
    * (decoded streams are buffers outside the heap). Past either, the job fails with
-   * VERIFY_MEMORY_LIMIT and its worker is replaced. It also bounds what glibc may keep of a job's
-   * freed native memory afterwards (see verify-pool.ts).
+   * VERIFY_MEMORY_LIMIT and its worker (a child process) is replaced, giving all of it back.
    */
   readonly verifyWorkerMemoryMb: number;
-  /** A worker whose heap (plus buffers) is larger than this after a job is replaced, so the memory goes back to the system. */
+  /** A worker holding more than this (above its start) after a job is replaced, so the memory goes back to the system. */
   readonly verifyWorkerRecycleMb: number;
   /** Slow clients: the budgets of the HTTP server and of the routes that take a PDF. */
   readonly http: HttpLimits;

@@ -67,7 +67,7 @@ function banner(address: string, config: Config, database: Database, users: Seed
     `docaxis exchange axis listening on ${address}`,
     `  Web UI ${address}/  (sign in with a token below)`,
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
-    `  PDF verification: ${config.verifyWorkers} worker thread(s), ${config.verifyTimeoutSeconds} s and ${config.verifyWorkerMemoryMb} MB per file`,
+    `  PDF verification: ${config.verifyWorkers} worker process(es), ${config.verifyTimeoutSeconds} s and ${config.verifyWorkerMemoryMb} MB per file`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
     `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,
   ];

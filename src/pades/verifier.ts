@@ -1,7 +1,7 @@
 // Verification against a trust store that changes rarely (an admin adds an anchor or a CRL) and is
 // used for every document: the caller names the store's version (`key`) and says how to load it;
 // a verifier parses it once per key. Two implementations: in this thread (below) and a pool of
-// worker threads (verify-pool.ts) that keeps the event loop free while a document is checked.
+// workers (verify-pool.ts: child processes) that keeps the event loop free while a document is checked.
 // The same port reads a PDF's text for classification stamps: it parses the same untrusted bytes,
 // so it runs where verification runs, under the same budgets.
 import { scanClassificationMarks, type ClassificationMark } from '../content/classification-marks.js';
