@@ -18,14 +18,13 @@ async function dist<T>(path: string): Promise<T> {
   return (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
 }
 
-const [{ loadConfig }, { openDatabase }, { createStores }, { seedDemoProvince }, { buildApp }, { loadServiceKeys }, { InProcessVerifier }, { WorkerVerifierPool }] = await Promise.all([
+const [{ loadConfig }, { openDatabase }, { createStores }, { seedDemoProvince }, { buildApp }, { loadServiceKeys }, { WorkerVerifierPool }] = await Promise.all([
   dist<typeof import('../src/config.js')>('config.js'),
   dist<typeof import('../src/db/client.js')>('db/client.js'),
   dist<typeof import('../src/db/create-stores.js')>('db/create-stores.js'),
   dist<typeof import('../src/exchange/seed-demo.js')>('exchange/seed-demo.js'),
   dist<typeof import('../src/http/app.js')>('http/app.js'),
   dist<typeof import('../src/service-keys.js')>('service-keys.js'),
-  dist<typeof import('../src/pades/verifier.js')>('pades/verifier.js'),
   dist<typeof import('../src/pades/verify-pool.js')>('pades/verify-pool.js'),
 ]);
 
@@ -36,10 +35,10 @@ const stores = createStores(database);
 const clock = () => new Date();
 const seeded = await seedDemoProvince({ stores, clock }, { fixturesDir: join(ROOT, 'certs-fixtures') });
 // As main.ts: the axis's receipt key (the TEST-ONLY fixture in demo mode) signs every event's
-// receipt, and PDFs are verified on config.verifyWorkers worker threads.
+// receipt, and PDFs are verified on config.verifyWorkers worker threads under its budgets.
 const fixturesDir = join(ROOT, 'certs-fixtures');
 const keys = loadServiceKeys(config, process.env, { path: (name) => join(fixturesDir, name), password: 'docaxis-test' });
-const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000 }) : new InProcessVerifier();
+const verifier = new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000, memoryMb: config.verifyWorkerMemoryMb, recycleMb: config.verifyWorkerRecycleMb });
 const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, verifier });
 const url = await app.listen({ port: config.port, host: config.host });
 const cpuAtListen = process.cpuUsage();

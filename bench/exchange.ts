@@ -7,6 +7,8 @@
 //      department's clerk lists its inbox and as many concurrent clients download and accept (03)
 //      each one;
 //   3b. on PostgreSQL, the minimal send (exchange-minimal-server.ts): the least any send costs here;
+//   3c. per database, the hostile scenario (exchange-hostile.ts): 5 valid senders while another clerk
+//      sends 3 hostile PDFs a second and /health is probed every 100 ms;
 //   4. if a target is missed: the 20-sender pass again with V8's CPU profiler in the server, summarised;
 //   5. prints the tables and writes docs/benchmarks-exchange.md.
 // Options: --quick (fewer documents, writes bench/out/benchmarks-exchange-quick.md), --only=pglite|postgres,
@@ -23,6 +25,8 @@ import postgres from 'postgres';
 import { fixture, loadLibrary, median, OUT, ROOT } from './common.js';
 import { buildLetters } from './exchange-letter.js';
 import { percentile, receiveLetters, sendLetters, sendRaw, type PhaseResult, type ReceiveResult } from './exchange-load.js';
+import { hostilePdfs } from '../test/support/hostile-pdfs.js';
+import { runHostile, type HostileResult } from './exchange-hostile.js';
 import { summariseProfile, type ProfileSummary } from './exchange-profile.js';
 
 const argv = process.argv.slice(2);
@@ -42,6 +46,10 @@ const WARMUP_DOCS = quick ? 5 : Number(process.env.BENCH_WARMUP ?? 200);
 const FLOOR_RUNS = 30;
 const TARGET_RATIO = 2;
 const TARGET_P99_MS = 250;
+/** The hostile scenario: valid senders × letters each, hostile PDFs a second; its targets. */
+const HOSTILE = quick ? { senders: 5, perSender: 6, perSecond: 3 } : { senders: 5, perSender: 24, perSecond: 3 };
+const TARGET_HOSTILE_P99_MS = 500;
+const TARGET_HEALTH_MS = 100;
 
 const started = performance.now();
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -62,7 +70,7 @@ log(`docaxis exchange benchmark${quick ? ' (quick)' : ''}: node ${machine.node},
 
 const lib = await loadLibrary();
 // Every send of a database's run gets its own letter (warm-up, then each level).
-const LETTERS_PER_DATABASE = WARMUP_DOCS + LEVELS.reduce((n, l) => n + l.senders * l.perSender, 0);
+const LETTERS_PER_DATABASE = WARMUP_DOCS + LEVELS.reduce((n, l) => n + l.senders * l.perSender, 0) + HOSTILE.senders * HOSTILE.perSender;
 const letters = await buildLetters(lib, LETTERS_PER_DATABASE);
 const letter = letters.first;
 const sentShas = new Set(letters.all.map((b) => createHash('sha256').update(b).digest('hex')));
@@ -110,7 +118,9 @@ interface Server {
 
 async function startServer(env: Record<string, string>): Promise<Server> {
   const script = join(ROOT, 'dist-bench', 'bench', 'exchange-server.js');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // The 20 senders are one clerk: the per-user upload cap (default 8) is raised to 20 for them (the
+  // hostile scenario's attacker, another clerk, then holds at most 20 of the 32 slots).
+  const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'warn', UPLOADS_PER_USER: '20', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
@@ -247,6 +257,7 @@ interface DbResult {
   kind: Kind;
   levels: LevelResult[];
   errors: string[];
+  hostile?: HostileResult & { rssBeforeMB: number; rssAfterMB: number };
 }
 
 let numberSeq = 0;
@@ -263,6 +274,25 @@ async function sendAndReceive(server: Server, kind: Kind, take: (n: number) => U
   if (hooks?.afterSend) await hooks.afterSend();
   const receive = await receiveLetters(server.url, server.tokens.recipient, senders, ok, sentShas);
   return { send, serverCpuMsPerSend: (cpu1 - cpu0) / Math.max(1, ok), dbCpuMsPerSend: (db1 - db0) / Math.max(1, ok), clientCpuMsPerSend: (me.user + me.system) / 1000 / Math.max(1, ok), receive };
+}
+
+function logLevel(senders: number, perSender: number, r: Omit<LevelResult, 'senders'>, kind: Kind): void {
+  log(
+    `  ${String(senders).padStart(2)} senders x ${perSender}: ${rate(r.send).toFixed(1)} docs/s, send p50 ${fmt(percentile(r.send.latencies, 50))} p99 ${fmt(percentile(r.send.latencies, 99))} ms, ` +
+      `CPU per send: server ${fmt(r.serverCpuMsPerSend)}${kind === 'postgres' ? ` + PostgreSQL ${fmt(r.dbCpuMsPerSend)}` : ''} + clients ${fmt(r.clientCpuMsPerSend)} ms; fetch+ack ${rate(r.receive).toFixed(1)} docs/s p50 ${fmt(percentile(r.receive.latencies, 50))} p99 ${fmt(percentile(r.receive.latencies, 99))} ms; errors ${r.send.errors.length + r.receive.errors.length}`,
+  );
+}
+
+/** A hostile PDF must end in a 4xx with a code, or in the upload cap's 503 (load, refused before its body): never a 500 or a dropped connection. */
+function refusedCleanly(x: { status: number; code: string }): boolean {
+  return (x.status >= 400 && x.status < 500 && /^[A-Z_]+$/.test(x.code)) || (x.status === 503 && x.code === 'UPLOAD_SLOTS_FULL');
+}
+
+/** "400 VERIFY_MEMORY_LIMIT × 12, 422 SIGNATURE_INVALID × 6" */
+function summariseCodes(xs: readonly { status: number; code: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const x of xs) counts.set(`${x.status} ${x.code}`, (counts.get(`${x.status} ${x.code}`) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} × ${n}`).join(', ');
 }
 
 async function runDatabase(kind: Kind): Promise<DbResult> {
@@ -282,11 +312,30 @@ async function runDatabase(kind: Kind): Promise<DbResult> {
       const r = await sendAndReceive(server, kind, take, senders, perSender);
       result.levels.push({ senders, ...r });
       result.errors.push(...r.send.errors, ...r.receive.errors);
-      log(
-        `  ${String(senders).padStart(2)} senders x ${perSender}: ${rate(r.send).toFixed(1)} docs/s, send p50 ${fmt(percentile(r.send.latencies, 50))} p99 ${fmt(percentile(r.send.latencies, 99))} ms, ` +
-          `CPU per send: server ${fmt(r.serverCpuMsPerSend)}${kind === 'postgres' ? ` + PostgreSQL ${fmt(r.dbCpuMsPerSend)}` : ''} + clients ${fmt(r.clientCpuMsPerSend)} ms; fetch+ack ${rate(r.receive).toFixed(1)} docs/s p50 ${fmt(percentile(r.receive.latencies, 50))} p99 ${fmt(percentile(r.receive.latencies, 99))} ms; errors ${r.send.errors.length + r.receive.errors.length}`,
-      );
+      logLevel(senders, perSender, r, kind);
     }
+    const rssBeforeMB = Number((await server.ask({ cmd: 'cpu' }))['rssMB']);
+    log(`  hostile: ${HOSTILE.senders} senders x ${HOSTILE.perSender} while ${HOSTILE.perSecond} hostile PDFs a second go to POST /documents ...`);
+    const h = await runHostile({
+      url: server.url,
+      senderToken: server.tokens.sender,
+      recipient: RECIPIENT,
+      hostileToken: server.tokens.recipient,
+      hostileRecipient: SENDER,
+      pdfs: take(HOSTILE.senders * HOSTILE.perSender),
+      senders: HOSTILE.senders,
+      perSender: HOSTILE.perSender,
+      numberPrefix: `${++numberSeq}-`,
+      hostilePerSecond: HOSTILE.perSecond,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // workers recycled, memory given back
+    const rssAfterMB = Number((await server.ask({ cmd: 'cpu' }))['rssMB']);
+    result.hostile = { ...h, rssBeforeMB, rssAfterMB };
+    result.errors.push(...h.send.errors.map((e) => `hostile scenario: ${e}`), ...h.hostile.filter((x) => !refusedCleanly(x)).map((x) => `hostile ${x.file}: HTTP ${x.status} ${x.code}`), ...h.healthErrors.map((e) => `/health: ${e}`));
+    log(
+      `  hostile: valid sends p50 ${fmt(percentile(h.send.latencies, 50))} p99 ${fmt(percentile(h.send.latencies, 99))} ms (${h.send.latencies.length} ok, ${h.send.errors.length} errors); ` +
+        `${h.hostile.length} hostile answered ${summariseCodes(h.hostile)}; /health p50 ${fmt(percentile(h.health, 50))} p99 ${fmt(percentile(h.health, 99))} max ${fmt(Math.max(...h.health))} ms; server RSS ${fmt(rssBeforeMB, 0)} -> ${fmt(rssAfterMB, 0)} MB`,
+    );
   } finally {
     await server.stop();
     await db.drop();
@@ -441,6 +490,22 @@ const targetTable: string[] = [
       `| ${v.kind} | ${fmt(verifyMs)} ms | ${fmt(v.sendP50)} ms | **${fmt(v.ratio, 2)}×** ${v.ratioOk ? 'met' : 'MISSED'} | ${fmt(v.cpuRatio, 2)}× | **${fmt(v.p99At20)} ms** ${v.p99Ok ? 'met' : 'MISSED'} | ${v.errors} ${v.errors === 0 ? 'met' : 'MISSED'} |`,
   ),
 ];
+const hostileTable: string[] = [
+  `| database | valid sends (${HOSTILE.senders} senders) | send p50 | send p99 (target < ${TARGET_HOSTILE_P99_MS} ms) | hostile PDFs answered | their latency p50 / max | /health p50 | /health p99 | /health max (target < ${TARGET_HEALTH_MS} ms) | server RSS before → after |`,
+  '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+  ...results
+    .filter((r) => r.hostile)
+    .map((r) => {
+      const h = r.hostile!;
+      const p99 = percentile(h.send.latencies, 99);
+      const worst = Math.max(...h.health);
+      return (
+        `| ${r.kind} | ${h.send.latencies.length} ok, ${h.send.errors.length} errors | ${fmt(percentile(h.send.latencies, 50))} ms | **${fmt(p99)} ms** ${p99 < TARGET_HOSTILE_P99_MS && h.send.errors.length === 0 ? 'met' : 'MISSED'} | ` +
+        `${h.hostile.length}: ${summariseCodes(h.hostile)} | ${fmt(percentile(h.hostile.map((x) => x.ms), 50))} / ${fmt(Math.max(...h.hostile.map((x) => x.ms)))} ms | ` +
+        `${fmt(percentile(h.health, 50))} ms | ${fmt(percentile(h.health, 99))} ms | **${fmt(worst)} ms** ${worst < TARGET_HEALTH_MS ? 'met' : 'MISSED'} | ${fmt(h.rssBeforeMB, 0)} → ${fmt(h.rssAfterMB, 0)} MB |`
+      );
+    }),
+];
 const minimalLines: string[] = minimal
   ? [
       '**The least a send can cost here** (bench/exchange-minimal-server.ts, same run, fresh PostgreSQL database): a bare',
@@ -456,7 +521,7 @@ const minimalLines: string[] = minimal
       '',
     ]
   : [];
-push(tables, 'Targets', ...targetTable, '', ...minimalLines, 'Load', ...loadTable);
+push(tables, 'Targets', ...targetTable, '', ...minimalLines, 'Load', ...loadTable, '', 'Under hostile load', ...hostileTable);
 
 push(
   lines,
@@ -518,6 +583,27 @@ push(
     const total = l.serverCpuMsPerSend + (Number.isFinite(l.dbCpuMsPerSend) ? l.dbCpuMsPerSend : 0) + l.clientCpuMsPerSend;
     return `- ${r.kind}: ${fmt(rate(l.send))} sends/s → mean ${fmt((20 / rate(l.send)) * 1000, 0)} ms (measured mean ${fmt(l.send.latencies.reduce((a, b) => a + b, 0) / l.send.latencies.length, 0)} ms); ${fmt(total)} ms of CPU per send (${fmt(l.serverCpuMsPerSend)} server${Number.isFinite(l.dbCpuMsPerSend) ? ` + ${fmt(l.dbCpuMsPerSend)} PostgreSQL` : ''} + ${fmt(l.clientCpuMsPerSend)} clients), against ${fmt(verifyMs)} ms of verification.`;
   }),
+  '',
+);
+push(
+  lines,
+  '## Under hostile load',
+  '',
+  `**Targets** (issue 10): while ${HOSTILE.perSecond} hostile PDFs a second are sent, valid sends keep p99 < ${TARGET_HOSTILE_P99_MS} ms and \`/health\` answers in < ${TARGET_HEALTH_MS} ms.`,
+  '',
+  ...hostileTable,
+  '',
+  `- **Method** (bench/exchange-hostile.ts): on the same server, after the load levels, ${HOSTILE.senders} concurrent senders send`,
+  `  ${HOSTILE.perSender} distinct letters each as above, while Sở Y tế's clerk sends ${HOSTILE.perSecond} hostile PDFs every second to`,
+  '  `POST /api/v1/documents` (each on a new connection, never waiting for the earlier ones), cycling through',
+  `  the files test/support/hostile-pdfs.ts generates: ${hostilePdfs().map((f) => `${f.name} (${(f.bytes.length / 1024).toFixed(1)} KB, ${f.what})`).join('; ')};`,
+  '  and `/health` is probed every 100 ms on one keep-alive connection. Every hostile PDF must be answered',
+  '  with a 4xx and a catalogue code, or refused by the upload cap (503 UPLOAD_SLOTS_FULL, before its body is read);',
+  '  a 500 or a dropped connection counts as an error.',
+  '- The server runs with its defaults (VERIFY_WORKERS, VERIFY_TIMEOUT_SECONDS, VERIFY_WORKER_MEMORY_MB, ...), except',
+  '  UPLOADS_PER_USER=20 (the benchmark\'s 20 senders are one clerk). Verification workers are child processes:',
+  '  their memory is not in the server\'s RSS, and a worker stopped for its deadline or its memory budget gives all',
+  '  of it back on exit.',
   '',
 );
 if (profiles.length > 0) {

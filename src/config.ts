@@ -30,25 +30,64 @@ export interface Config {
   readonly tsaUrl: string | undefined;
   /** Seconds between log seals; 0 turns the timer off (POST /log/seal still works). */
   readonly logSealIntervalSeconds: number;
-  /** Worker threads that verify PDFs off the event loop; 0: verify on the main thread. */
+  /** Worker processes that verify PDFs off the event loop: at least one, the main thread never parses an uploaded PDF. */
   readonly verifyWorkers: number;
-  /** With workers: a verification running longer fails with VERIFY_TIMEOUT and its worker is replaced. */
+  /** A verification (or mark scan) running longer fails with VERIFY_TIMEOUT and its worker is replaced. */
   readonly verifyTimeoutSeconds: number;
+  /**
+   * A job's memory: the worker's V8 heap limit, and the growth of the worker's RSS while it runs
+   * (decoded streams are buffers outside the heap). Past either, the job fails with
+   * VERIFY_MEMORY_LIMIT and its worker (a child process) is replaced, giving all of it back.
+   */
+  readonly verifyWorkerMemoryMb: number;
+  /** A worker holding more than this (above its start) after a job is replaced, so the memory goes back to the system. */
+  readonly verifyWorkerRecycleMb: number;
+  /** Slow clients: the budgets of the HTTP server and of the routes that take a PDF. */
+  readonly http: HttpLimits;
+}
+
+export interface HttpLimits {
+  /** The request line and headers must arrive within this (Node's server.headersTimeout). */
+  readonly headersTimeoutSeconds: number;
+  /** The whole request, body included, must arrive within this (server.requestTimeout). */
+  readonly requestTimeoutSeconds: number;
+  /** A connection with no traffic at all for this long is closed (Fastify's connectionTimeout). */
+  readonly connectionTimeoutSeconds: number;
+  /** An upload slower than this, measured over the grace period, is cut with UPLOAD_TOO_SLOW (408). */
+  readonly uploadMinBytesPerSecond: number;
+  /** The window of that measure: no upload is cut before it has run this long. */
+  readonly uploadGraceSeconds: number;
+  /** PDF uploads one user may have in progress (upload to answer); more: 429 UPLOADS_PER_USER_LIMIT. */
+  readonly uploadsPerUser: number;
+  /** PDF uploads in progress for everyone; more: 503 UPLOAD_SLOTS_FULL. */
+  readonly uploadsTotal: number;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_LOG_SEAL_INTERVAL_SECONDS = 300;
 
+export const DEFAULT_HTTP_LIMITS: HttpLimits = Object.freeze({
+  headersTimeoutSeconds: 20,
+  // 64 MiB at ~1 Mbit/s takes ~9 min: a slower whole request is cut even above the floor rate.
+  requestTimeoutSeconds: 600,
+  // Longer than a verification may take (VERIFY_TIMEOUT_SECONDS), during which the socket is quiet.
+  connectionTimeoutSeconds: 120,
+  // 8 KiB/s (64 kbit/s) over 10 s: a poor mobile link passes, a trickle holding a slot does not.
+  uploadMinBytesPerSecond: 8192,
+  uploadGraceSeconds: 10,
+  // A clerk's office shares one account; the benchmark's 20 concurrent senders raise it.
+  uploadsPerUser: 8,
+  // Each upload may hold up to UPLOAD_LIMIT_BYTES until its answer: this bounds that memory.
+  uploadsTotal: 32,
+});
+
 /**
- * One core is left to the event loop; more than 4 rarely pays. On 2 cores or fewer it depends on
- * where the database runs (npm run bench:exchange, docs/benchmarks-exchange.md): a PostgreSQL
- * server already uses the second core, and a worker there only adds a copy of each file and a
- * second heap (~2 ms more CPU per send, no gain); the embedded PGlite runs on the event loop, so
- * one worker puts verification on the otherwise idle core (more sends/s at 20 senders).
+ * One core is left to the event loop, more than 4 rarely pays, and there is always one: an
+ * untrusted PDF is never parsed on the event loop, whatever the database (a hostile file there
+ * stalls every request and escapes the deadline and the memory limit).
  */
-export function defaultVerifyWorkers(cores: number, embeddedDatabase: boolean): number {
-  if (cores <= 2) return embeddedDatabase ? 1 : 0;
-  return Math.min(4, cores - 1);
+export function defaultVerifyWorkers(cores: number): number {
+  return Math.max(1, Math.min(4, cores - 1));
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,9 +105,28 @@ export function loadConfig(env: Env): Config {
     axisP12: axisP12(env),
     tsaUrl: tsaUrl(env),
     logSealIntervalSeconds: integer(env, 'LOG_SEAL_INTERVAL_SECONDS', DEFAULT_LOG_SEAL_INTERVAL_SECONDS, 0, 7 * 24 * 3600),
-    verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism(), databaseUrl(env) === undefined), 0, 64),
-    verifyTimeoutSeconds: integer(env, 'VERIFY_TIMEOUT_SECONDS', 60, 1, 3600),
+    verifyWorkers: integer(env, 'VERIFY_WORKERS', defaultVerifyWorkers(availableParallelism()), 1, 64),
+    verifyTimeoutSeconds: integer(env, 'VERIFY_TIMEOUT_SECONDS', 30, 1, 3600),
+    verifyWorkerMemoryMb: integer(env, 'VERIFY_WORKER_MEMORY_MB', 256, 64, 16384),
+    verifyWorkerRecycleMb: integer(env, 'VERIFY_WORKER_RECYCLE_MB', 128, 16, 16384),
+    http: httpLimits(env),
   });
+}
+
+function httpLimits(env: Env): HttpLimits {
+  const d = DEFAULT_HTTP_LIMITS;
+  const limits: HttpLimits = Object.freeze({
+    headersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', d.headersTimeoutSeconds, 1, 3600),
+    requestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', d.requestTimeoutSeconds, 1, 24 * 3600),
+    connectionTimeoutSeconds: integer(env, 'HTTP_CONNECTION_TIMEOUT_SECONDS', d.connectionTimeoutSeconds, 1, 24 * 3600),
+    uploadMinBytesPerSecond: integer(env, 'UPLOAD_MIN_BYTES_PER_SECOND', d.uploadMinBytesPerSecond, 0, 1024 ** 3),
+    uploadGraceSeconds: integer(env, 'UPLOAD_GRACE_SECONDS', d.uploadGraceSeconds, 1, 3600),
+    uploadsPerUser: integer(env, 'UPLOADS_PER_USER', d.uploadsPerUser, 1, 10_000),
+    uploadsTotal: integer(env, 'UPLOADS_TOTAL', d.uploadsTotal, 1, 100_000),
+  });
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (limits.headersTimeoutSeconds > limits.requestTimeoutSeconds) throw invalid('HTTP_HEADERS_TIMEOUT_SECONDS', `must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${limits.requestTimeoutSeconds})`);
+  return limits;
 }
 
 function axisP12(env: Env): Config['axisP12'] {

@@ -11,6 +11,8 @@ export type ErrorCategory =
   | 'not-found' // does not exist, or is not visible to the caller (ids leak nothing)
   | 'conflict' // clashes with the current state (duplicate number, illegal status change)
   | 'unavailable' // a dependency did not answer (TSA, database)
+  | 'timeout' // the caller was too slow (an upload below the floor rate)
+  | 'rate-limited' // the caller already has as much in flight as it may
   | 'internal'; // a bug of ours
 
 interface ErrorSpec {
@@ -89,6 +91,11 @@ export const ERROR_CATALOGUE = {
   AGENCY_CODE_INVALID: { category: 'input', message: 'The agency code does not have the form 000.00.00.A00 (QCVN 102:2016)' },
   AGENCY_EXISTS: { category: 'conflict', message: 'An agency with this code already exists' },
   VERIFY_TIMEOUT: { category: 'input', message: 'The PDF took too long to verify and was not accepted' },
+  VERIFY_MEMORY_LIMIT: { category: 'input', message: 'The PDF needed more memory to verify than allowed and was not accepted' },
+  UPLOAD_TOO_SLOW: { category: 'timeout', message: 'The upload arrived too slowly and was cut' },
+  REQUEST_TIMEOUT: { category: 'timeout', message: 'The request did not arrive in time and was cut' },
+  UPLOADS_PER_USER_LIMIT: { category: 'rate-limited', message: 'You already have as many uploads in progress as allowed; retry after the Retry-After delay' },
+  UPLOAD_SLOTS_FULL: { category: 'unavailable', message: 'The service is receiving as many uploads as it can; retry after the Retry-After delay' },
   DB_UNAVAILABLE: { category: 'unavailable', message: 'The database is unavailable; nothing was stored, try again' },
   LOG_SEAL_CONFLICT: { category: 'conflict', message: 'These log entries were sealed meanwhile by another sealer' },
   LOG_SEALING_OFF: { category: 'unavailable', message: 'Log sealing is not configured (no timestamp authority)' },

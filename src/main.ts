@@ -10,7 +10,6 @@ import { isDocaxisError } from './errors.js';
 import { startSealTimer } from './exchange/seal-timer.js';
 import { seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
-import { InProcessVerifier } from './pades/verifier.js';
 import { WorkerVerifierPool } from './pades/verify-pool.js';
 import { loadServiceKeys } from './service-keys.js';
 
@@ -32,7 +31,8 @@ async function main(): Promise<void> {
   const seeded = config.seedDemo ? await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR }) : { seeded: false, users: [] };
 
   const keys = loadServiceKeys(config, process.env, { path: (name) => FIXTURES_DIR + name, password: FIXTURE_P12_PASSWORD });
-  const verifier = config.verifyWorkers > 0 ? new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000 }) : new InProcessVerifier();
+  // Always workers: an uploaded PDF is never parsed on the event loop (see verify-pool.ts).
+  const verifier = verifierPool(config);
   const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier });
   const sealer =
     config.logSealIntervalSeconds > 0
@@ -57,12 +57,17 @@ async function main(): Promise<void> {
   }, database);
 }
 
+/** The pool under the configured budgets (bench/exchange-server.ts builds the same). */
+function verifierPool(config: Config): WorkerVerifierPool {
+  return new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000, memoryMb: config.verifyWorkerMemoryMb, recycleMb: config.verifyWorkerRecycleMb });
+}
+
 function banner(address: string, config: Config, database: Database, users: SeededUser[]): string {
   const lines = [
     `docaxis exchange axis listening on ${address}`,
     `  Web UI ${address}/  (sign in with a token below)`,
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
-    `  PDF verification: ${config.verifyWorkers > 0 ? `${config.verifyWorkers} worker thread(s)` : 'on the main thread'}`,
+    `  PDF verification: ${config.verifyWorkers} worker process(es), ${config.verifyTimeoutSeconds} s and ${config.verifyWorkerMemoryMb} MB per file`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
     `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,
   ];

@@ -8,11 +8,15 @@ import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
 import type { ExchangeDeps } from './deps.js';
 import { InProcessVerifier } from '../pades/verifier.js';
+import { isDocaxisError } from '../errors.js';
+import { answerClientError } from './client-errors.js';
 import { toHttpError } from './error-body.js';
 import { loggerOptions } from './logger.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/api.js';
+import { registerSlowUploadGuard } from './slow-upload.js';
+import { registerUploadSlots, UploadSlots } from './upload-slots.js';
 import { registerWebUi, type WebUiDirs } from './web-ui.js';
 
 export interface BuildAppOptions {
@@ -48,6 +52,12 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     bodyLimit: 4 * 1024 * 1024,
     // Let the in-flight requests finish on close(), refusing new ones (graceful shutdown).
     return503OnClosing: true,
+    // Slow clients (config.http): headers, the whole request and an idle connection each have a
+    // deadline, checked every second rather than Node's default 30 s.
+    requestTimeout: config.http.requestTimeoutSeconds * 1000,
+    connectionTimeout: config.http.connectionTimeoutSeconds * 1000,
+    http: { headersTimeout: config.http.headersTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: (err, socket) => answerClientError(err, socket, app.log),
   });
 
   const deps: ExchangeDeps = {
@@ -64,9 +74,15 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     reply.header('x-request-id', request.id);
   });
 
+  // The routes that take a PDF (config.pdfUpload): capped in number, cut when they trickle.
+  registerUploadSlots(app, new UploadSlots({ perUser: config.http.uploadsPerUser, total: config.http.uploadsTotal }));
+  registerSlowUploadGuard(app, { minBytesPerSecond: config.http.uploadMinBytesPerSecond, graceSeconds: config.http.uploadGraceSeconds });
+
   app.setErrorHandler((err, request, reply) => {
     const mapped = toHttpError(err);
-    if (mapped.serious) request.log.error({ err }, 'request failed');
+    // A full house is load, not a fault: one warning, no stack.
+    if (isDocaxisError(err, 'UPLOAD_SLOTS_FULL')) request.log.warn({ code: err.code, status: mapped.status }, 'request refused');
+    else if (mapped.serious) request.log.error({ err }, 'request failed');
     else request.log.info({ code: mapped.body.error.code, status: mapped.status }, 'request refused');
     return reply.status(mapped.status).send(mapped.body);
   });

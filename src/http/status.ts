@@ -10,6 +10,8 @@ const STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
   'not-found': 404,
   conflict: 409,
   unavailable: 503,
+  timeout: 408,
+  'rate-limited': 429,
   internal: 500,
 };
 

@@ -1,7 +1,10 @@
 // Verification against a trust store that changes rarely (an admin adds an anchor or a CRL) and is
 // used for every document: the caller names the store's version (`key`) and says how to load it;
 // a verifier parses it once per key. Two implementations: in this thread (below) and a pool of
-// worker threads (verify-pool.ts) that keeps the event loop free while a document is checked.
+// workers (verify-pool.ts: child processes) that keeps the event loop free while a document is checked.
+// The same port reads a PDF's text for classification stamps: it parses the same untrusted bytes,
+// so it runs where verification runs, under the same budgets.
+import { scanClassificationMarks, type ClassificationMark } from '../content/classification-marks.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
 import type { VerificationReport } from './report.js';
 import { verifyPdf } from './verify.js';
@@ -21,6 +24,8 @@ export interface TrustSnapshot {
 
 export interface PdfVerifier {
   verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport>;
+  /** The classification stamps in the PDF's own text (content/classification-marks.ts); [] when none. */
+  scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]>;
   close(): Promise<void>;
 }
 
@@ -48,13 +53,17 @@ export class TrustStoreParsed {
   }
 }
 
-/** Verifies on the calling thread: for tests, tools and a service configured without workers. */
+/** Verifies on the calling thread: for the CLI and tests. The service always uses the worker pool. */
 export class InProcessVerifier implements PdfVerifier {
   readonly #parsed = new TrustStoreParsed();
 
   async verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport> {
     if (!this.#parsed.has(trust.key)) this.#parsed.set(trust.key, await trust.load());
     return this.#parsed.verify(pdf, at);
+  }
+
+  scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]> {
+    return scanClassificationMarks(pdf);
   }
 
   async close(): Promise<void> {}

@@ -1,26 +1,53 @@
-// The body of one verification worker thread (verify-pool.ts starts them). It says it is ready once
-// its modules have loaded, then answers each job. It keeps the parsed trust store of the last key
-// it was sent, so the pool sends the material only when the key changes.
+// The body of one verification worker (verify-pool.ts starts them, under V8 heap limits), as a
+// child process (IPC) or a worker thread (parentPort): the same messages either way.
+// It says it is ready once its modules have loaded, then answers each job: a verification or a
+// scan for classification marks. It keeps the parsed trust store of the last key it was sent, so
+// the pool sends the material only when the key changes. Each answer says how much the worker
+// holds afterwards, so the pool can replace one that a large file left swollen.
 import { parentPort } from 'node:worker_threads';
+import { scanClassificationMarks } from '../content/classification-marks.js';
 import { errorToData } from '../errors.js';
 import { TrustStoreParsed } from './verifier.js';
 import type { VerifyAnswer, VerifyJob } from './verify-pool.js';
 
-function serve(port: NonNullable<typeof parentPort>): void {
+/** The isolate's heap and its buffers (ArrayBuffers live outside the heap), in MB. */
+function heldMb(): number {
+  const m = process.memoryUsage();
+  return (m.heapTotal + m.external) / 2 ** 20;
+}
+
+interface Port {
+  postMessage(m: VerifyAnswer): void;
+  on(event: 'message', f: (job: VerifyJob) => void): void;
+}
+
+function serve(port: Port): void {
   const parsed = new TrustStoreParsed();
-  port.on('message', (job: VerifyJob) => {
-    let answer: VerifyAnswer;
+  const run = async (job: VerifyJob): Promise<VerifyAnswer> => {
     try {
+      if (job.kind === 'scan') return { id: job.id, marks: await scanClassificationMarks(job.pdf) };
       if (job.material) parsed.set(job.key, job.material);
       else if (!parsed.has(job.key)) throw new Error(`no trust material for key ${job.key}`);
-      answer = { id: job.id, report: parsed.verify(job.pdf, new Date(job.at)) };
+      return { id: job.id, report: parsed.verify(job.pdf, new Date(job.at)) };
     } catch (e) {
-      answer = { id: job.id, error: errorToData(e) };
+      return { id: job.id, error: errorToData(e) };
     }
-    port.postMessage(answer);
+  };
+  // The pool sends one job at a time per worker: no queue here.
+  port.on('message', (job: VerifyJob) => {
+    void run(job).then((answer) => port.postMessage({ ...answer, heldMb: heldMb() }));
   });
 }
 
-if (!parentPort) throw new Error('verify-worker.js runs as a worker thread (verify-pool.ts)');
-serve(parentPort);
-parentPort.postMessage({ ready: true } satisfies VerifyAnswer);
+function port(): Port {
+  if (parentPort) return parentPort;
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('verify-worker.js runs as a child process or a worker thread of verify-pool.ts');
+  // The service gone (even killed), nothing is left to answer: no orphan stays behind.
+  process.on('disconnect', () => process.exit(0));
+  return { postMessage: (m) => void send(m), on: (_event, f) => void process.on('message', f) };
+}
+
+const it = port();
+serve(it);
+it.postMessage({ ready: true });

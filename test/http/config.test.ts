@@ -1,11 +1,11 @@
 // loadConfig: defaults, parsing, and CONFIG_INVALID naming the variable.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_UPLOAD_LIMIT_BYTES, defaultVerifyWorkers, loadConfig } from '../../src/config.js';
+import { DEFAULT_HTTP_LIMITS, DEFAULT_UPLOAD_LIMIT_BYTES, defaultVerifyWorkers, loadConfig } from '../../src/config.js';
 import { isDocaxisError } from '../../src/errors.js';
 
 describe('loadConfig', () => {
-  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on, built-in TSA, seals every 5 min, verification workers by cores', () => {
+  it('defaults: 127.0.0.1:3000, PGlite under .data/pglite, 64 MiB, info, demo seeding on, built-in TSA, seals every 5 min, verification workers by cores, upload budgets', () => {
     const c = loadConfig({});
     expect(c).toEqual({
       port: 3000,
@@ -19,18 +19,32 @@ describe('loadConfig', () => {
       axisP12: undefined,
       tsaUrl: undefined,
       logSealIntervalSeconds: 300,
-      verifyWorkers: defaultVerifyWorkers(availableParallelism(), true),
-      verifyTimeoutSeconds: 60,
+      verifyWorkers: defaultVerifyWorkers(availableParallelism()),
+      verifyTimeoutSeconds: 30,
+      verifyWorkerMemoryMb: 256,
+      verifyWorkerRecycleMb: 128,
+      http: {
+        headersTimeoutSeconds: 20,
+        requestTimeoutSeconds: 600,
+        connectionTimeoutSeconds: 120,
+        uploadMinBytesPerSecond: 8192,
+        uploadGraceSeconds: 10,
+        uploadsPerUser: 8,
+        uploadsTotal: 32,
+      },
     });
+    expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
     expect(Object.isFrozen(c)).toBe(true);
-    expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n, false))).toEqual([0, 0, 2, 4, 4]);
-    expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n, true))).toEqual([1, 1, 2, 4, 4]);
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBe(defaultVerifyWorkers(availableParallelism(), false));
+    expect(Object.isFrozen(c.http)).toBe(true);
+    // At least one worker whatever the cores and the database: the event loop never parses an upload.
+    expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n))).toEqual([1, 1, 2, 4, 4]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBe(defaultVerifyWorkers(availableParallelism()));
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBeGreaterThanOrEqual(1);
   });
 
   it('reads every variable', () => {
-    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis', VERIFY_WORKERS: '0', VERIFY_TIMEOUT_SECONDS: '5' });
-    expect(c).toMatchObject({ verifyWorkers: 0, verifyTimeoutSeconds: 5, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
+    const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis', VERIFY_WORKERS: '3', VERIFY_TIMEOUT_SECONDS: '5' });
+    expect(c).toMatchObject({ verifyWorkers: 3, verifyTimeoutSeconds: 5, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     // The password variable's NAME is configuration; its value never enters the Config.
     expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({
@@ -40,6 +54,22 @@ describe('loadConfig', () => {
     });
     expect(JSON.stringify(loadConfig({ AXIS_P12: 'k.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret' }))).not.toContain('secret');
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+
+  it('reads the verification budgets and the slow-client limits', () => {
+    const c = loadConfig({
+      VERIFY_WORKER_MEMORY_MB: '300',
+      VERIFY_WORKER_RECYCLE_MB: '64',
+      HTTP_HEADERS_TIMEOUT_SECONDS: '5',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '90',
+      HTTP_CONNECTION_TIMEOUT_SECONDS: '45',
+      UPLOAD_MIN_BYTES_PER_SECOND: '0',
+      UPLOAD_GRACE_SECONDS: '3',
+      UPLOADS_PER_USER: '2',
+      UPLOADS_TOTAL: '10',
+    });
+    expect(c).toMatchObject({ verifyWorkerMemoryMb: 300, verifyWorkerRecycleMb: 64 });
+    expect(c.http).toEqual({ headersTimeoutSeconds: 5, requestTimeoutSeconds: 90, connectionTimeoutSeconds: 45, uploadMinBytesPerSecond: 0, uploadGraceSeconds: 3, uploadsPerUser: 2, uploadsTotal: 10 });
   });
 
   for (const [name, value] of [
@@ -53,6 +83,17 @@ describe('loadConfig', () => {
     ['TSA_URL', 'ftp://tsa'],
     ['LOG_SEAL_INTERVAL_SECONDS', '-5'],
     ['VERIFY_WORKERS', 'many'],
+    ['VERIFY_WORKERS', '0'],
+    ['VERIFY_WORKER_MEMORY_MB', '16'],
+    ['VERIFY_WORKER_RECYCLE_MB', 'lots'],
+    ['HTTP_HEADERS_TIMEOUT_SECONDS', '0'],
+    ['HTTP_HEADERS_TIMEOUT_SECONDS', '900'],
+    ['HTTP_REQUEST_TIMEOUT_SECONDS', '-1'],
+    ['HTTP_CONNECTION_TIMEOUT_SECONDS', '1.5'],
+    ['UPLOAD_MIN_BYTES_PER_SECOND', 'fast'],
+    ['UPLOAD_GRACE_SECONDS', '0'],
+    ['UPLOADS_PER_USER', '0'],
+    ['UPLOADS_TOTAL', '0'],
     ['VERIFY_TIMEOUT_SECONDS', '0'],
     ['AXIS_P12_PASSWORD_ENV', 'PW'],
   ] as const) {

@@ -28,7 +28,7 @@ export interface Harness {
   logLines(): string[];
 }
 
-export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier } = {}): Promise<Harness> {
+export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier; env?: Record<string, string> } = {}): Promise<Harness> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -39,7 +39,7 @@ export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: nu
   const clock = () => new Date();
   const seeded = await seedDemoProvince({ stores, clock }, { fixturesDir: FIXTURES_DIR });
   if (!seeded.seeded) throw new Error('harness: expected an empty database');
-  const config = loadConfig({ LOG_LEVEL: 'info', ...(opts.uploadLimitBytes ? { UPLOAD_LIMIT_BYTES: String(opts.uploadLimitBytes) } : {}) });
+  const config = loadConfig({ LOG_LEVEL: 'info', ...(opts.uploadLimitBytes ? { UPLOAD_LIMIT_BYTES: String(opts.uploadLimitBytes) } : {}), ...opts.env });
   // Receipts and sealing on, as in `npm start`: the fixture axis key and the built-in TSA.
   const keys = { receiptSigner: fixtureSigner('axis'), timestamper: fixtureTimestamper() };
   const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}), ...(opts.verifier ? { verifier: opts.verifier } : {}) });

@@ -27,9 +27,10 @@ async function sealedLetter(): Promise<Uint8Array> {
   return joinDocument(await signPdf(signed, fixtureSigner('seal-ubnd-thai-binh')));
 }
 
+const STAND_IN = new URL('./workers/dies-on-one-byte.mjs', import.meta.url);
 const pools: WorkerVerifierPool[] = [];
-function pool(size: number, script?: URL, timeoutMs?: number): WorkerVerifierPool {
-  const p = new WorkerVerifierPool(size, { ...(script ? { script } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+function pool(size: number, script?: URL, timeoutMs?: number, budgets: { memoryMb?: number; recycleMb?: number; isolation?: 'process' | 'thread' } = {}): WorkerVerifierPool {
+  const p = new WorkerVerifierPool(size, { ...(script ? { script } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...budgets });
   pools.push(p);
   return p;
 }
@@ -112,6 +113,71 @@ describe('WorkerVerifierPool', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     const next = (await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date())) as unknown as Record<string, unknown>;
     expect(next).toEqual({ stand: 'in', bytes: 5, key: 'k', hadMaterial: true });
+  });
+
+  it('fails a job whose heap passes the worker limit with VERIFY_MEMORY_LIMIT, and goes on with a fresh worker', async () => {
+    const workers = pool(1, STAND_IN, 30_000, { memoryMb: 64 });
+    const counter = { loads: 0 };
+    const started = performance.now();
+    const greedy = await workers.verify(new Uint8Array(4), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(greedy, 'VERIFY_MEMORY_LIMIT')).toBe(true);
+    expect((greedy as Error).message).toMatch(/64 MB/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(workers.replaced).toBe(1);
+    const next = (await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date())) as unknown as Record<string, unknown>;
+    expect(next).toEqual({ stand: 'in', bytes: 5, key: 'k', hadMaterial: true });
+  });
+
+  it('fails a job whose buffers outside the heap grow the process past the budget, before it ends', async () => {
+    const workers = pool(1, STAND_IN, 30_000, { memoryMb: 256 });
+    const counter = { loads: 0 };
+    const started = performance.now();
+    // The stand-in takes 1 GB of filled buffers and never answers: only the RSS sampling can stop it.
+    const bomb = await workers.verify(new Uint8Array(7), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(bomb, 'VERIFY_MEMORY_LIMIT')).toBe(true);
+    expect((bomb as Error).message).toMatch(/grew by \d+ MB \(limit 256 MB\)/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(workers.replaced).toBe(1);
+    expect((await workers.verify(new Uint8Array(5), snapshot('k', material, counter), new Date())) as unknown).toMatchObject({ stand: 'in' });
+  });
+
+  it('replaces a worker that holds more than the recycling threshold after a job, the job itself answered', async () => {
+    const workers = pool(1, STAND_IN, 30_000, { recycleMb: 128 });
+    const counter = { loads: 0 };
+    const had = async (bytes: number) => ((await workers.verify(new Uint8Array(bytes), snapshot('k', material, counter), new Date())) as unknown as { hadMaterial: boolean }).hadMaterial;
+    expect(await had(5)).toBe(true);
+    expect(await had(5)).toBe(false);
+    expect(workers.replaced).toBe(0);
+    expect(await had(6)).toBe(false); // answered; the worker says it holds 1 GB afterwards
+    expect(workers.replaced).toBe(1);
+    expect(await had(5)).toBe(true); // a fresh worker: the material is sent again
+    expect(workers.size).toBe(1);
+  });
+
+  it('scans for classification marks on the workers, under the same deadline', async () => {
+    const workers = pool(1, STAND_IN, 300);
+    expect(await workers.scanMarks(new Uint8Array(5))).toEqual([{ page: 1, level: 'MAT', text: 'stand-in' }]);
+    const stuck = await workers.scanMarks(new Uint8Array(3)).catch((e: unknown) => e);
+    expect(isDocaxisError(stuck, 'VERIFY_TIMEOUT')).toBe(true);
+    expect(await workers.scanMarks(new Uint8Array(5))).toHaveLength(1);
+  });
+
+  it('scans a real letter in the build\'s worker with the same answer as this thread', async () => {
+    const pdf = await sealedLetter();
+    const here = await new InProcessVerifier().scanMarks(pdf);
+    expect(await pool(1).scanMarks(pdf)).toEqual(here);
+  });
+
+  it('on worker threads too: the same reports, the heap limit, the deadline', async () => {
+    const pdf = await sealedLetter();
+    const counter = { loads: 0 };
+    const when = new Date();
+    const threads = pool(1, undefined, undefined, { isolation: 'thread' });
+    expect(await threads.verify(pdf, snapshot('k', material, counter), when)).toEqual(await new InProcessVerifier().verify(pdf, snapshot('k', material, counter), when));
+    const standIn = pool(1, STAND_IN, 4000, { memoryMb: 64, isolation: 'thread' });
+    expect(isDocaxisError(await standIn.verify(new Uint8Array(4), snapshot('k', material, counter), when).catch((e: unknown) => e), 'VERIFY_MEMORY_LIMIT')).toBe(true);
+    expect(isDocaxisError(await standIn.verify(new Uint8Array(3), snapshot('k', material, counter), when).catch((e: unknown) => e), 'VERIFY_TIMEOUT')).toBe(true);
+    expect(standIn.replaced).toBe(2);
   });
 
   it('fails fast, without restarting forever, when the worker script cannot start', async () => {

@@ -22,6 +22,7 @@ export const sendRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploadL
   app.post(
     '/documents',
     {
+      config: { pdfUpload: true },
       schema: {
         tags: ['documents'],
         summary: 'Send a signed official document',

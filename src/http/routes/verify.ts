@@ -35,6 +35,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploa
   app.post(
     '/verify',
     {
+      config: { pdfUpload: true },
       schema: {
         tags: ['documents'],
         summary: 'Verify a PDF without storing it, and preview the send policy',
