@@ -3,9 +3,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ensureRole } from '../../exchange/guard.js';
+import { logUploadRefused } from '../../exchange/refusal-log.js';
 import { refuseClassified } from '../../exchange/refuse-classified.js';
 import { sendDocument } from '../../exchange/send-document.js';
-import { classificationOf } from '../../exchange/validate-metadata.js';
+import { screenMetadata } from '../../exchange/validate-metadata.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
 import { withErrors } from '../schemas/common.js';
@@ -37,8 +38,14 @@ export const sendRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploadL
       const p = principalOf(request);
       // Only a clerk may send: refuse before reading the upload at all.
       await ensureRole(deps, p, 'send a document', 'clerk');
-      const upload = await readUpload(request, { uploadLimitBytes, isClassified: (m) => classificationOf(m) !== 'NONE' });
-      if (upload.kind === 'classified') return refuseClassified(deps, p, upload.metadata, classificationOf(upload.metadata));
+      // The metadata as soon as it is read, so that a refusal of the upload can name its number.
+      let seen: unknown;
+      const screen = (m: unknown) => {
+        seen = m;
+        return screenMetadata(m) !== 'NONE';
+      };
+      const upload = await readUpload(request, { uploadLimitBytes, screen }).catch((e: unknown) => logUploadRefused(deps, p, seen, e));
+      if (upload.kind === 'classified') return refuseClassified(deps, p, upload.metadata, screenMetadata(upload.metadata));
       const key = request.headers['idempotency-key'];
       const result = await sendDocument(deps, p, { metadata: upload.metadata, pdf: upload.pdf, ...(key !== undefined ? { idempotencyKey: key } : {}) });
       return reply.status(result.replayed ? 200 : 201).send(result);
