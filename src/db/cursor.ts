@@ -21,6 +21,7 @@ const BASE64URL = /^[A-Za-z0-9_-]{1,512}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // U+0000 and lone surrogates: no PostgreSQL text can hold them (see exchange/text.ts).
+// eslint-disable-next-line no-control-regex -- U+0000 is what is looked for
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
 
 function valid(kind: CursorField, v: unknown): boolean {

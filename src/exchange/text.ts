@@ -44,7 +44,9 @@ export function parseDate(s: string): string | undefined {
  * U+0000 (PostgreSQL text and jsonb cannot hold it) or a lone surrogate (not UTF-8 at all; jsonb
  * refuses its escape). With the u flag, [\uD800-\uDFFF] matches only unpaired halves: emoji pass.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is what is looked for
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
+// eslint-disable-next-line no-control-regex -- as above
 const UNSTORABLE_ALL = /[\u0000\uD800-\uDFFF]/gu;
 
 /** True when `s` holds a character no database column can store (see UNSTORABLE). */
