@@ -3,7 +3,8 @@
 // {"classification":"MAT","classification":"NONE"} would read as NONE: a duplicate key (compared
 // after unescaping, so "\u0063lassification" counts) is refused, as is nesting deeper than asked.
 
-export type StrictJson = { ok: true; value: unknown } | { ok: false; field: string; message: string };
+/** On a refusal past the syntax, `value` is what JSON.parse made of it: for a log line, never for use. */
+export type StrictJson = { ok: true; value: unknown } | { ok: false; field: string; message: string; value?: unknown };
 
 type Frame = { kind: 'object'; path: string; keys: Set<string>; expectKey: boolean; key: string } | { kind: 'array'; path: string; index: number };
 
@@ -28,7 +29,7 @@ export function parseStrictJson(text: string, maxDepth: number): StrictJson {
       while (text.charCodeAt(j) !== QUOTE) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
       if (top?.kind === 'object' && top.expectKey) {
         const key = JSON.parse(text.slice(i, j + 1)) as string;
-        if (top.keys.has(key)) return { ok: false, field: join(top.path, key), message: 'given more than once' };
+        if (top.keys.has(key)) return { ok: false, field: join(top.path, key), message: 'given more than once', value };
         top.keys.add(key);
         top.key = key;
         top.expectKey = false;
@@ -36,7 +37,7 @@ export function parseStrictJson(text: string, maxDepth: number): StrictJson {
       i = j;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const path = top === undefined ? '' : top.kind === 'object' ? join(top.path, top.key) : `${top.path}[${top.index}]`;
-      if (stack.length >= maxDepth) return { ok: false, field: path, message: `nested deeper than ${maxDepth} levels` };
+      if (stack.length >= maxDepth) return { ok: false, field: path, message: `nested deeper than ${maxDepth} levels`, value };
       stack.push(c === 0x7b ? { kind: 'object', path, keys: new Set(), expectKey: true, key: '' } : { kind: 'array', path, index: 0 });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();

@@ -26,6 +26,8 @@ export interface UploadPolicy {
    * refuse it, returns true when it declares a classification (the file is then never read).
    */
   screen(metadata: unknown): boolean;
+  /** Sees whatever the metadata part parsed to, even when it is then refused (for the refusal's log line). */
+  seen?(metadata: unknown): void;
 }
 
 export async function readUpload(request: FastifyRequest, policy: UploadPolicy): Promise<Upload> {
@@ -48,7 +50,7 @@ export async function readUpload(request: FastifyRequest, policy: UploadPolicy):
       throw partError('METADATA_INVALID', 'metadata', 'must come before the "file" part', `the "metadata" part must come before the "file" part (got "${first.fieldname}" first)`);
     }
     if (first.fieldname !== 'metadata') throw unknownPart(first.fieldname);
-    const metadata = await readMetadata(first);
+    const metadata = await readMetadata(first, policy);
     if (policy.screen(metadata)) return { kind: 'classified', metadata };
 
     const filePart = (current = await nextPart(parts));
@@ -83,7 +85,7 @@ function unknownPart(name: string): DocaxisError {
   return partError('MULTIPART_INVALID', shown, 'unknown part: send "metadata", then "file"', `unknown part ${JSON.stringify(shown)}: send "metadata", then "file"`);
 }
 
-async function readMetadata(part: Multipart): Promise<unknown> {
+async function readMetadata(part: Multipart, policy: UploadPolicy): Promise<unknown> {
   let text: string;
   if (part.type === 'file') {
     const bytes = await readBounded(part.file, METADATA_LIMIT_BYTES, undefined, 'METADATA_INVALID');
@@ -92,10 +94,14 @@ async function readMetadata(part: Multipart): Promise<unknown> {
     if (part.valueTruncated) throw partError('METADATA_INVALID', 'metadata', `larger than ${METADATA_LIMIT_BYTES} bytes`);
     // @fastify/multipart parses a field typed application/json itself, keeping the last of two
     // equal keys: the text that would show a duplicate is gone, so such a field is refused.
-    if (typeof part.value !== 'string') throw partError('METADATA_INVALID', 'metadata', 'send it as a text field or a file, not a field typed application/json');
+    if (typeof part.value !== 'string') {
+      policy.seen?.(part.value);
+      throw partError('METADATA_INVALID', 'metadata', 'send it as a text field or a file, not a field typed application/json');
+    }
     text = part.value;
   }
   const parsed = parseStrictJson(text, METADATA_MAX_DEPTH);
+  policy.seen?.(parsed.value);
   if (!parsed.ok) {
     if (parsed.field === '') throw partError('METADATA_INVALID', 'metadata', parsed.message, `the "metadata" part is ${parsed.message}`);
     throw partError('METADATA_INVALID', parsed.field, parsed.message);

@@ -40,11 +40,8 @@ export const sendRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploadL
       await ensureRole(deps, p, 'send a document', 'clerk');
       // The metadata as soon as it is read, so that a refusal of the upload can name its number.
       let seen: unknown;
-      const screen = (m: unknown) => {
-        seen = m;
-        return screenMetadata(m) !== 'NONE';
-      };
-      const upload = await readUpload(request, { uploadLimitBytes, screen }).catch((e: unknown) => logUploadRefused(deps, p, seen, e));
+      const policy = { uploadLimitBytes, seen: (m: unknown) => void (seen = m), screen: (m: unknown) => screenMetadata(m) !== 'NONE' };
+      const upload = await readUpload(request, policy).catch((e: unknown) => logUploadRefused(deps, p, seen, e));
       if (upload.kind === 'classified') return refuseClassified(deps, p, upload.metadata, screenMetadata(upload.metadata));
       const key = request.headers['idempotency-key'];
       const result = await sendDocument(deps, p, { metadata: upload.metadata, pdf: upload.pdf, ...(key !== undefined ? { idempotencyKey: key } : {}) });
