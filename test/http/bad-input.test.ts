@@ -192,6 +192,15 @@ forEachDatabase('http bad input: 4xx with a code, never a 5xx', (t) => {
     }
   });
 
+  it('a related document id that is no UUID: RELATED_DOCUMENT_INVALID, not a failed uuid cast', async () => {
+    for (const relatedDocumentId of ["x'\\", 'not-a-uuid', '00000000-0000-4000-8000-00000000000g']) {
+      const body = sendBody(metadata({ businessType: 'update', relatedDocumentId }), pdf);
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...body.headers, authorization: h.tokens.clerk(PROVINCE) }, payload: body.payload });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.code).toBe('RELATED_DOCUMENT_INVALID');
+    }
+  });
+
   it('a classified send whose number holds U+0000: 422 CLASSIFIED_REFUSED, and the refusal is logged', async () => {
     for (const [codeNumber, logged] of [[`12${NUL}3`, '12\uFFFD3'], [`12${LONE}3`, '12\uFFFD3'], ['1234567890😀', '1234567890\uFFFD']] as const) {
       const meta = metadata({ classification: 'MAT', codeNumber });
