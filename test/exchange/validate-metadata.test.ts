@@ -206,7 +206,7 @@ describe('the metadata shape is closed', () => {
 
 describe('parseStrictJson', () => {
   it('refuses duplicate keys, also when written with escapes, and names them', () => {
-    expect(parseStrictJson('{"classification":"MAT","classification":"NONE"}', 8)).toEqual({ ok: false, field: 'classification', message: 'given more than once' });
+    expect(parseStrictJson('{"classification":"MAT","classification":"NONE"}', 8)).toEqual({ ok: false, field: 'classification', message: 'given more than once', value: { classification: 'NONE' } });
     expect(parseStrictJson('{"classification":"MAT","\\u0063lassification":"NONE"}', 8)).toMatchObject({ ok: false, field: 'classification' });
     expect(parseStrictJson('{"signer":{"fullName":"A","fullName":"B"}}', 8)).toMatchObject({ ok: false, field: 'signer.fullName' });
     expect(parseStrictJson('{"a":[{"k":1},{"k":2,"k":3}]}', 8)).toMatchObject({ ok: false, field: 'a[1].k' });
