@@ -101,6 +101,10 @@ export const ERROR_CATALOGUE = {
   LOG_SEALING_OFF: { category: 'unavailable', message: 'Log sealing is not configured (no timestamp authority)' },
   CURSOR_INVALID: { category: 'input', message: 'The pagination cursor is invalid' },
   CONFIG_INVALID: { category: 'usage', message: 'The configuration is invalid' },
+  MULTIPART_INVALID: { category: 'input', message: 'The multipart/form-data body is malformed or holds parts it should not' },
+  TEXT_INVALID: { category: 'input', message: 'A text field holds U+0000 or a lone surrogate, which cannot be stored' },
+  DATE_OUT_OF_RANGE: { category: 'input', message: 'A date lies outside the years 0001 to 9999' },
+  REQUEST_ABORTED: { category: 'input', message: 'The client closed the request before its body was read' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -4,6 +4,8 @@ import type { Agency, DocumentMetadata, Principal } from '../db/ports.js';
 import type { ExchangeDeps } from './deps.js';
 import { vietnamDate } from './text.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The recipient agencies, in the order given; refuses unknown, inactive, then the sender itself. */
 export async function checkRecipients(deps: ExchangeDeps, p: Principal, m: DocumentMetadata): Promise<Agency[]> {
   const found = await Promise.all(m.recipients.map((code) => deps.stores.agencies.byCode(code)));
@@ -36,6 +38,8 @@ export function checkNotInFuture(m: DocumentMetadata, now: Date): void {
 /** Update, replace and recall reference an earlier document of the same sender. */
 export async function checkRelated(deps: ExchangeDeps, p: Principal, m: DocumentMetadata): Promise<void> {
   if (m.relatedDocumentId === null) return;
+  // Axis ids are UUIDs; anything else cannot be one (and would fail the uuid cast as a 500).
+  if (!UUID.test(m.relatedDocumentId)) throw new DocaxisError('RELATED_DOCUMENT_INVALID', m.relatedDocumentId);
   const related = await deps.stores.documents.byId(m.relatedDocumentId);
   // Same message whether it is missing or someone else's: ids leak nothing.
   if (!related || related.senderAgencyId !== p.agency.id) throw new DocaxisError('RELATED_DOCUMENT_INVALID', m.relatedDocumentId);

@@ -1,4 +1,5 @@
-// Small text helpers shared by the metadata parser: Vietnamese-insensitive comparison and dates.
+// Small text helpers shared by the metadata parser: Vietnamese-insensitive comparison, dates, and
+// which strings a database can hold.
 
 /** Lower case, no diacritics (đ -> d), runs of space/underscore/hyphen as one space. */
 export function fold(s: string): string {
@@ -38,3 +39,25 @@ export function parseDate(s: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * U+0000 (PostgreSQL text and jsonb cannot hold it) or a lone surrogate (not UTF-8 at all; jsonb
+ * refuses its escape). With the u flag, [\uD800-\uDFFF] matches only unpaired halves: emoji pass.
+ */
+// eslint-disable-next-line no-control-regex -- U+0000 is what is looked for
+const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
+// eslint-disable-next-line no-control-regex -- as above
+const UNSTORABLE_ALL = /[\u0000\uD800-\uDFFF]/gu;
+
+/** True when `s` holds a character no database column can store (see UNSTORABLE). */
+export function isUnstorable(s: string): boolean {
+  return UNSTORABLE.test(s);
+}
+
+/** `s` with each unstorable character replaced by U+FFFD: for logging what a client sent. */
+export function storable(s: string): string {
+  return s.replace(UNSTORABLE_ALL, '\uFFFD');
+}
+
+/** The message of a field error for an unstorable string. */
+export const UNSTORABLE_MESSAGE = 'holds U+0000 or a lone surrogate';

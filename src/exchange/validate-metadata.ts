@@ -2,10 +2,12 @@
 // every bad field ({ fields: { path: message } }), so a clerk fixes the form in one go.
 // Lenient where real systems differ (dates in three forms, type by name or abbreviation, business
 // type by name or edXML number, numbers as strings from multipart), strict on what the axis needs.
+// The shape is closed: a key it does not know ("Classification", "classification ", "__proto__")
+// is refused, never ignored, so a misspelt classification cannot pass as an unclassified document.
 import { DocaxisError } from '../errors.js';
 import { BUSINESS_TYPES, type BusinessType, type Classification, type DocumentMetadata, type Priority, type SteeringType } from '../db/ports.js';
 import { documentTypeName } from './document-types.js';
-import { fold, parseDate, vietnamDate } from './text.js';
+import { fold, isUnstorable, parseDate, UNSTORABLE_MESSAGE, vietnamDate } from './text.js';
 
 export { DOCUMENT_TYPES, type DocumentTypeName } from './document-types.js';
 
@@ -13,8 +15,42 @@ const LIMITS = { codeNumber: 11, codeNotation: 30, subject: 500, place: 200, sig
 
 type Fields = Record<string, string>;
 
+/** Every key the metadata may have; anything else is an error. */
+const METADATA_KEYS: readonly string[] = [
+  'codeNumber',
+  'codeNotation',
+  'documentType',
+  'subject',
+  'promulgationPlace',
+  'promulgationDate',
+  'dueDate',
+  'signer',
+  'priority',
+  'steeringType',
+  'businessType',
+  'relatedDocumentId',
+  'responseFor',
+  'recipients',
+  'classification',
+];
+const SIGNER_KEYS: readonly string[] = ['competence', 'position', 'fullName'];
+
+/** Field errors of a null-prototype record: a field named "__proto__" is recorded like any other. */
+function newFields(): Fields {
+  return Object.create(null) as Fields;
+}
+
+/** One error per key outside `allowed`, naming the key it resembles (case, spaces, diacritics). */
+function unknownKeys(obj: object, allowed: readonly string[], prefix: string, into: Fields): void {
+  for (const key of Object.keys(obj)) {
+    if (allowed.includes(key)) continue;
+    const near = allowed.find((k) => fold(k).replace(/ /g, '') === fold(key).replace(/ /g, ''));
+    into[prefix + key] ??= near ? `unknown field (did you mean "${near}"?)` : 'unknown field';
+  }
+}
+
 class Reader {
-  readonly errors: Fields = {};
+  readonly errors: Fields = newFields();
   constructor(private readonly raw: Record<string, unknown>) {}
 
   fail(path: string, message: string): undefined {
@@ -28,6 +64,7 @@ class Reader {
       return opts.required ? this.fail(path, 'required') : undefined;
     }
     if (typeof value !== 'string' && typeof value !== 'number') return this.fail(path, 'must be a string');
+    if (typeof value === 'string' && isUnstorable(value)) return this.fail(path, UNSTORABLE_MESSAGE);
     const s = String(value).normalize('NFC').trim();
     return s.length > opts.max ? this.fail(path, `at most ${opts.max} characters`) : s;
   }
@@ -58,11 +95,13 @@ class Reader {
     if (!Array.isArray(items)) return this.fail(name, 'must be a list');
     if (items.length > max) return this.fail(name, `at most ${max} entries`);
     const out: string[] = [];
+    let bad = false;
     items.forEach((item, i) => {
       const s = this.text(`${name}[${i}]`, item, { required: true, max: itemMax });
       if (s !== undefined) out.push(s);
+      else bad = true;
     });
-    return out;
+    return bad ? undefined : out;
   }
 }
 
@@ -85,6 +124,7 @@ export function parseMetadata(raw: unknown, now: Date): DocumentMetadata {
   }
   const obj = raw as Record<string, unknown>;
   const r = new Reader(obj);
+  unknownKeys(obj, METADATA_KEYS, '', r.errors);
 
   const codeNumber = r.field('codeNumber', { required: true, max: LIMITS.codeNumber });
   const codeNotation = r.field('codeNotation', { required: true, max: LIMITS.codeNotation });
@@ -97,7 +137,8 @@ export function parseMetadata(raw: unknown, now: Date): DocumentMetadata {
 
   const signerRaw = obj['signer'];
   if (signerRaw !== undefined && (signerRaw === null || typeof signerRaw !== 'object' || Array.isArray(signerRaw))) r.fail('signer', 'must be an object');
-  const s = (signerRaw && typeof signerRaw === 'object' ? signerRaw : {}) as Record<string, unknown>;
+  const s = (signerRaw && typeof signerRaw === 'object' && !Array.isArray(signerRaw) ? signerRaw : {}) as Record<string, unknown>;
+  unknownKeys(s, SIGNER_KEYS, 'signer.', r.errors);
   const fullName = r.text('signer.fullName', s['fullName'], { required: true, max: LIMITS.signerField });
   const competence = r.text('signer.competence', s['competence'], { required: false, max: LIMITS.signerField }) ?? null;
   const position = r.text('signer.position', s['position'], { required: false, max: LIMITS.signerField }) ?? null;
@@ -118,8 +159,8 @@ export function parseMetadata(raw: unknown, now: Date): DocumentMetadata {
   let classification: Classification | undefined;
   try {
     classification = classificationOf(obj);
-  } catch {
-    r.fail('classification', 'one of NONE, MAT, TOI_MAT, TUYET_MAT');
+  } catch (e) {
+    r.fail('classification', fieldMessage(e, 'classification') ?? LEVELS_MESSAGE);
   }
 
   const fields = r.errors;
@@ -145,13 +186,28 @@ export function parseMetadata(raw: unknown, now: Date): DocumentMetadata {
   };
 }
 
-/** Folded spellings (see text.fold) of each level, Vietnamese and English. */
-const CLASSIFICATION_WORDS: ReadonlyArray<[Classification, readonly string[]]> = [
-  ['NONE', ['none', 'khong', 'khong mat', 'thuong', 'binh thuong', 'unclassified']],
+const LEVELS: readonly Classification[] = ['NONE', 'MAT', 'TOI_MAT', 'TUYET_MAT'];
+const LEVELS_MESSAGE = `one of ${LEVELS.join(', ')}`;
+
+/**
+ * Folded spellings (see text.fold) of the classified levels, Vietnamese and English. Leniency
+ * runs one way only: a spelling of a classified level refuses the document as that level, while
+ * "unclassified" is the exact word NONE and nothing else (missing, null, "" or "thường" are errors).
+ */
+const CLASSIFIED_WORDS: ReadonlyArray<[Classification, readonly string[]]> = [
   ['MAT', ['mat', 'confidential']],
   ['TOI_MAT', ['toi mat', 'secret']],
   ['TUYET_MAT', ['tuyet mat', 'top secret']],
 ];
+
+function levelError(message: string): DocaxisError {
+  return new DocaxisError('METADATA_INVALID', `classification: ${message}`, { details: { fields: { classification: message } } });
+}
+
+function fieldMessage(e: unknown, field: string): string | undefined {
+  const fields = e instanceof DocaxisError ? (e.details?.['fields'] as Fields | undefined) : undefined;
+  return fields?.[field];
+}
 
 /**
  * The declared classification, reading nothing but that field. Runs before any byte of the file
@@ -161,12 +217,39 @@ export function classificationOf(raw: unknown): Classification {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new DocaxisError('METADATA_INVALID', 'expected an object', { details: { fields: { '': 'expected an object' } } });
   }
-  const v = (raw as Record<string, unknown>)['classification'];
-  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return 'NONE';
-  const key = typeof v === 'string' ? fold(v) : undefined;
-  const found = key === undefined ? undefined : CLASSIFICATION_WORDS.find(([, words]) => words.includes(key))?.[0];
+  const v = Object.hasOwn(raw, 'classification') ? (raw as Record<string, unknown>)['classification'] : undefined;
+  if (v === undefined || v === null || v === '') throw levelError(`required: ${LEVELS_MESSAGE}`);
+  if (typeof v !== 'string') throw levelError(LEVELS_MESSAGE);
+  const exact = LEVELS.find((l) => l === v);
+  if (exact) return exact;
+  const key = fold(v);
+  const found = CLASSIFIED_WORDS.find(([, words]) => words.includes(key))?.[0];
   if (found) return found;
-  throw new DocaxisError('METADATA_INVALID', 'classification: one of NONE, MAT, TOI_MAT, TUYET_MAT', {
-    details: { fields: { classification: 'one of NONE, MAT, TOI_MAT, TUYET_MAT' } },
-  });
+  throw levelError(LEVELS_MESSAGE);
+}
+
+/**
+ * What is checked before the file is read: a classified level refuses the document whatever else
+ * is wrong (the refusal names the level); otherwise unknown keys and a bad level are
+ * METADATA_INVALID. The other fields wait for parseMetadata.
+ */
+export function screenMetadata(raw: unknown): Classification {
+  let level: Classification | undefined;
+  let levelFailure: unknown;
+  try {
+    level = classificationOf(raw);
+  } catch (e) {
+    levelFailure = e;
+  }
+  if (level !== undefined && level !== 'NONE') return level;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw levelFailure;
+  const fields = newFields();
+  unknownKeys(raw, METADATA_KEYS, '', fields);
+  const signer = (raw as Record<string, unknown>)['signer'];
+  if (signer && typeof signer === 'object' && !Array.isArray(signer)) unknownKeys(signer, SIGNER_KEYS, 'signer.', fields);
+  if (levelFailure !== undefined) fields['classification'] = fieldMessage(levelFailure, 'classification') ?? LEVELS_MESSAGE;
+  if (Object.keys(fields).length > 0) {
+    throw new DocaxisError('METADATA_INVALID', Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; '), { details: { fields } });
+  }
+  return 'NONE';
 }

@@ -2,7 +2,7 @@
 // app.inject; src/main.ts listens). Everything it needs arrives as arguments: no globals.
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config, TrustProxy } from '../config.js';
 import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
@@ -58,6 +58,13 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     connectionTimeout: config.http.connectionTimeoutSeconds * 1000,
     http: { headersTimeout: config.http.headersTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
     clientErrorHandler: (err, socket) => answerClientError(err, socket, app.log),
+    // A URL the router cannot decode (%ED%A0%80, an over-long parameter) answers in the one error
+    // shape too, not fastify's own.
+    frameworkErrors: (err, _request, reply) => {
+      const mapped = toHttpError(err);
+      // The reply's generics are the route's, unknown here: send as a plain reply.
+      void (reply as FastifyReply).status(mapped.status).send(mapped.body);
+    },
   });
 
   const deps: ExchangeDeps = {

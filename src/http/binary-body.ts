@@ -2,6 +2,7 @@
 // the first file of a multipart form (`curl -F file=@cert.pem`). Both end as one small buffer.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DocaxisError } from '../errors.js';
+import { multipartError, nextPart, partsOf } from './multipart-parts.js';
 
 export const PKI_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
@@ -24,9 +25,11 @@ export function acceptPkiBodies(app: FastifyInstance): void {
 
 export async function readPkiBody(request: FastifyRequest): Promise<Uint8Array> {
   if (request.isMultipart()) {
-    for await (const part of request.parts({ limits: { fileSize: PKI_BODY_LIMIT_BYTES, files: 1 } })) {
+    // A malformed body (no boundary, garbage) is MULTIPART_INVALID from nextPart, not a 500.
+    const parts = partsOf(request, { fileSize: PKI_BODY_LIMIT_BYTES, files: 1, fields: 8, fieldSize: 64 * 1024 });
+    for (let part = await nextPart(parts); part; part = await nextPart(parts)) {
       if (part.type !== 'file') continue;
-      const bytes = await part.toBuffer();
+      const bytes = await part.toBuffer().catch((e: unknown) => Promise.reject(multipartError(e)));
       if (part.file.truncated) throw new DocaxisError('FILE_TOO_LARGE', `at most ${PKI_BODY_LIMIT_BYTES} bytes`);
       if (bytes.length > 0) return bytes;
     }

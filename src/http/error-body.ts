@@ -22,9 +22,19 @@ function httpMessage(message: string): string {
   return message.startsWith(ERROR_CATALOGUE.USAGE.message) ? REQUEST_INVALID + message.slice(ERROR_CATALOGUE.USAGE.message.length) : message;
 }
 
+/** Codes whose HTTP status is more precise than their category's. */
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = { FILE_TOO_LARGE: 413 };
+
+/** A client that hung up mid-body: Node's and fastify's names for it (not a fault of ours). */
+const ABORT_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP_PREMATURE_CLOSE']);
+
+function statusFor(code: ErrorCode): number {
+  return STATUS_BY_CODE[code] ?? statusOf(ERROR_CATALOGUE[code].category);
+}
+
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof DocaxisError) {
-    const status = statusOf(err.category);
+    const status = statusFor(err.code);
     const body: ErrorBody = { error: { code: err.code, message: httpMessage(err.message) } };
     if (err.details !== undefined) body.error.details = { ...err.details };
     return { status, body, serious: status >= 500 };
@@ -32,8 +42,12 @@ export function toHttpError(err: unknown): HttpError {
   const fe = err as Partial<FastifyError> | undefined;
   if (fe && Array.isArray(fe.validation)) {
     // Schema validation: the message names the field (ajv's text), which the caller needs.
-    return plain(400, 'USAGE', `${REQUEST_INVALID}: ${fe.message ?? 'request does not match its schema'}`, false);
+    const mapped = plain(400, 'USAGE', `${REQUEST_INVALID}: ${fe.message ?? 'request does not match its schema'}`, false);
+    const fields = validationFields(fe.validation);
+    if (Object.keys(fields).length > 0) mapped.body.error.details = { fields };
+    return mapped;
   }
+  if ((typeof fe?.code === 'string' && ABORT_CODES.has(fe.code)) || fe?.message === 'aborted') return fromCatalogue('REQUEST_ABORTED');
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status === 413 || fe?.code === 'FST_REQ_FILE_TOO_LARGE') {
     // Same answer as our own FILE_TOO_LARGE, whichever layer noticed first.
@@ -47,8 +61,26 @@ export function toHttpError(err: unknown): HttpError {
 }
 
 function fromCatalogue(code: ErrorCode): HttpError {
-  const spec = ERROR_CATALOGUE[code];
-  return plain(statusOf(spec.category), code, spec.message, false);
+  return plain(statusFor(code), code, ERROR_CATALOGUE[code].message, false);
+}
+
+interface AjvIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+}
+
+/** ajv's issues as { field: message }, the field as a dotted path ("signer.fullName", "q"). */
+function validationFields(issues: readonly unknown[]): Record<string, string> {
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const raw of issues.slice(0, 20)) {
+    const issue = (raw ?? {}) as AjvIssue;
+    const base = (issue.instancePath ?? '').split('/').filter(Boolean).join('.');
+    const leaf = issue.params?.missingProperty ?? issue.params?.additionalProperty;
+    const field = leaf ? (base ? `${base}.${leaf}` : leaf) : base;
+    fields[field] ??= issue.message ?? 'invalid';
+  }
+  return fields;
 }
 
 function plain(status: number, code: ErrorCode, message: string, serious: boolean): HttpError {

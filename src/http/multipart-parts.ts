@@ -6,9 +6,61 @@ import type { FastifyRequest } from 'fastify';
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { DocaxisError } from '../errors.js';
 
+/** The next part, or undefined at the end; a malformed body is a typed error (see multipartError). */
 export async function nextPart(parts: AsyncIterableIterator<Multipart>): Promise<Multipart | undefined> {
-  const r = await parts.next();
-  return r.done ? undefined : r.value;
+  try {
+    const r = await parts.next();
+    return r.done ? undefined : r.value;
+  } catch (e) {
+    throw multipartError(e);
+  }
+}
+
+/** Opens the parts of a multipart request; not multipart (or no boundary) is MULTIPART_INVALID. */
+export function partsOf(request: FastifyRequest, limits: MultipartLimits): AsyncIterableIterator<Multipart> {
+  try {
+    return request.parts({ limits });
+  } catch (e) {
+    throw multipartError(e);
+  }
+}
+
+export interface MultipartLimits {
+  fileSize: number;
+  files: number;
+  fields: number;
+  fieldSize: number;
+  parts?: number;
+}
+
+const ABORT_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'FST_MP_PREMATURE_CLOSE']);
+
+/**
+ * What busboy and @fastify/multipart throw, as a typed refusal: a client that went away is
+ * REQUEST_ABORTED (not a fault of ours), a JSON-typed field that does not parse is METADATA_INVALID,
+ * anything else wrong with the body (no boundary, garbage, too many parts) MULTIPART_INVALID.
+ */
+export function multipartError(e: unknown): unknown {
+  if (e instanceof DocaxisError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if ((typeof code === 'string' && ABORT_CODES.has(code)) || message === 'aborted') return new DocaxisError('REQUEST_ABORTED', undefined, { cause: e });
+  switch (code) {
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+      return new DocaxisError('METADATA_INVALID', 'a part typed application/json is not valid JSON', { cause: e, details: { fields: { metadata: 'not valid JSON' } } });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new DocaxisError('MULTIPART_INVALID', 'expected multipart/form-data', { cause: e });
+    case 'FST_PROTO_VIOLATION':
+      return new DocaxisError('MULTIPART_INVALID', 'a part is named like a property of Object.prototype', { cause: e });
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new DocaxisError('MULTIPART_INVALID', 'too many parts', { cause: e });
+    default:
+      // busboy's own errors ("Multipart: Boundary not found", "Unexpected end of form", "Malformed
+      // part header", ...) carry no code; their one-line message is safe to repeat.
+      return new DocaxisError('MULTIPART_INVALID', message.split('\n', 1)[0]!.slice(0, 200), { cause: e });
+  }
 }
 
 export function declaredLength(request: FastifyRequest): number | undefined {
@@ -32,16 +84,21 @@ export async function readBounded(
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (over) continue; // keep draining, keep nothing
-    if (size + chunk.length > limit || (target && size + chunk.length > target.length)) {
-      over = true;
-      chunks.length = 0;
-      continue;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (over) continue; // keep draining, keep nothing
+      if (size + chunk.length > limit || (target && size + chunk.length > target.length)) {
+        over = true;
+        chunks.length = 0;
+        continue;
+      }
+      if (target) chunk.copy(target, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     }
-    if (target) chunk.copy(target, size);
-    else chunks.push(chunk);
-    size += chunk.length;
+  } catch (e) {
+    // The request ended mid-file (client gone, body cut short): busboy destroys the stream.
+    throw multipartError(e);
   }
   if (over || stream.truncated) throw new DocaxisError(tooLarge, `the upload limit is ${limit} bytes`);
   return target ? target.subarray(0, size) : Buffer.concat(chunks, size);

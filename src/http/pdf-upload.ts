@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Multipart } from '@fastify/multipart';
 import { DocaxisError } from '../errors.js';
-import { declaredLength, discard, drainRest, nextPart, readBounded } from './multipart-parts.js';
+import { declaredLength, discard, drainRest, nextPart, partsOf, readBounded } from './multipart-parts.js';
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
 
@@ -22,7 +22,7 @@ export async function readPdfUpload(request: FastifyRequest, limitBytes: number)
 
 /** The first file part named `file`; other parts are drained unread. */
 async function readFilePart(request: FastifyRequest, limitBytes: number): Promise<Uint8Array> {
-  const parts = request.parts({ limits: { fileSize: limitBytes, files: 4, fields: 8, fieldSize: 64 * 1024 } });
+  const parts = partsOf(request, { fileSize: limitBytes, files: 4, fields: 8, fieldSize: 64 * 1024 });
   let current: Multipart | undefined;
   try {
     for (;;) {

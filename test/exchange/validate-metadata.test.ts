@@ -1,7 +1,8 @@
 // Parsing metadata: lenient where deployed systems differ, strict where the axis needs it.
 import { describe, expect, it } from 'vitest';
 import { isDocaxisError } from '../../src/errors.js';
-import { DOCUMENT_TYPES, classificationOf, parseMetadata } from '../../src/exchange/validate-metadata.js';
+import { DOCUMENT_TYPES, classificationOf, parseMetadata, screenMetadata } from '../../src/exchange/validate-metadata.js';
+import { parseStrictJson } from '../../src/exchange/strict-json.js';
 import { fold, parseDate, vietnamDate } from '../../src/exchange/text.js';
 
 const NOW = new Date('2026-11-21T18:30:00Z'); // already 22 November in Vietnam
@@ -14,6 +15,7 @@ const base = {
   promulgationDate: '2026-11-20',
   signer: { fullName: 'Nguyễn Văn An' },
   recipients: ['000.00.12.H54'],
+  classification: 'NONE',
 };
 
 function fieldsOf(raw: unknown): Record<string, string> {
@@ -86,6 +88,7 @@ describe('parseMetadata', () => {
       promulgationPlace: 'required',
       'signer.fullName': 'required',
       recipients: 'at least one recipient',
+      classification: 'required: one of NONE, MAT, TOI_MAT, TUYET_MAT',
     });
     expect(fieldsOf(null)).toEqual({ '': 'expected an object' });
   });
@@ -122,10 +125,7 @@ describe('parseMetadata', () => {
 
 describe('classificationOf', () => {
   it.each([
-    [undefined, 'NONE'],
-    ['', 'NONE'],
     ['NONE', 'NONE'],
-    ['Thường', 'NONE'],
     ['MAT', 'MAT'],
     ['Mật', 'MAT'],
     ['MẬT', 'MAT'],
@@ -147,5 +147,79 @@ describe('classificationOf', () => {
     expect(() => classificationOf('MAT')).toThrow(expect.objectContaining({ code: 'METADATA_INVALID' }));
     expect(parseMetadata({ ...base, classification: 'tuyệt mật' }, NOW).classification).toBe('TUYET_MAT');
     expect(fold('  Tối_MẬT ')).toBe('toi mat');
+  });
+
+  it('"NONE" must be said: missing, null, "" and other words for unclassified are refused', () => {
+    for (const given of [undefined, null, '']) {
+      expect(() => classificationOf({ classification: given })).toThrow(expect.objectContaining({ code: 'METADATA_INVALID', details: { fields: { classification: 'required: one of NONE, MAT, TOI_MAT, TUYET_MAT' } } }));
+    }
+    expect(() => classificationOf({})).toThrow(expect.objectContaining({ code: 'METADATA_INVALID' }));
+    for (const given of ['Thường', 'none', ' NONE', 'unclassified', 'khong mat', 'NONE\u0000']) {
+      expect(() => classificationOf({ classification: given }), given).toThrow(expect.objectContaining({ code: 'METADATA_INVALID', details: { fields: { classification: 'one of NONE, MAT, TOI_MAT, TUYET_MAT' } } }));
+    }
+    // Inherited values do not count: only the object's own key is read.
+    expect(() => classificationOf(Object.create({ classification: 'NONE' }))).toThrow(expect.objectContaining({ code: 'METADATA_INVALID' }));
+  });
+});
+
+describe('the metadata shape is closed', () => {
+  it.each([
+    [{ Classification: 'MAT' }, { Classification: 'unknown field (did you mean "classification"?)' }],
+    [{ 'classification ': 'MAT' }, { 'classification ': 'unknown field (did you mean "classification"?)' }],
+    [{ CLASSIFICATION: 'NONE' }, { CLASSIFICATION: 'unknown field (did you mean "classification"?)' }],
+    [{ level: 'MAT' }, { level: 'unknown field' }],
+    [JSON.parse('{"__proto__":{"classification":"MAT"}}') as object, JSON.parse('{"__proto__":"unknown field"}') as object],
+    [{ signer: { fullName: 'A', Position: 'B' } }, { 'signer.Position': 'unknown field (did you mean "position"?)' }],
+  ])('%j is refused, naming the key', (extra, fields) => {
+    const raw = { ...base, ...extra };
+    // parseMetadata (everything) and screenMetadata (before the file) agree.
+    for (const check of [() => parseMetadata(raw, NOW), () => screenMetadata(raw)]) {
+      let caught: unknown;
+      try {
+        check();
+      } catch (e) {
+        caught = e;
+      }
+      expect(isDocaxisError(caught, 'METADATA_INVALID')).toBe(true);
+      expect({ ...((caught as { details: { fields: object } }).details.fields) }).toEqual({ ...fields });
+    }
+  });
+
+  it('screenMetadata: a classified level wins over every other fault; NONE with good keys passes', () => {
+    expect(screenMetadata({ classification: 'Tối mật', Subject: 'x', signer: { who: 1 } })).toBe('TOI_MAT');
+    expect(screenMetadata(base)).toBe('NONE');
+    // Only the shape and the level: the other fields are parseMetadata's job.
+    expect(screenMetadata({ classification: 'NONE', subject: 42 })).toBe('NONE');
+    expect(() => screenMetadata({ ...base, classification: null })).toThrow(expect.objectContaining({ code: 'METADATA_INVALID' }));
+  });
+
+  it('text a database cannot hold (U+0000, a lone surrogate) is a field error; emoji pass', () => {
+    expect(fieldsOf({ ...base, codeNumber: '1\u0000', subject: 'a\uD800b', signer: { fullName: 'x\uDC00' }, recipients: ['000.00.12.H54\u0000'] })).toEqual({
+      codeNumber: 'holds U+0000 or a lone surrogate',
+      subject: 'holds U+0000 or a lone surrogate',
+      'signer.fullName': 'holds U+0000 or a lone surrogate',
+      'recipients[0]': 'holds U+0000 or a lone surrogate',
+    });
+    expect(parseMetadata({ ...base, subject: 'V/v 😀 chuyển đổi số' }, NOW).subject).toBe('V/v 😀 chuyển đổi số');
+  });
+});
+
+describe('parseStrictJson', () => {
+  it('refuses duplicate keys, also when written with escapes, and names them', () => {
+    expect(parseStrictJson('{"classification":"MAT","classification":"NONE"}', 8)).toEqual({ ok: false, field: 'classification', message: 'given more than once', value: { classification: 'NONE' } });
+    expect(parseStrictJson('{"classification":"MAT","\\u0063lassification":"NONE"}', 8)).toMatchObject({ ok: false, field: 'classification' });
+    expect(parseStrictJson('{"signer":{"fullName":"A","fullName":"B"}}', 8)).toMatchObject({ ok: false, field: 'signer.fullName' });
+    expect(parseStrictJson('{"a":[{"k":1},{"k":2,"k":3}]}', 8)).toMatchObject({ ok: false, field: 'a[1].k' });
+  });
+
+  it('the same key in different objects, keys that look alike, and strings with brackets are fine', () => {
+    const text = '{"a":{"k":"}{,\\""},"b":{"k":"[,]"},"K":1,"list":["k","k"]}';
+    expect(parseStrictJson(text, 8)).toEqual({ ok: true, value: JSON.parse(text) });
+  });
+
+  it('not JSON, or nested too deep', () => {
+    expect(parseStrictJson('{not json', 8)).toEqual({ ok: false, field: '', message: 'not valid JSON' });
+    expect(parseStrictJson('[[[[1]]]]', 3)).toMatchObject({ ok: false, message: 'nested deeper than 3 levels' });
+    expect(parseStrictJson('['.repeat(200_000) + ']'.repeat(200_000), 8)).toMatchObject({ ok: false });
   });
 });

@@ -98,6 +98,7 @@ export function metadata(overrides: Record<string, unknown> = {}): Record<string
     signer: { competence: 'TM. ỦY BAN NHÂN DÂN', position: 'CHỦ TỊCH', fullName: 'Nguyễn Văn An' },
     priority: 0,
     recipients: [CODES.health],
+    classification: 'NONE',
     ...overrides,
   };
 }

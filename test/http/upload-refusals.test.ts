@@ -54,11 +54,11 @@ forEachDatabase('http upload refusals', (t) => {
     });
   }
 
-  it('a file over the upload limit: FILE_TOO_LARGE, nothing stored', async () => {
+  it('a file over the upload limit: 413 FILE_TOO_LARGE (as the README says), nothing stored', async () => {
     const big = Buffer.concat([Buffer.from(pdf), Buffer.alloc(LIMIT, 0x20)]);
     const meta = metadata();
     const res = await send(sendBody(meta, big));
-    expect(res.statusCode, res.body).toBe(400);
+    expect(res.statusCode, res.body).toBe(413);
     expect(res.json().error.code).toBe('FILE_TOO_LARGE');
     const outbox = await h.app.inject({ method: 'GET', url: '/api/v1/outbox', headers: { authorization: h.tokens.clerk(PROVINCE) } });
     expect(outbox.json().items.some((i: { document: { metadata: { codeNumber: string } } }) => i.document.metadata.codeNumber === meta.codeNumber)).toBe(false);

@@ -125,7 +125,7 @@ forEachDatabase('http POST /verify', (t) => {
     const big = Buffer.concat([Buffer.from(pdf), Buffer.alloc(LIMIT, 0x20)]);
     for (const res of [await raw(big, h.tokens.clerk(PROVINCE)), await asForm(multipart(filePart(big)), h.tokens.clerk(PROVINCE))]) {
       expect(res.json().error.code, res.body).toBe('FILE_TOO_LARGE');
-      expect(res.statusCode).toBe(400);
+      expect(res.statusCode).toBe(413);
     }
   });
 

@@ -61,7 +61,7 @@ export async function numberTaken(db: Db, senderAgencyId: string, year: number, 
   return rows.length > 0;
 }
 
-const CURSOR_SHAPE = { c: 'string', i: 'string', p: 'number' } as const;
+const CURSOR_SHAPE = { c: 'timestamp', i: 'uuid', p: 'number' } as const;
 
 /**
  * Newest first (createdAt desc, id desc), or with urgentFirst priority desc before that; keyset

@@ -1,8 +1,10 @@
 // Everything under /api/v1, all behind the auth plugin registered by app.ts. One plugin per area;
-// the PKI and PDF content-type parsers stay inside their plugins' own scopes.
+// the PKI and PDF content-type parsers stay inside their plugins' own scopes. The text guard is
+// registered first, so it runs for every route below.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.js';
 import type { ExchangeDeps } from '../deps.js';
+import { refuseUnstorableText } from '../text-guard.js';
 import { adminAgencyRoutes } from './admin-agencies.js';
 import { adminTrustRoutes } from './admin-trust.js';
 import { adminUserRoutes } from './admin-users.js';
@@ -18,6 +20,8 @@ import { statusRoutes } from './status.js';
 import { verifyRoutes } from './verify.js';
 
 export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config }> = async (api, { deps, config }) => {
+  // Before any route's schema and handler: no string that a database cannot hold gets further.
+  api.addHook('preValidation', refuseUnstorableText);
   await api.register(meRoutes, { deps });
   await api.register(sendRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
   await api.register(verifyRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
