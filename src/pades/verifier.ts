@@ -2,6 +2,7 @@
 // used for every document: the caller names the store's version (`key`) and says how to load it;
 // a verifier parses it once per key. Two implementations: in this thread (below) and a pool of
 // worker threads (verify-pool.ts) that keeps the event loop free while a document is checked.
+import { scanClassificationMarks, type ClassificationMark } from '../content/classification-marks.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
 import type { VerificationReport } from './report.js';
 import { verifyPdf } from './verify.js';
@@ -21,6 +22,7 @@ export interface TrustSnapshot {
 
 export interface PdfVerifier {
   verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport>;
+  scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,10 @@ export class InProcessVerifier implements PdfVerifier {
   async verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport> {
     if (!this.#parsed.has(trust.key)) this.#parsed.set(trust.key, await trust.load());
     return this.#parsed.verify(pdf, at);
+  }
+
+  scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]> {
+    return scanClassificationMarks(pdf);
   }
 
   async close(): Promise<void> {}

@@ -4,6 +4,7 @@
 // store, and queues the rest. The caller keeps its bytes: each job gets a copy.
 import { Worker } from 'node:worker_threads';
 import { DocaxisError, errorFromData, type ErrorData } from '../errors.js';
+import { scanClassificationMarks, type ClassificationMark } from '../content/classification-marks.js';
 import type { VerificationReport } from './report.js';
 import type { PdfVerifier, TrustMaterial, TrustSnapshot } from './verifier.js';
 
@@ -81,6 +82,11 @@ export class WorkerVerifierPool implements PdfVerifier {
       this.#queue.push({ pdf, trust, at, resolve, reject });
       this.#pump();
     });
+  }
+
+  /** On this thread for now: the pool's own worker job for the scan replaces it (verifypool). */
+  scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]> {
+    return scanClassificationMarks(pdf);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ function counting(inner: PdfVerifier): PdfVerifier & { loads: number } {
     loads: 0,
     verify: (pdf: Uint8Array, trust: Parameters<PdfVerifier['verify']>[1], at: Date) =>
       inner.verify(pdf, { key: trust.key, load: () => (v.loads++, trust.load()) }, at),
+    scanMarks: (pdf: Uint8Array) => inner.scanMarks(pdf),
     close: () => inner.close(),
   };
   return v;
