@@ -5,9 +5,10 @@
 //
 // In Node pdf.js runs its "worker" on this thread (its fake worker, loaded from its own package,
 // no fetch): the whole scan is meant to run inside the verification worker (src/pades/verifier.ts).
-// Its text extraction yields every 20 ms, so the deadline's timer gets its turn; a single long
-// synchronous step (a huge stream) is bounded by the structure limits the verifier applies first
-// and by the verification worker's own deadline.
+// The deadline here is cooperative: the fake worker passes work on with resolved promises, so the
+// timer gets its turn only when pdf.js waits (a chunk of text handed over). What pdf.js may be
+// given is therefore bounded before it starts (text-work.ts), and the verification worker's own
+// deadline is the hard bound.
 
 import type { TextPiece } from './text-lines.js';
 
@@ -107,7 +108,7 @@ async function piecesOf(page: Page, max: number, state: { stopped: boolean }): P
       }
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    await reader.cancel(new Error('enough text read')).catch(() => undefined); // pdf.js asserts a reason
   }
   return pieces;
 }

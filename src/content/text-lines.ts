@@ -1,7 +1,8 @@
 // Text pieces of a page (in content-stream order, each with its position) grouped into lines as a
 // reader sees them: pieces that follow one another on the same baseline with at most a word gap
 // between them. A wide gap starts a new line even on the same baseline, so a stamp in the top
-// right corner stays apart from the agency's name printed at the same height on the left.
+// right corner stays apart from the agency's name printed at the same height on the left (pdf.js
+// reports that gap as one wide space piece).
 
 /** One piece of text as pdf.js reports it (TextItem): a string drawn with a text matrix. */
 export interface TextPiece {
@@ -54,6 +55,11 @@ export function linesOf(pieces: Iterable<TextPiece>): string[] {
     const g = geometry(p);
     if (p.str === '' || !g) {
       if (p.hasEOL) close();
+      continue;
+    }
+    if (/^\s+$/u.test(p.str) && p.width > MAX_GAP * g.size) {
+      // pdf.js reports a wide gap on one baseline as a space piece as wide as the gap: a column gap.
+      close();
       continue;
     }
     if (at !== null) {
