@@ -34,7 +34,9 @@ type Page = Awaited<ReturnType<Awaited<LoadingTask['promise']>['getPage']>>;
 /** pdf.js options for untrusted input: no eval, no fonts installed, no fetch of any kind, no XFA, no logging. */
 function documentParameters(pdf: Uint8Array) {
   return {
-    data: pdf.slice(), // pdf.js transfers (detaches) the buffer it is given: the caller keeps its bytes
+    // A copy, as a plain Uint8Array: pdf.js detaches the buffer it is given (the caller keeps its
+    // bytes) and refuses a Buffer, whose slice() would be a view anyway.
+    data: new Uint8Array(pdf),
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
@@ -59,7 +61,13 @@ export async function readPageTexts(pdf: Uint8Array, limits: TextReadLimits, vis
   const expired = new Promise<'budget'>((resolve) => {
     timer = setTimeout(() => resolve('budget'), Math.max(0, limits.timeBudgetMs));
   });
-  const task = pdfjs.getDocument(documentParameters(pdf));
+  let task: LoadingTask;
+  try {
+    task = pdfjs.getDocument(documentParameters(pdf));
+  } catch {
+    clearTimeout(timer);
+    return 'unreadable';
+  }
   const state = { stopped: false };
   try {
     return await Promise.race([readAll(task, limits, deadline, state, visit), expired]);

@@ -120,12 +120,16 @@ describe('bounds', () => {
     expect(await scanClassificationMarks(late, { maxPiecesPerPage: 25_000 })).toEqual([{ page: 1, level: 'MAT', text: 'MAT' }]);
   });
 
-  it('leaves the caller’s bytes as they were (pdf.js detaches what it is given)', async () => {
+  it('leaves the caller’s bytes as they were (pdf.js detaches what it is given), a Buffer too', async () => {
     const pdf = await pdfWithLines([{ text: 'MẬT' }]);
     const copy = pdf.slice();
-    await scanClassificationMarks(pdf);
+    expect(await scanClassificationMarks(pdf)).toHaveLength(1);
     expect(pdf.byteLength).toBe(copy.byteLength);
     expect(Buffer.from(pdf).equals(Buffer.from(copy))).toBe(true);
+    // What an HTTP upload hands over: a Buffer (pdf.js refuses one; its slice() is a view).
+    const buffer = Buffer.from(copy);
+    expect(await scanClassificationMarks(buffer)).toHaveLength(1);
+    expect(buffer.equals(Buffer.from(copy))).toBe(true);
   });
 });
 
