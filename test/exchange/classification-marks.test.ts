@@ -8,6 +8,7 @@ import { PDFDocument } from 'pdf-lib';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE } from '../../src/errors.js';
 import { sendDocument } from '../../src/exchange/send-document.js';
+import { verifyUpload } from '../../src/exchange/verify-upload.js';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { InProcessVerifier, type PdfVerifier } from '../../src/pades/verifier.js';
@@ -122,6 +123,19 @@ describe('send: the file’s own classification stamp', () => {
   });
 });
 
+describe('verify before sending: the preview shows the stamp', () => {
+  it('a clerk, an auditor: the marks with their page; none on the demo letter', async () => {
+    const w = await makeWorld();
+    const clerk = await verifyUpload(w.deps, w.clerk.province, S.toiMatPage2);
+    expect(clerk.classificationMarks).toEqual([{ page: 2, level: 'TOI_MAT', text: 'TỐI MẬT' }]);
+    expect(clerk.policy?.code).toBeNull(); // the signatures themselves are fine
+    expect((await verifyUpload(w.deps, w.auditor, S.mat)).classificationMarks).toEqual([{ page: 1, level: 'MAT', text: 'MẬT' }]);
+    expect((await verifyUpload(w.deps, w.clerk.province, L.valid)).classificationMarks).toEqual([]);
+    expect((await verifyUpload(w.deps, w.clerk.province, S.mentions)).classificationMarks).toEqual([]);
+    expectNothingStored(w);
+  });
+});
+
 forEachDatabase('http: a stamped letter declared NONE', (t) => {
   let h: Harness;
   beforeAll(async () => {
@@ -150,5 +164,11 @@ forEachDatabase('http: a stamped letter declared NONE', (t) => {
     expect(entry?.details).toEqual({ senderCode: PROVINCE, codeNumber: meta['codeNumber'], codeNotation: meta['codeNotation'], code: 'CLASSIFICATION_MARK_FOUND', level: 'MAT', page: 1 });
     expect(JSON.stringify(refusals.items)).not.toContain('biên giới');
     expect(h.logLines().join('\n')).not.toContain('biên giới');
+  });
+
+  it('POST /verify shows the stamp before the send', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/verify', headers: { authorization: h.tokens.clerk(PROVINCE), 'content-type': 'application/pdf' }, payload: Buffer.from(S.mat) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().classificationMarks).toEqual([{ page: 1, level: 'MAT', text: 'MẬT' }]);
   });
 });
