@@ -51,12 +51,23 @@ export async function scanClassificationMarks(pdf: Uint8Array, limits: MarkScanL
   const pages = pagesWithinWork(pdf, l.maxPages, l.maxContentBytes);
   if (pages === 0) return marks;
   await readPageTexts(pdf, { ...l, maxPages: pages }, (page, pieces) => {
+    const found: ClassificationMark[] = [];
     for (const line of linesOf(pieces)) {
       const level = stampLevelOf(line);
-      if (level) marks.push({ page, level, text: line.slice(0, 40) });
+      if (level) found.push({ page, level, text: line.slice(0, 40) });
     }
+    if (!namesSeveralLevels(found)) marks.push(...found);
   });
   return marks;
+}
+
+/**
+ * A document carries ONE level, stamped once (or once per page). A page on which several levels
+ * stand alone is a table or a list about the levels (a report on the protection of state secrets
+ * with columns "TUYỆT MẬT | TỐI MẬT | MẬT"), not a stamp.
+ */
+function namesSeveralLevels(marks: ClassificationMark[]): boolean {
+  return new Set(marks.map((m) => m.level)).size > 1;
 }
 
 /** Options given as undefined keep their default. */

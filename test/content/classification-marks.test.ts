@@ -83,6 +83,30 @@ describe('running text and headings that mention the word pass', () => {
     }
   });
 
+  it('a table or a list of the levels (a report on protecting state secrets) is not a stamp', async () => {
+    const table = await pdfWithLines([
+      ...HEADER,
+      { text: 'BÁO CÁO CÔNG TÁC BẢO VỆ BÍ MẬT NHÀ NƯỚC NĂM 2025', x: 120, y: 720 },
+      { text: 'Loại', x: 60, y: 680 },
+      { text: 'TUYỆT MẬT', x: 200, y: 680, boxed: true },
+      { text: 'TỐI MẬT', x: 320, y: 680, boxed: true },
+      { text: 'MẬT', x: 440, y: 680, boxed: true },
+      { text: 'Văn bản đến', x: 60, y: 660 },
+      { text: '2', x: 230, y: 660 },
+      { text: '15', x: 350, y: 660 },
+      { text: '140', x: 450, y: 660 },
+    ]);
+    expect(await scanClassificationMarks(table)).toEqual([]);
+    const list = await pdfWithLines([{ text: 'Các độ mật:', x: 60, y: 700 }, { text: 'TUYỆT MẬT', x: 80 }, { text: 'TỐI MẬT', x: 80 }, { text: 'MẬT', x: 80 }]);
+    expect(await scanClassificationMarks(list)).toEqual([]);
+    // The same level twice on a page is still a stamp (top and foot of the page).
+    const twice = await pdfWithLines([{ text: 'MẬT', x: 480, y: 812, boxed: true }, { text: 'MẬT', x: 480, y: 40, boxed: true }]);
+    expect(await scanClassificationMarks(twice)).toEqual([
+      { page: 1, level: 'MAT', text: 'MẬT' },
+      { page: 1, level: 'MAT', text: 'MẬT' },
+    ]);
+  });
+
   it('headings in capitals that contain the word: MẬT ĐỘ DÂN SỐ, MẬT KHẨU, BÍ MẬT NHÀ NƯỚC; and MẮT, MÁT', async () => {
     const pdf = await pdfWithLines([
       ...HEADER,
