@@ -69,6 +69,7 @@ export const ERROR_CATALOGUE = {
   // --- Exchange service (src/exchange, src/http) ---
   CLASSIFIED_REFUSED: { category: 'policy', message: 'Classified documents (Mật, Tối mật, Tuyệt mật) cannot travel on the axis; use the cơ yếu channel' },
   CLASSIFICATION_STAMP_SUSPECTED: { category: 'policy', message: 'The document text carries a classification stamp although its declared level is none; held for a human' },
+  CLASSIFICATION_MARK_FOUND: { category: 'policy', message: 'The PDF carries a classification stamp (Mật, Tối mật, Tuyệt mật): classified documents cannot travel on the axis; use the cơ yếu channel' },
   METADATA_INVALID: { category: 'input', message: 'The document metadata is invalid' },
   RECIPIENT_UNKNOWN: { category: 'input', message: 'A recipient agency is not registered on the axis' },
   RECIPIENT_INACTIVE: { category: 'input', message: 'A recipient agency is inactive' },

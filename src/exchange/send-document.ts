@@ -1,7 +1,13 @@
 // Sending a signed document. The policy runs in a fixed order (each refusal has its own code and
-// stores nothing): 1. classification (before anything else), 2. metadata against the axis,
+// stores nothing): 1. classification (before anything else): the declared level, then, once the
+// metadata parses, the file's own stamps (send-policy.ts), 2. metadata against the axis,
 // 3. signatures (signature-policy.ts). An accepted send writes the file, the document, one
 // delivery per recipient and the log entries in ONE transaction.
+//
+// The stamp scan reads the file with pdf.js only after our verifier has parsed it: a file our
+// parser refuses (broken, over a structure limit) never reaches the second parser, and keeps its
+// own refusal in its place (after the metadata checks). A stamped file that parses is refused as
+// classified whatever else is wrong with it, signatures included.
 //
 // Idempotency-Key: looked up right after the metadata parses, before the checks that a first
 // successful attempt would now fail (its own number is taken). Same file and same parsed metadata:
@@ -17,7 +23,7 @@ import { ensureRole } from './guard.js';
 import { receiptFor } from './receipts.js';
 import { refuseClassified } from './refuse-classified.js';
 import { codeOf, logSendRefused } from './refusal-log.js';
-import { checkNotInFuture, checkNumberFree, checkRecipients, checkRelated, yearOf } from './send-policy.js';
+import { checkNoClassificationMarks, checkNotInFuture, checkNumberFree, checkRecipients, checkRelated, yearOf } from './send-policy.js';
 import { checkSignatures } from './signature-policy.js';
 import { verifyWithStores } from './trust-material.js';
 import { classificationOf, parseMetadata } from './validate-metadata.js';
@@ -47,9 +53,15 @@ export async function sendDocument(deps: ExchangeDeps, p: Principal, input: Send
     return await sendChecked(deps, p, input);
   } catch (e) {
     // A log that cannot be written (database down) must not hide the refusal itself.
-    if (isDocaxisError(e) && REFUSAL_CATEGORIES.has(e.category)) await logSendRefused(deps, p, { ...codeOf(input.metadata), code: e.code }).catch(() => undefined);
+    if (isDocaxisError(e) && REFUSAL_CATEGORIES.has(e.category)) await logSendRefused(deps, p, { ...codeOf(input.metadata), code: e.code, ...markOf(e) }).catch(() => undefined);
     throw e;
   }
+}
+
+/** A stamp refusal is logged with its level and page, like a declared one with its level: never the text. */
+function markOf(e: DocaxisError): { level?: unknown; page?: unknown } {
+  if (e.code !== 'CLASSIFICATION_MARK_FOUND' || !e.details) return {};
+  return { level: e.details['level'], page: e.details['page'] };
 }
 
 async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): Promise<SendResult> {
@@ -63,13 +75,18 @@ async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): 
   }
 
   // The verification (on a worker thread in the service) and the metadata's reads run together;
-  // the refusals still come in the policy's order (metadata first, in the order below), and
-  // whatever the later checks found is then dropped.
+  // the refusals still come in the policy's order (a stamp in the file, then the metadata, in the
+  // order below), and whatever the later checks found is then dropped.
   const verifying = verifyWithStores(deps, input.pdf, now);
+  const unstamped = verifying.then(
+    () => checkNoClassificationMarks(deps, input.pdf),
+    () => undefined, // not parsed, not scanned: the verification's own refusal comes below
+  );
   const recipientsFound = checkRecipients(deps, p, metadata);
   const numberFree = checkNumberFree(deps, p, metadata);
   const relatedFound = checkRelated(deps, p, metadata);
-  for (const pending of [verifying, recipientsFound, numberFree, relatedFound]) pending.catch(() => undefined);
+  for (const pending of [verifying, unstamped, recipientsFound, numberFree, relatedFound]) pending.catch(() => undefined);
+  await unstamped;
   const recipients = await recipientsFound;
   await numberFree;
   checkNotInFuture(metadata, now);

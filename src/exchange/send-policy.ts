@@ -1,6 +1,9 @@
-// Step 2 of the send policy: the metadata against the state of the axis, in the documented order.
+// Step 2 of the send policy: the metadata against the state of the axis, in the documented order;
+// and the file's own classification stamps (part of step 1, once the file has been parsed).
 import { DocaxisError } from '../errors.js';
+import type { ClassificationMark } from '../content/classification-marks.js';
 import type { Agency, DocumentMetadata, Principal } from '../db/ports.js';
+import { InProcessVerifier } from '../pades/verifier.js';
 import type { ExchangeDeps } from './deps.js';
 import { vietnamDate } from './text.js';
 
@@ -43,4 +46,20 @@ export async function checkRelated(deps: ExchangeDeps, p: Principal, m: Document
   const related = await deps.stores.documents.byId(m.relatedDocumentId);
   // Same message whether it is missing or someone else's: ids leak nothing.
   if (!related || related.senderAgencyId !== p.agency.id) throw new DocaxisError('RELATED_DOCUMENT_INVALID', m.relatedDocumentId);
+}
+
+/**
+ * A file whose text carries a classification stamp (MẬT, TỐI MẬT, TUYỆT MẬT in the stamp form) is
+ * classified whatever its metadata says. The scan runs where verification runs (deps.verifier: the
+ * worker pool in the service). The refusal names the first stamped page and the level, never more
+ * of the text than the stamp itself.
+ */
+export async function checkNoClassificationMarks(deps: ExchangeDeps, pdf: Uint8Array): Promise<void> {
+  const marks = await (deps.verifier ?? new InProcessVerifier()).scanMarks(pdf);
+  const first = marks[0];
+  if (first) throw new DocaxisError('CLASSIFICATION_MARK_FOUND', `${first.text} on page ${first.page}`, { details: markDetails(first, marks) });
+}
+
+function markDetails(first: ClassificationMark, marks: ClassificationMark[]): Record<string, unknown> {
+  return { page: first.page, level: first.level, pages: [...new Set(marks.map((m) => m.page))] };
 }

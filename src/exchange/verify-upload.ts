@@ -2,9 +2,12 @@
 // today's anchors, CRLs and intermediates) and, for a clerk, the Decree 30 signature rules of the
 // send policy for the clerk's agency (signature-policy.ts), so a clerk can see before sending
 // whether the axis would take the file. Nothing is written: no blob, no document, no log entry;
-// the bytes live only in this call.
+// the bytes live only in this call. The file's classification stamps are looked for as a send
+// would (after the verifier has parsed it), so a stamped letter is seen before it is sent.
 import { DocaxisError } from '../errors.js';
+import type { ClassificationMark } from '../content/classification-marks.js';
 import type { Principal } from '../db/ports.js';
+import { InProcessVerifier } from '../pades/verifier.js';
 import type { VerificationReport } from '../pades/report.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
@@ -30,16 +33,20 @@ export interface UploadVerification {
   report: VerificationReport;
   /** Only a clerk sends: null for admins and auditors. */
   policy: SendPolicyPreview | null;
+  /** Classification stamps in the file's text (a send refuses it: CLASSIFICATION_MARK_FOUND); [] when none. */
+  classificationMarks: ClassificationMark[];
 }
 
 export async function verifyUpload(deps: ExchangeDeps, p: Principal, pdf: Uint8Array): Promise<UploadVerification> {
   await ensureRole(deps, p, 'verify an uploaded PDF', 'clerk', 'admin', 'auditor');
   if (pdf.length === 0) throw new DocaxisError('FILE_MISSING', 'the PDF is empty');
   const report = await verifyWithStores(deps, pdf, deps.clock());
-  if (p.user.role !== 'clerk') return { report, policy: null };
+  const classificationMarks = await (deps.verifier ?? new InProcessVerifier()).scanMarks(pdf);
+  if (p.user.role !== 'clerk') return { report, policy: null, classificationMarks };
   const e = await evaluateSignatures(deps, p.agency, report);
   return {
     report,
+    classificationMarks,
     policy: {
       agencyCode: p.agency.code,
       documentValid: e.documentValid,

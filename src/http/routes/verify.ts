@@ -29,6 +29,15 @@ const PolicySchema = Type.Union(
   { description: 'The signature rules of a send by the caller’s agency (metadata not checked); null unless the caller is a clerk' },
 );
 
+const ClassificationMarksSchema = Type.Array(
+  Type.Object({
+    page: Type.Integer({ minimum: 1 }),
+    level: Type.Union([Type.Literal('MAT'), Type.Literal('TOI_MAT'), Type.Literal('TUYET_MAT')]),
+    text: Type.String({ description: 'The stamp as it stands on the page' }),
+  }),
+  { description: 'Classification stamps (Decree 26/2020) in the file’s text; a send of this file is refused (CLASSIFICATION_MARK_FOUND). [] when none' },
+);
+
 export const verifyRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploadLimitBytes: number }> = async (app, { deps, uploadLimitBytes }) => {
   acceptPdfBodies(app, uploadLimitBytes);
 
@@ -41,7 +50,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploa
         summary: 'Verify a PDF without storing it, and preview the send policy',
         description: `The PDF as the raw body (${PDF_CONTENT_TYPE}) or as the "file" part of multipart/form-data. Nothing is stored.`,
         consumes: [PDF_CONTENT_TYPE, 'multipart/form-data'],
-        response: withErrors({ 200: Type.Object({ report: ReportSchema, policy: PolicySchema }) }),
+        response: withErrors({ 200: Type.Object({ report: ReportSchema, policy: PolicySchema, classificationMarks: ClassificationMarksSchema }) }),
       },
     },
     async (request) => verifyUpload(deps, principalOf(request), await readPdfUpload(request, uploadLimitBytes)),
