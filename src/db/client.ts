@@ -14,6 +14,7 @@ import { translateDbError } from './db-errors.js';
 import { defaultMigrationsFolder } from './migrations-folder.js';
 import { pgliteByteaOptions } from './pglite-bytea.js';
 import { preparingClient } from './postgres-prepared.js';
+import { lostConnectionGuardedClient } from './postgres-lost-connections.js';
 
 export interface OpenDatabaseOptions {
   /** postgres:// or postgresql:// URL: use a PostgreSQL server through postgres-js. */
@@ -55,12 +56,23 @@ function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
   const client = postgres(url, {
     max: opts.maxConnections ?? 10,
     connect_timeout: opts.connectTimeoutSeconds ?? 10,
+    backoff: reconnectDelaySeconds,
     onnotice: () => undefined, // "relation already exists, skipping" etc. from migrations: noise
   });
-  const db = drizzlePostgres({ client: preparingClient(client) });
+  const db = drizzlePostgres({ client: lostConnectionGuardedClient(preparingClient(client)) });
   return wrap('postgres', db, () => migratePostgres(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), () =>
     client.end({ timeout: 5 }),
   );
+}
+
+/**
+ * How long a pool slot waits before reconnecting after a failed connection. postgres-js counts the
+ * failures for the whole pool and by default waits up to 20 s (3^n / 100 s), so after a few seconds
+ * of a database that refused connections the first requests after its return would wait that long.
+ * Capped at 1 s: a refused connect costs the server nothing, and recovery is seen within a second.
+ */
+export function reconnectDelaySeconds(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
 }
 
 async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions): Promise<Database> {
