@@ -11,6 +11,7 @@ export type ErrorCategory =
   | 'not-found' // does not exist, or is not visible to the caller (ids leak nothing)
   | 'conflict' // clashes with the current state (duplicate number, illegal status change)
   | 'unavailable' // a dependency did not answer (TSA, database)
+  | 'rate-limited' // too many attempts from the caller's address; retry later
   | 'internal'; // a bug of ours
 
 interface ErrorSpec {
@@ -81,6 +82,7 @@ export const ERROR_CATALOGUE = {
   RECALL_NOT_ALLOWED: { category: 'conflict', message: 'The document can no longer be recalled' },
   RELATED_DOCUMENT_INVALID: { category: 'input', message: 'The referenced earlier document does not exist or is not the sender’s' },
   UNAUTHENTICATED: { category: 'auth', message: 'A valid bearer token is required' },
+  AUTH_RATE_LIMITED: { category: 'rate-limited', message: 'Too many failed authentications from this address; retry after the time in Retry-After' },
   FORBIDDEN: { category: 'forbidden', message: 'Your role does not allow this' },
   NOT_FOUND: { category: 'not-found', message: 'Not found' },
   AGENCY_CODE_INVALID: { category: 'input', message: 'The agency code does not have the form 000.00.00.A00 (QCVN 102:2016)' },

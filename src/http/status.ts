@@ -10,6 +10,7 @@ const STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
   'not-found': 404,
   conflict: 409,
   unavailable: 503,
+  'rate-limited': 429,
   internal: 500,
 };
 
