@@ -12,7 +12,7 @@ export type ErrorCategory =
   | 'conflict' // clashes with the current state (duplicate number, illegal status change)
   | 'unavailable' // a dependency did not answer (TSA, database)
   | 'timeout' // the caller was too slow (an upload below the floor rate)
-  | 'rate-limited' // the caller already has as much in flight as it may
+  | 'rate-limited' // too many attempts or uploads in flight from the caller; retry later
   | 'internal'; // a bug of ours
 
 interface ErrorSpec {
@@ -87,6 +87,7 @@ export const ERROR_CATALOGUE = {
   RECALL_NOT_ALLOWED: { category: 'conflict', message: 'The document can no longer be recalled' },
   RELATED_DOCUMENT_INVALID: { category: 'input', message: 'The referenced earlier document does not exist or is not the sender’s' },
   UNAUTHENTICATED: { category: 'auth', message: 'A valid bearer token is required' },
+  AUTH_RATE_LIMITED: { category: 'rate-limited', message: 'Too many failed authentications from this address; retry after the time in Retry-After' },
   FORBIDDEN: { category: 'forbidden', message: 'Your role does not allow this' },
   NOT_FOUND: { category: 'not-found', message: 'Not found' },
   AGENCY_CODE_INVALID: { category: 'input', message: 'The agency code does not have the form 000.00.00.A00 (QCVN 102:2016)' },

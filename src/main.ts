@@ -23,7 +23,7 @@ const FIXTURE_P12_PASSWORD = 'docaxis-test';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
-  if (database.kind === 'postgres') installPostgresDriverGuard((m) => process.stderr.write(`warning: ${m}\n`));
+  if (database.kind === 'postgres') installPostgresDriverGuard((m) => process.stderr.write(`warning: ${m}\n`), () => database.replaceConnections());
   await database.migrate();
   const stores = createStores(database);
   const clock = () => new Date();

@@ -16,6 +16,8 @@ import { translateDbError } from './db-errors.js';
 import { defaultMigrationsFolder } from './migrations-folder.js';
 import { pgliteByteaOptions } from './pglite-bytea.js';
 import { preparingClient } from './postgres-prepared.js';
+import { lostConnectionGuardedClient } from './postgres-lost-connections.js';
+import { ReplaceablePostgresPool } from './postgres-pool.js';
 
 export interface OpenDatabaseOptions {
   /** postgres:// or postgresql:// URL: use a PostgreSQL server through postgres-js. */
@@ -37,6 +39,11 @@ export interface Database {
   migrate(): Promise<void>;
   /** Resolves when the database answers; DB_UNAVAILABLE otherwise. */
   ping(): Promise<void>;
+  /**
+   * PostgreSQL: swaps the connection pool for a fresh one (queries in flight finish on the old),
+   * after the driver guard saw a fault that can leave a pool slot unusable. PGlite: nothing.
+   */
+  replaceConnections(): void;
   close(): Promise<void>;
 }
 
@@ -54,15 +61,36 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
 
 function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new DocaxisError('CONFIG_INVALID', 'the database URL must start with postgres://');
-  const client = postgres(url, {
-    max: opts.maxConnections ?? 10,
-    connect_timeout: opts.connectTimeoutSeconds ?? 10,
-    onnotice: () => undefined, // "relation already exists, skipping" etc. from migrations: noise
-  });
-  const db = drizzlePostgres({ client: preparingClient(client) });
-  return wrap('postgres', db, () => migratePostgres(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), () =>
-    client.end({ timeout: 5 }),
+  const connectTimeout = opts.connectTimeoutSeconds ?? 10;
+  const pool = new ReplaceablePostgresPool(() => {
+    const client = postgres(url, {
+      max: opts.maxConnections ?? 10,
+      connect_timeout: connectTimeout,
+      backoff: reconnectDelaySeconds,
+      onnotice: () => undefined, // "relation already exists, skipping" etc. from migrations: noise
+    });
+    // drizzle sets its type parsers on the client it is given: a replacement pool gets them too.
+    drizzlePostgres({ client });
+    return client;
+  }, connectTimeout + 5);
+  const db = drizzlePostgres({ client: lostConnectionGuardedClient(preparingClient(pool.client)) });
+  return wrap(
+    'postgres',
+    db,
+    () => migratePostgres(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }),
+    () => pool.end({ timeout: 5 }),
+    () => pool.replace(),
   );
+}
+
+/**
+ * How long a pool slot waits before reconnecting after a failed connection. postgres-js counts the
+ * failures for the whole pool and by default waits up to 20 s (3^n / 100 s), so after a few seconds
+ * of a database that refused connections the first requests after its return would wait that long.
+ * Capped at 1 s: a refused connect costs the server nothing, and recovery is seen within a second.
+ */
+export function reconnectDelaySeconds(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
 }
 
 async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions): Promise<Database> {
@@ -76,12 +104,18 @@ async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions
     throw new DocaxisError('DB_UNAVAILABLE', `PGlite could not open ${dataDir ?? 'an in-memory database'}: ${cause}`, { cause: e });
   }
   const db = drizzlePglite({ client });
-  return wrap('pglite', db, () => migratePglite(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }), async () => {
-    if (!client.closed) await client.close();
-  });
+  return wrap(
+    'pglite',
+    db,
+    () => migratePglite(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }),
+    async () => {
+      if (!client.closed) await client.close();
+    },
+    () => undefined,
+  );
 }
 
-function wrap(kind: Database['kind'], db: Db, runMigrations: () => Promise<void>, close: () => Promise<void>): Database {
+function wrap(kind: Database['kind'], db: Db, runMigrations: () => Promise<void>, close: () => Promise<void>, replaceConnections: () => void): Database {
   const guarded = async (fn: () => Promise<unknown>): Promise<void> => {
     try {
       await fn();
@@ -95,6 +129,7 @@ function wrap(kind: Database['kind'], db: Db, runMigrations: () => Promise<void>
     db,
     migrate: () => guarded(runMigrations),
     ping: () => guarded(() => db.execute(sql`select 1`)),
+    replaceConnections,
     // Idempotent: shutdown paths (signal handler, test teardown) may both call it.
     close: () => (closing ??= close()),
   };

@@ -24,16 +24,31 @@ function tokenOf(bearer: string | undefined): string | undefined {
   return v ? v : undefined;
 }
 
-export async function authenticate(deps: ExchangeDeps, bearer: string | undefined, meta: { ip?: string }): Promise<Principal> {
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown-or-revoked';
+
+/** Who holds the token, or why nobody does. Logs nothing: the caller decides how failures are logged. */
+export async function identify(deps: ExchangeDeps, bearer: string | undefined): Promise<{ principal: Principal } | { failure: AuthFailureReason }> {
   const token = tokenOf(bearer);
-  // A malformed token cannot match a hash: skip the lookup, but log it like any other failure.
-  const reason = token === undefined ? 'missing' : !TOKEN_FORM.test(token) ? 'malformed' : undefined;
-  const principal = reason === undefined && token !== undefined ? await deps.stores.tokens.findPrincipal(hashToken(token)) : undefined;
-  if (principal) return principal;
+  // A malformed token cannot match a hash: skip the lookup.
+  if (token === undefined) return { failure: 'missing' };
+  if (!TOKEN_FORM.test(token)) return { failure: 'malformed' };
+  const principal = await deps.stores.tokens.findPrincipal(hashToken(token));
+  return principal ? { principal } : { failure: 'unknown-or-revoked' };
+}
+
+/** One failed authentication as its own log entry. */
+export async function logAuthFailure(deps: ExchangeDeps, reason: AuthFailureReason, ip: string | undefined): Promise<void> {
   await deps.stores.log.append(
-    { event: 'auth.failed', actorUserId: null, agencyId: null, documentId: null, details: { reason: reason ?? 'unknown-or-revoked', ...(meta.ip ? { ip: meta.ip } : {}) } },
+    { event: 'auth.failed', actorUserId: null, agencyId: null, documentId: null, details: { reason, ...(ip ? { ip } : {}) } },
     deps.clock(),
   );
+}
+
+/** identify(), each failure logged on its own. The HTTP layer aggregates instead (auth-failures.ts). */
+export async function authenticate(deps: ExchangeDeps, bearer: string | undefined, meta: { ip?: string }): Promise<Principal> {
+  const who = await identify(deps, bearer);
+  if ('principal' in who) return who.principal;
+  await logAuthFailure(deps, who.failure, meta.ip);
   throw new DocaxisError('UNAUTHENTICATED');
 }
 

@@ -30,20 +30,37 @@ export async function searchLog(deps: ExchangeDeps, p: Principal, query: LogQuer
   return deps.stores.log.search(await storeFilter(deps, query), { ...page, limit: Math.min(Math.max(Math.trunc(page.limit) || 1, 1), BATCH) });
 }
 
-/** The whole export as one string (the agreed signature): the HTTP layer should bound it by a time range. */
-export async function exportLogCsv(deps: ExchangeDeps, p: Principal, query: LogQuery): Promise<string> {
+/**
+ * The export as CSV text, newest entry first, in chunks of one page of entries: read by keyset
+ * (seq) pages and handed out as the consumer asks, so memory stays constant whatever the log's
+ * size. The role, the filter and the first page are checked before this resolves, so those
+ * failures are ordinary errors rather than a cut stream.
+ */
+export async function streamLogCsv(deps: ExchangeDeps, p: Principal, query: LogQuery): Promise<AsyncIterable<string>> {
   await ensureRole(deps, p, 'export log', 'admin', 'auditor');
   const filter = await storeFilter(deps, query);
-  const rows = [csvRow(CSV_HEADER)];
-  let after: string | undefined;
-  do {
-    const page = await deps.stores.log.search(filter, { limit: BATCH, ...(after !== undefined ? { after } : {}) });
-    for (const e of page.items) {
-      rows.push(csvRow([String(e.seq), e.at.toISOString(), e.event, e.actorUserId ?? '', e.agencyId ?? '', e.documentId ?? '', canonicalJson(e.details), e.prevHash, e.hash]));
-    }
-    after = page.next ?? undefined;
-  } while (after !== undefined);
-  return rows.join('');
+  const first = await deps.stores.log.search(filter, { limit: BATCH });
+  return csvPages(deps, filter, first);
+}
+
+/** The same export as one string: for small, filtered exports only (the HTTP route streams). */
+export async function exportLogCsv(deps: ExchangeDeps, p: Principal, query: LogQuery): Promise<string> {
+  let csv = '';
+  for await (const chunk of await streamLogCsv(deps, p, query)) csv += chunk;
+  return csv;
+}
+
+async function* csvPages(deps: ExchangeDeps, filter: LogFilter, first: PageOf<LogEntry>): AsyncGenerator<string> {
+  yield csvRow(CSV_HEADER);
+  for (let page = first; ; ) {
+    if (page.items.length > 0) yield page.items.map(csvLine).join('');
+    if (page.next === null) return;
+    page = await deps.stores.log.search(filter, { limit: BATCH, after: page.next });
+  }
+}
+
+function csvLine(e: LogEntry): string {
+  return csvRow([String(e.seq), e.at.toISOString(), e.event, e.actorUserId ?? '', e.agencyId ?? '', e.documentId ?? '', canonicalJson(e.details), e.prevHash, e.hash]);
 }
 
 /** The chain's verdict plus the seals'; `ok` only when both hold. Both run, so a tampered row is named by each. */

@@ -86,6 +86,11 @@ const CASES: Case[] = [
 
 const REFUSAL_EVENT: Record<number, string> = { 401: 'auth.failed', 403: 'access.denied', 404: 'access.denied' };
 
+// Failed authentications from one address are logged once per interval (auth-plugin.ts), so each
+// request comes from its own address: every 401 here is an address's first and logged at once.
+let addresses = 0;
+const nextAddress = () => `10.${(++addresses >> 8) & 255}.${addresses & 255}.1`;
+
 forEachDatabase('http authorization matrix', (t) => {
   let h: Harness;
   let ctx: Ctx;
@@ -136,7 +141,7 @@ forEachDatabase('http authorization matrix', (t) => {
       for (const actor of ACTORS) {
         const req = c.request(ctx);
         const headBefore = (await t.stores.log.head())?.seq ?? 0;
-        const res = await h.app.inject({ ...req, headers: { ...(req.headers ?? {}), ...(auth[actor] ? { authorization: auth[actor] } : {}) } } as InjectOptions);
+        const res = await h.app.inject({ ...req, remoteAddress: nextAddress(), headers: { ...(req.headers ?? {}), ...(auth[actor] ? { authorization: auth[actor] } : {}) } } as InjectOptions);
         got[actor] = res.statusCode;
         if (res.statusCode >= 400) expect(res.json().error.code, `${actor}: ${res.body}`).toMatch(/^[A-Z0-9_]+$/);
         const event = REFUSAL_EVENT[res.statusCode];
@@ -152,7 +157,7 @@ forEachDatabase('http authorization matrix', (t) => {
   it('a token in another scheme or malformed is 401 and logged', async () => {
     for (const header of ['Basic YWRtaW46YWRtaW4=', 'Bearer not-a-token', 'Bearer ']) {
       const before = (await t.stores.log.head())?.seq ?? 0;
-      const res = await h.app.inject({ method: 'GET', url: '/api/v1/inbox', headers: { authorization: header } });
+      const res = await h.app.inject({ method: 'GET', url: '/api/v1/inbox', remoteAddress: nextAddress(), headers: { authorization: header } });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('UNAUTHENTICATED');
       expect((await t.stores.log.range(before + 1, before + 10)).map((e) => e.event)).toContain('auth.failed');

@@ -1,10 +1,11 @@
 // The exchange log for admins and auditors: search, CSV export, a chain-and-seals check that names
 // the first broken link and seal, and the seals themselves (an admin may seal now). Roles are
 // enforced (and refusals logged) by exchange-log.ts and seal-log.ts.
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { LogEvent, LogSeal, StatusCode } from '../../db/ports.js';
-import { exportLogCsv, searchLog, verifyLog, type LogQuery as LogSearch } from '../../exchange/exchange-log.js';
+import { searchLog, streamLogCsv, verifyLog, type LogQuery as LogSearch } from '../../exchange/exchange-log.js';
 import { listLogSeals, sealLogNow } from '../../exchange/seal-log.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
@@ -78,8 +79,11 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = asyn
       },
     },
     async (request, reply) => {
-      const csv = await exportLogCsv(deps, principalOf(request), filterOf(request.query));
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="exchange-log.csv"').send(csv);
+      // Streamed: pages are read as the client takes them (backpressure), and a client that goes
+      // away stops the reading (the stream is destroyed, the generator returns).
+      const csv = Readable.from(await streamLogCsv(deps, principalOf(request), filterOf(request.query)), { objectMode: false });
+      // The response schema describes the body (a string); a stream is sent as it is, unserialised.
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="exchange-log.csv"').send(csv as unknown as string);
     },
   );
 
