@@ -42,6 +42,8 @@ export interface Config {
   readonly verifyWorkerMemoryMb: number;
   /** A worker holding more than this (above its start) after a job is replaced, so the memory goes back to the system. */
   readonly verifyWorkerRecycleMb: number;
+  /** A PDF with more signatures than this is refused before deep verification (PDF_TOO_MANY_SIGNATURES). */
+  readonly verifyMaxSignatures: number;
   /** Slow clients: the budgets of the HTTP server and of the routes that take a PDF. */
   readonly http: HttpLimits;
 }
@@ -109,6 +111,7 @@ export function loadConfig(env: Env): Config {
     verifyTimeoutSeconds: integer(env, 'VERIFY_TIMEOUT_SECONDS', 30, 1, 3600),
     verifyWorkerMemoryMb: integer(env, 'VERIFY_WORKER_MEMORY_MB', 256, 64, 16384),
     verifyWorkerRecycleMb: integer(env, 'VERIFY_WORKER_RECYCLE_MB', 128, 16, 16384),
+    verifyMaxSignatures: integer(env, 'VERIFY_MAX_SIGNATURES', 20, 1, 1000),
     http: httpLimits(env),
   });
 }

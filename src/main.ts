@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 
 /** The pool under the configured budgets (bench/exchange-server.ts builds the same). */
 function verifierPool(config: Config): WorkerVerifierPool {
-  return new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000, memoryMb: config.verifyWorkerMemoryMb, recycleMb: config.verifyWorkerRecycleMb });
+  return new WorkerVerifierPool(config.verifyWorkers, { timeoutMs: config.verifyTimeoutSeconds * 1000, memoryMb: config.verifyWorkerMemoryMb, recycleMb: config.verifyWorkerRecycleMb, maxSignatures: config.verifyMaxSignatures });
 }
 
 function banner(address: string, config: Config, database: Database, users: SeededUser[]): string {

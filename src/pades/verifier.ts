@@ -47,9 +47,9 @@ export class TrustStoreParsed {
     this.#cache = cache;
   }
 
-  verify(pdf: Uint8Array, at: Date): VerificationReport {
+  verify(pdf: Uint8Array, at: Date, maxSignatures?: number): VerificationReport {
     if (!this.#material || !this.#cache) throw new Error('no trust material set');
-    return verifyPdf(pdf, { ...this.#material, at, trustStoreCache: this.#cache });
+    return verifyPdf(pdf, { ...this.#material, at, trustStoreCache: this.#cache, ...(maxSignatures !== undefined ? { maxSignatures } : {}) });
   }
 }
 
@@ -57,9 +57,12 @@ export class TrustStoreParsed {
 export class InProcessVerifier implements PdfVerifier {
   readonly #parsed = new TrustStoreParsed();
 
+  /** `maxSignatures`: more signatures than this refuse a document (PDF_TOO_MANY_SIGNATURES); default verifyPdf's. */
+  constructor(private readonly options: { maxSignatures?: number } = {}) {}
+
   async verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport> {
     if (!this.#parsed.has(trust.key)) this.#parsed.set(trust.key, await trust.load());
-    return this.#parsed.verify(pdf, at);
+    return this.#parsed.verify(pdf, at, this.options.maxSignatures);
   }
 
   scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]> {

@@ -29,7 +29,7 @@ import type { VerificationReport } from './report.js';
 import type { PdfVerifier, TrustMaterial, TrustSnapshot } from './verifier.js';
 
 /** Main thread -> worker. `material` is sent only when the worker's key differs. */
-export type VerifyJob = { kind: 'verify'; id: number; pdf: Uint8Array; at: number; key: string; material?: TrustMaterial } | { kind: 'scan'; id: number; pdf: Uint8Array };
+export type VerifyJob = { kind: 'verify'; id: number; pdf: Uint8Array; at: number; key: string; material?: TrustMaterial; maxSignatures?: number } | { kind: 'scan'; id: number; pdf: Uint8Array };
 
 /**
  * Worker -> main thread: `ready` once, when its modules have loaded; then one answer per job,
@@ -55,6 +55,8 @@ export interface PoolOptions {
   recycleMb?: number;
   /** 'process' (default): child processes, whose memory goes back on exit; 'thread': worker threads. */
   isolation?: 'process' | 'thread';
+  /** More signatures than this refuse a document (PDF_TOO_MANY_SIGNATURES); default verifyPdf's (20). */
+  maxSignatures?: number;
 }
 
 /** One worker, thread or process, behind the few calls the pool makes. */
@@ -111,6 +113,7 @@ export class WorkerVerifierPool implements PdfVerifier {
   readonly #memoryMb: number;
   readonly #recycleMb: number;
   readonly #isolation: 'process' | 'thread';
+  readonly #maxSignatures: number | undefined;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
   #nextId = 1;
@@ -128,6 +131,7 @@ export class WorkerVerifierPool implements PdfVerifier {
     this.#memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
     this.#recycleMb = options.recycleMb ?? DEFAULT_RECYCLE_MB;
     this.#isolation = options.isolation ?? 'process';
+    this.#maxSignatures = options.maxSignatures;
     for (let i = 0; i < size; i++) this.#slots.push(this.#start());
   }
 
@@ -247,7 +251,7 @@ export class WorkerVerifierPool implements PdfVerifier {
         return;
       }
       if (slot.job !== job) return; // the worker was lost meanwhile; the job was already rejected
-      message = { kind: 'verify', id: job.id, pdf: p.pdf, at: p.at.getTime(), key: p.trust.key, ...(material ? { material } : {}) };
+      message = { kind: 'verify', id: job.id, pdf: p.pdf, at: p.at.getTime(), key: p.trust.key, ...(material ? { material } : {}), ...(this.#maxSignatures !== undefined ? { maxSignatures: this.#maxSignatures } : {}) };
       slot.key = p.trust.key;
     } else {
       message = { kind: 'scan', id: job.id, pdf: p.pdf };

@@ -28,7 +28,7 @@ function serve(port: Port): void {
       if (job.kind === 'scan') return { id: job.id, marks: await scanClassificationMarks(job.pdf) };
       if (job.material) parsed.set(job.key, job.material);
       else if (!parsed.has(job.key)) throw new Error(`no trust material for key ${job.key}`);
-      return { id: job.id, report: parsed.verify(job.pdf, new Date(job.at)) };
+      return { id: job.id, report: parsed.verify(job.pdf, new Date(job.at), job.maxSignatures) };
     } catch (e) {
       return { id: job.id, error: errorToData(e) };
     }

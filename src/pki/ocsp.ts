@@ -12,8 +12,9 @@
 // A response we cannot trust (wrong responder, bad signature, unknown critical extension) is
 // skipped and named in `detail`, never allowed to decide anything, as for CRLs (revocation.ts).
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { createRequire } from 'node:module';
+import type * as asn1js from 'asn1js';
+import type * as pkijs from 'pkijs';
 import { DocaxisError } from '../errors.js';
 import { TAG, childrenWithTag, contentOf, readRoot } from './asn1-util.js';
 import { type ChainCert, certificateSignedBy, sameName, tryParseChainCert } from './chain-cert.js';
@@ -21,6 +22,13 @@ import { verifyTbsSignature } from './crl-signature.js';
 import { OID, digestNameForOid } from './oids.js';
 import type { RevocationStatus } from './revocation.js';
 import { type X509Name, nameToText, parseName, serialToHex } from './x509.js';
+
+// PKI.js and asn1js are loaded on first use, synchronously: requiring them costs ~45 ms, which
+// every `docaxis verify` would pay at start-up although most documents carry no OCSP response.
+// (Node's module cache keeps them loaded after the first call.)
+const requireLib = createRequire(import.meta.url);
+const asn1Lib = (): typeof asn1js => requireLib('asn1js') as typeof asn1js;
+const pkijsLib = (): typeof pkijs => requireLib('pkijs') as typeof pkijs;
 
 /** A DER OCSP response is a few KB (one or two certificates); far bigger is hostile or not OCSP. */
 export const MAX_OCSP_RESPONSE_BYTES = 64 * 1024;
@@ -106,14 +114,14 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
 }
 
 function asn1Of(der: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(der, BER_OPTIONS);
+  const parsed = asn1Lib().fromBER(der, BER_OPTIONS);
   if (parsed.offset === -1) throw new DocaxisError('OCSP_MALFORMED', parsed.result.error || 'BER decoding failed');
   if (parsed.offset !== der.byteLength) throw new DocaxisError('OCSP_MALFORMED', 'trailing data after the OCSP response');
   return parsed.result;
 }
 
 function readOcspResponse(der: Uint8Array): ParsedOcspResponse {
-  const response = new pkijs.OCSPResponse({ schema: asn1Of(der) });
+  const response = new (pkijsLib().OCSPResponse)({ schema: asn1Of(der) });
   const status = response.responseStatus.valueBlock.valueDec;
   if (status !== 0) throw new DocaxisError('OCSP_MALFORMED', `responseStatus ${status}: not a successful response`);
   const bytes = response.responseBytes;
@@ -129,13 +137,13 @@ function readOcspResponse(der: Uint8Array): ParsedOcspResponse {
 // full Certificate schema (1.5 ms each), only for ocsp.ts to parse them again when needed.
 function readBasic(der: Uint8Array): ParsedOcspResponse {
   const asn1 = asn1Of(der);
-  const [tbsBlock, algorithmBlock, signatureBlock, ...rest] = asn1 instanceof asn1js.Sequence ? asn1.valueBlock.value : [];
-  if (!(tbsBlock instanceof asn1js.Sequence) || !(algorithmBlock instanceof asn1js.Sequence) || !(signatureBlock instanceof asn1js.BitString)) {
+  const [tbsBlock, algorithmBlock, signatureBlock, ...rest] = asn1 instanceof asn1Lib().Sequence ? asn1.valueBlock.value : [];
+  if (!(tbsBlock instanceof asn1Lib().Sequence) || !(algorithmBlock instanceof asn1Lib().Sequence) || !(signatureBlock instanceof asn1Lib().BitString)) {
     throw new DocaxisError('OCSP_MALFORMED', 'not a BasicOCSPResponse');
   }
   if (rest.length > 1 || (rest[0] !== undefined && !(rest[0].idBlock.tagClass === 3 && rest[0].idBlock.tagNumber === 0))) throw new DocaxisError('OCSP_MALFORMED', 'unexpected fields after the signature');
-  const data = new pkijs.ResponseData({ schema: tbsBlock });
-  const basic = { signatureAlgorithm: new pkijs.AlgorithmIdentifier({ schema: algorithmBlock }), signature: signatureBlock };
+  const data = new (pkijsLib().ResponseData)({ schema: tbsBlock });
+  const basic = { signatureAlgorithm: new (pkijsLib().AlgorithmIdentifier)({ schema: algorithmBlock }), signature: signatureBlock };
   if (data.version !== undefined && data.version !== 0) throw new DocaxisError('OCSP_MALFORMED', `ResponseData version ${data.version + 1} is not v1`);
   if (data.responses.length > MAX_SINGLE_RESPONSES) throw new DocaxisError('OCSP_MALFORMED', `${data.responses.length} single responses (at most ${MAX_SINGLE_RESPONSES})`);
 
@@ -144,7 +152,7 @@ function readBasic(der: Uint8Array): ParsedOcspResponse {
     if (ext.critical && !UNDERSTOOD_RESPONSE_EXTENSIONS.has(ext.extnID)) unusableReason ??= `unknown critical response extension ${ext.extnID}`;
   }
   const params = basic.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined;
-  const paramsDer = params !== undefined && !(params instanceof asn1js.Null) && params.valueBeforeDecodeView.byteLength > 0 ? new Uint8Array(params.valueBeforeDecodeView) : undefined;
+  const paramsDer = params !== undefined && !(params instanceof asn1Lib().Null) && params.valueBeforeDecodeView.byteLength > 0 ? new Uint8Array(params.valueBeforeDecodeView) : undefined;
   const bits = basic.signature.valueBlock;
   if (bits.unusedBits !== 0) throw new DocaxisError('OCSP_MALFORMED', 'signature BIT STRING has unused bits');
   return {
@@ -163,11 +171,11 @@ function readBasic(der: Uint8Array): ParsedOcspResponse {
 
 //   ResponderID ::= CHOICE { byName [1] Name, byKey [2] KeyHash }   KeyHash ::= OCTET STRING (SHA-1 of the key bits)
 function responderIdOf(id: unknown): OcspResponderId {
-  if (id instanceof pkijs.RelativeDistinguishedNames) {
+  if (id instanceof pkijsLib().RelativeDistinguishedNames) {
     const nameDer = new Uint8Array(id.valueBeforeDecode);
     return { kind: 'name', name: parseName(nameDer, readRoot(nameDer, false)) };
   }
-  if (id instanceof asn1js.OctetString) return { kind: 'key', keyHash: new Uint8Array(id.valueBlock.valueHexView) };
+  if (id instanceof asn1Lib().OctetString) return { kind: 'key', keyHash: new Uint8Array(id.valueBlock.valueHexView) };
   throw new DocaxisError('OCSP_MALFORMED', 'ResponderID is neither byName nor byKey');
 }
 
@@ -199,10 +207,10 @@ function readSingle(single: pkijs.SingleResponse): OcspSingleResponse {
     case 1: {
       const parts = (status as asn1js.Constructed).valueBlock.value ?? [];
       const time = parts[0];
-      if (!(time instanceof asn1js.GeneralizedTime)) throw new DocaxisError('OCSP_MALFORMED', 'RevokedInfo without a revocationTime');
+      if (!(time instanceof asn1Lib().GeneralizedTime)) throw new DocaxisError('OCSP_MALFORMED', 'RevokedInfo without a revocationTime');
       const reasonBlock = parts[1] as asn1js.Constructed | undefined;
       const reasonValue = reasonBlock?.valueBlock.value?.[0];
-      const code = reasonValue instanceof asn1js.Enumerated ? reasonValue.valueBlock.valueDec : undefined;
+      const code = reasonValue instanceof asn1Lib().Enumerated ? reasonValue.valueBlock.valueDec : undefined;
       const reason = code === undefined ? undefined : (REASONS[code] ?? `reason ${code}`);
       return { ...base, status: 'revoked', revokedAt: time.toDate(), ...(reason !== undefined ? { reason } : {}), ...unusable };
     }
@@ -217,7 +225,7 @@ function embeddedCertificates(basic: asn1js.AsnType): Uint8Array[] {
   const wrapper = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
   if (wrapper === undefined) return [];
   const list = wrapper.valueBlock.value?.[0];
-  if (!(list instanceof asn1js.Sequence)) throw new DocaxisError('OCSP_MALFORMED', 'certs is not a SEQUENCE OF Certificate');
+  if (!(list instanceof asn1Lib().Sequence)) throw new DocaxisError('OCSP_MALFORMED', 'certs is not a SEQUENCE OF Certificate');
   return list.valueBlock.value.map((c) => new Uint8Array(c.valueBeforeDecodeView));
 }
 

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       verifyTimeoutSeconds: 30,
       verifyWorkerMemoryMb: 256,
       verifyWorkerRecycleMb: 128,
+      verifyMaxSignatures: 20,
       http: {
         headersTimeoutSeconds: 20,
         requestTimeoutSeconds: 600,
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
     const c = loadConfig({
       VERIFY_WORKER_MEMORY_MB: '300',
       VERIFY_WORKER_RECYCLE_MB: '64',
+      VERIFY_MAX_SIGNATURES: '5',
       HTTP_HEADERS_TIMEOUT_SECONDS: '5',
       HTTP_REQUEST_TIMEOUT_SECONDS: '90',
       HTTP_CONNECTION_TIMEOUT_SECONDS: '45',
@@ -68,7 +70,7 @@ describe('loadConfig', () => {
       UPLOADS_PER_USER: '2',
       UPLOADS_TOTAL: '10',
     });
-    expect(c).toMatchObject({ verifyWorkerMemoryMb: 300, verifyWorkerRecycleMb: 64 });
+    expect(c).toMatchObject({ verifyWorkerMemoryMb: 300, verifyWorkerRecycleMb: 64, verifyMaxSignatures: 5 });
     expect(c.http).toEqual({ headersTimeoutSeconds: 5, requestTimeoutSeconds: 90, connectionTimeoutSeconds: 45, uploadMinBytesPerSecond: 0, uploadGraceSeconds: 3, uploadsPerUser: 2, uploadsTotal: 10 });
   });
 
@@ -86,6 +88,7 @@ describe('loadConfig', () => {
     ['VERIFY_WORKERS', '0'],
     ['VERIFY_WORKER_MEMORY_MB', '16'],
     ['VERIFY_WORKER_RECYCLE_MB', 'lots'],
+    ['VERIFY_MAX_SIGNATURES', '0'],
     ['HTTP_HEADERS_TIMEOUT_SECONDS', '0'],
     ['HTTP_HEADERS_TIMEOUT_SECONDS', '900'],
     ['HTTP_REQUEST_TIMEOUT_SECONDS', '-1'],
