@@ -56,6 +56,18 @@ describe('WorkerVerifierPool', () => {
     expect((await workers.verify(tampered, snapshot('k1', material, counter), when)).document.verdict).not.toBe('valid');
   });
 
+  it('refuses a document with more signatures than the configured maximum, in the workers as on this thread', async () => {
+    const pdf = await sealedLetter(); // two signatures
+    const counter = { loads: 0 };
+    const strict = new WorkerVerifierPool(1, { maxSignatures: 1 });
+    pools.push(strict);
+    const there = await strict.verify(pdf, snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    const here = await new InProcessVerifier({ maxSignatures: 1 }).verify(pdf, snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(there, 'PDF_TOO_MANY_SIGNATURES')).toBe(true);
+    expect(isDocaxisError(here, 'PDF_TOO_MANY_SIGNATURES')).toBe(true);
+    expect((await pool(1, undefined, undefined, {}).verify(pdf, snapshot('k', material, counter), new Date())).document.verdict).toBe('valid');
+  });
+
   it('reads the trust material once per key for all workers, and a new key reaches every worker', async () => {
     const pdf = await sealedLetter();
     const workers = pool(2);
