@@ -34,6 +34,8 @@ export const CHANGE_KINDS: Record<string, Pair> = {
   'signature-appearance': ['Hình hiển thị chữ ký', 'Signature appearance'],
   'signature-changed': ['Chữ ký đã có bị thay đổi', 'An existing signature was changed'],
   'signature-removed': ['Chữ ký bị gỡ khỏi văn bản', 'The signature was removed'],
+  'signature-dictionary-misplaced': ['Chữ ký giả mạo: vùng được ký không phải của chữ ký này', 'Forged signature: the signed range is not this signature\'s own'],
+  'signature-replayed': ['Chữ ký bị sao chép lại (phát lại)', 'A signature was copied again (replayed)'],
   'unsigned-field-appearance': ['Trường chưa ký vẽ đè lên trang (có thể che nội dung đã ký)', 'An unsigned field paints over the page (it can hide signed content)'],
   // form filling
   'acroform-created': ['Tạo biểu mẫu', 'Form created'],

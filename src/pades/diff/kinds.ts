@@ -31,6 +31,9 @@ export const MODIFICATION_KINDS = [
   'signature-appearance',
   'signature-changed',
   'signature-removed',
+  // added by the verifier's structure checks (verify-signature.ts, replays.ts)
+  'signature-dictionary-misplaced',
+  'signature-replayed',
   'unsigned-field-appearance',
   // form filling
   'acroform-created',
