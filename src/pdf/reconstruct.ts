@@ -9,6 +9,7 @@ import { Parser, parseIndirectAt } from './parser.js';
 import { objHeaderStart, type XrefEntry } from './xref.js';
 import { decodeStreamData } from './filters.js';
 import { ObjectStream } from './objstm.js';
+import { DEFAULT_PDF_LIMITS, ReadBudget, isLimitError } from './limits.js';
 
 const OBJ = Buffer.from('obj', 'latin1');
 const TRAILER = Buffer.from('trailer', 'latin1');
@@ -35,7 +36,8 @@ export interface Reconstruction {
   entries: Map<number, XrefEntry>;
 }
 
-export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
+export function reconstruct(bytes: Uint8Array, base: number, budget = new ReadBudget(DEFAULT_PDF_LIMITS, bytes.length)): Reconstruction {
+  const parseOptions = { maxNesting: budget.limits.maxNesting };
   const headers = scanObjectHeaders(bytes);
   const entries = new Map<number, XrefEntry>();
   let catalog: PdfRef | undefined;
@@ -44,9 +46,9 @@ export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
     entries.set(num, { type: 'inuse', gen, offset: offset - base });
     let obj;
     try {
-      obj = parseIndirectAt(bytes, offset).obj;
+      obj = parseIndirectAt(bytes, offset, parseOptions).obj;
     } catch {
-      continue; // broken objects stay indexed; reading them reports the damage
+      continue; // broken objects stay indexed; reading them reports the damage (nesting included)
     }
     const dict = obj instanceof PdfStream ? obj.dict : obj instanceof PdfDict ? obj : undefined;
     const type = nameValue(dict?.get('Type'));
@@ -54,12 +56,13 @@ export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
     else if (type === 'XRef' && dict?.get('Root') instanceof PdfRef) xrefTrailer = dict;
     else if (type === 'ObjStm' && obj instanceof PdfStream) {
       try {
-        const os = ObjectStream.parse(obj, decodeStreamData(obj.dict, obj.raw));
-        os.header.forEach(([n], index) => {
+        const os = ObjectStream.parse(obj, decodeStreamData(obj.dict, obj.raw, undefined, budget), budget.limits);
+        for (const [index, n] of os.numbers()) {
           if (!headers.has(n) && !entries.has(n)) entries.set(n, { type: 'compressed', gen: 0, objStm: num, index });
-        });
-      } catch {
-        // an unreadable object stream only loses the objects inside it
+        }
+      } catch (e) {
+        // An unreadable object stream only loses the objects inside it; a spent budget ends the repair.
+        if (isLimitError(e)) throw e;
       }
     }
   }
