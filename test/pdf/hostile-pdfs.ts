@@ -128,3 +128,41 @@ export function objectStreamBombPdf(n = 1 << 30, opts: { claimN?: number } = {})
   const tail = `\nendstream\nendobj\nstartxref\n${x7}\n%%EOF\n`;
   return new Uint8Array(Buffer.concat([...parts, Buffer.from(head7, 'latin1'), rows, Buffer.from(tail, 'latin1')]));
 }
+
+/** Object 4 is `depth` nested arrays. */
+export function deepNestingPdf(depth = 100_000): Uint8Array {
+  return classicPdf([[4, '['.repeat(depth) + ']'.repeat(depth)]], ' /Deep 4 0 R');
+}
+
+/** Objects 10..10+n-1 each refer to the next; with `loop` the last refers back to the first. */
+export function referenceChainPdf(n: number, loop = false): Uint8Array {
+  const objs: Array<[number, Body]> = [];
+  for (let i = 0; i < n; i++) objs.push([10 + i, i === n - 1 ? (loop ? '10 0 R' : '(end)') : `${11 + i} 0 R`]);
+  return classicPdf(objs, ' /Chain 10 0 R');
+}
+
+/** `count` streams of `each` zero bytes, deflated once (object numbers 10..). */
+export function manyStreamsPdf(count: number, each: number): Uint8Array {
+  const data = zlibZeros(each);
+  const objs: Array<[number, Body]> = [];
+  for (let i = 0; i < count; i++) objs.push([10 + i, { dict: '<< /Filter /FlateDecode /Length %LEN% >>', data }]);
+  return classicPdf(objs);
+}
+
+/** A base file plus `updates` incremental updates, each a classic table with /Prev. */
+export function manyRevisionsPdf(updates: number): Uint8Array {
+  const parts: Buffer[] = [Buffer.from(classicPdf())];
+  let length = parts[0]!.length;
+  let prev = Number(/startxref\n(\d+)/.exec(parts[0]!.toString('latin1').slice(-64))![1]);
+  for (let i = 0; i < updates; i++) {
+    const obj = length;
+    const body = `4 0 obj\n(rev ${i})\nendobj\n`;
+    const xref = obj + body.length;
+    const tail = `${body}xref\n4 1\n${String(obj).padStart(10, '0')} 00000 n\r\ntrailer\n<< /Size 5 /Root 1 0 R /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`;
+    const b = Buffer.from(tail, 'latin1');
+    parts.push(b);
+    length += b.length;
+    prev = xref;
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
