@@ -67,7 +67,8 @@ function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined,
  * Truncated streams and a bad Adler-32 are common: then what decodes is kept, like most viewers.
  */
 export function inflate(data: Uint8Array, cap: DecodeCap = new ReadBudget(DEFAULT_PDF_LIMITS, data.length).capFor(data.length)): Uint8Array {
-  const opts = { maxOutputLength: Math.max(1, cap.bytes), chunkSize: 64 * 1024 };
+  // Bigger output chunks for big inputs only: a small stream should not allocate 64 KB.
+  const opts = { maxOutputLength: Math.max(1, cap.bytes), chunkSize: data.length > 16 * 1024 ? 64 * 1024 : 16 * 1024 };
   const tooLarge = (e: unknown): boolean => e instanceof RangeError || (e as { code?: string } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
   try {
     return zlib.inflateSync(data, opts);

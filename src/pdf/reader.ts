@@ -90,7 +90,9 @@ export class PdfReader {
     const size = latest.trailer.get('Size');
     let max = -1;
     for (const r of init.revisions) max = Math.max(max, maxEntryNumber(r.entries));
-    this.size = typeof size === 'number' && Number.isInteger(size) && size > max ? size : max + 1;
+    // A /Size beyond what the file can hold (a repaired file's trailer is not checked) is ignored.
+    const plausible = typeof size === 'number' && Number.isInteger(size) && size > max && size <= init.budget.xrefEntryLimit;
+    this.size = plausible ? size : max + 1;
   }
 
   /** Decoded bytes spent so far through this reader (xref and object streams included). */
@@ -177,7 +179,7 @@ export class PdfReader {
     const stmNum = entry.objStm ?? -1;
     const stm = this.entry(stmNum, revision);
     const stmKey = stm?.entry.type === 'inuse' ? `o${stm.entry.offset}` : `x${stmNum}`;
-    return this.load(`c${stmKey}:${entry.index}`, () => this.objectStream(stmNum, stmKey, revision).objectAt(entry.index ?? -1, num));
+    return this.load(`c${stmKey}:${entry.index}:${num}`, () => this.objectStream(stmNum, stmKey, revision).objectAt(entry.index ?? -1, num));
   }
 
   /** Caches, and guards against re-entrant or runaway loading (e.g. a /Length pointing at itself). */
@@ -224,7 +226,9 @@ export class PdfReader {
           if (isLimitError(e)) throw e; // candidates nearby would pay the same cost again
           o = e instanceof Error ? e : new Error(String(e));
         }
-        this.parsedAt.set(abs, o);
+        // The usual hit is cached by load(); only misses are kept here, for the next entry that
+        // points at the same place.
+        if (o instanceof Error || o.num !== num || o.gen !== gen) this.parsedAt.set(abs, o);
       }
       if (o instanceof Error) {
         firstError ??= o;
