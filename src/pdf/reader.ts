@@ -62,9 +62,13 @@ export class PdfReader {
   /** Decoded bytes and xref rows spent so far (against `limits`). */
   private readonly budget: ReadBudget;
 
+  /** Objects from object streams, by stream and index (and number: see getObject). */
   private readonly cache = new Map<string, PdfObject>();
-  private readonly objStms = new Map<string, ObjectStream>();
-  private readonly loading = new Set<string>();
+  /** Direct objects by absolute offset, with the number and generation found there. */
+  private readonly directCache = new Map<number, { num: number; gen: number; obj: PdfObject }>();
+  /** Object streams by the offset of their object, or `x<num>` when that is not a direct object. */
+  private readonly objStms = new Map<string | number, ObjectStream>();
+  private readonly loading = new Set<string | number>();
   private loadDepth = 0;
   private scanned: Map<number, { offset: number; gen: number }> | undefined;
   /** Indirect objects parsed per absolute offset (or the error), so that many xref entries
@@ -172,20 +176,41 @@ export class PdfReader {
     const { entry, revision } = found;
     if (entry.type === 'inuse') {
       if (ref instanceof PdfRef && ref.gen !== entry.gen) return null; // stale generation: PDF null
-      // Keyed by number too: two entries pointing at one offset must not read as the same object.
-      return this.load(`o${entry.offset}:${num}:${entry.gen}`, () => this.loadDirect(num, entry.gen, entry.offset ?? -1, revision));
+      // Checked by number too: two entries pointing at one offset must not read as the same object.
+      // The rare second entry is cached under a key with its number.
+      const off = entry.offset ?? -1;
+      const hit = this.directCache.get(off);
+      if (hit !== undefined) {
+        if (hit.num === num && hit.gen === entry.gen) return hit.obj;
+        return this.load(`o${off}:${num}:${entry.gen}`, () => this.loadDirect(num, entry.gen, off, revision));
+      }
+      const obj = this.load(off, () => this.loadDirect(num, entry.gen, off, revision), false);
+      this.directCache.set(off, { num, gen: entry.gen, obj });
+      return obj;
     }
     if (ref instanceof PdfRef && ref.gen !== 0) return null;
     const stmNum = entry.objStm ?? -1;
     const stm = this.entry(stmNum, revision);
-    const stmKey = stm?.entry.type === 'inuse' ? `o${stm.entry.offset}` : `x${stmNum}`;
-    return this.load(`c${stmKey}:${entry.index}:${num}`, () => this.objectStream(stmNum, stmKey, revision).objectAt(entry.index ?? -1, num));
+    const stmKey = stm?.entry.type === 'inuse' ? (stm.entry.offset ?? -1) : `x${stmNum}`;
+    // The object stream caches what it parsed, by index, after checking the number there.
+    const os = this.objectStream(stmNum, stmKey, revision);
+    try {
+      return os.objectAt(entry.index ?? -1, num);
+    } catch (e) {
+      throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
+    }
   }
 
   /** Caches, and guards against re-entrant or runaway loading (e.g. a /Length pointing at itself). */
-  private load(key: string, f: () => PdfObject): PdfObject {
-    const hit = this.cache.get(key);
+  private load(key: string | number, f: () => PdfObject, cache = true): PdfObject {
+    const hit = cache ? this.cache.get(key as string) : undefined;
     if (hit !== undefined) return hit;
+    const o = this.guard(key, f);
+    if (cache) this.cache.set(key as string, o);
+    return o;
+  }
+
+  private guard<T>(key: string | number, f: () => T): T {
     if (this.loading.has(key)) throw new DocaxisError('PDF_REFERENCE_LOOP', 'an object needs itself to be read (e.g. a /Length or an object stream that refers to itself)');
     if (this.loadDepth >= this.limits.maxRefChain) {
       throw limitError('PDF_LIMIT_REFERENCE_CHAIN', `more than ${this.limits.maxRefChain} objects needed to read one object`);
@@ -193,9 +218,7 @@ export class PdfReader {
     this.loading.add(key);
     this.loadDepth++;
     try {
-      const o = f();
-      this.cache.set(key, o);
-      return o;
+      return f();
     } catch (e) {
       throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
     } finally {
@@ -265,12 +288,15 @@ export class PdfReader {
     return out;
   }
 
-  private objectStream(num: number, key: string, revision: number): ObjectStream {
+  private objectStream(num: number, key: string | number, revision: number): ObjectStream {
     let os = this.objStms.get(key);
     if (!os) {
-      const s = this.getObject(num, revision);
-      if (!(s instanceof PdfStream)) throw new DocaxisError('PDF_OBJECT_MALFORMED', `object stream ${num} is not a stream`);
-      os = ObjectStream.parse(s, this.decodeStream(s, revision), this.limits);
+      // Guarded like an object load: an object stream that lives in itself is a loop.
+      os = this.guard(`s${key}`, () => {
+        const s = this.getObject(num, revision);
+        if (!(s instanceof PdfStream)) throw new DocaxisError('PDF_OBJECT_MALFORMED', `object stream ${num} is not a stream`);
+        return ObjectStream.parse(s, this.decodeStream(s, revision), this.limits);
+      });
       this.objStms.set(key, os);
     }
     return os;

@@ -104,7 +104,7 @@ export function doubleDeflateStreamPdf(n = 1 << 30): Uint8Array {
 }
 
 /** Object 6 lives in object stream 5, whose data is a double-deflate bomb of `n` bytes. */
-export function objectStreamBombPdf(n = 1 << 30, opts: { claimN?: number } = {}): Uint8Array {
+export function objectStreamBombPdf(n = 1 << 30, opts: { claimN?: number; insideItself?: boolean } = {}): Uint8Array {
   const head = '6 0 ';
   const body = `${head}(x)`;
   // A real header first so that /First and index 0 make sense, then the zeros.
@@ -123,7 +123,9 @@ export function objectStreamBombPdf(n = 1 << 30, opts: { claimN?: number } = {})
     return b;
   };
   const x7 = length;
-  const rows = Buffer.concat([row(0, 0, 65535), ...[1, 2, 3, 5].map((n2) => row(1, offsets.get(n2)!, 0)), row(2, 5, 0), row(1, x7, 0)]);
+  // insideItself: the xref says object stream 5 is compressed in object stream 5.
+  const row5 = opts.insideItself ? row(2, 5, 1) : row(1, offsets.get(5)!, 0);
+  const rows = Buffer.concat([row(0, 0, 65535), ...[1, 2, 3].map((n2) => row(1, offsets.get(n2)!, 0)), row5, row(2, 5, 0), row(1, x7, 0)]);
   const head7 = `7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Index [0 4 5 3] /Root 1 0 R /Length ${rows.length} >>\nstream\n`;
   const tail = `\nendstream\nendobj\nstartxref\n${x7}\n%%EOF\n`;
   return new Uint8Array(Buffer.concat([...parts, Buffer.from(head7, 'latin1'), rows, Buffer.from(tail, 'latin1')]));

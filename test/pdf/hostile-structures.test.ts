@@ -9,7 +9,7 @@ import { PdfStream, PdfString } from '../../src/pdf/objects.js';
 import { DocaxisError, type ErrorCode } from '../../src/errors.js';
 import { DEFAULT_PDF_LIMITS } from '../../src/pdf/limits.js';
 import { HOSTILE_CASES } from './hostile-cases.js';
-import { classicPdf, deepNestingPdf, doubleDeflateStreamPdf, hugeXrefHybrid, zlibZeros } from './hostile-pdfs.js';
+import { classicPdf, deepNestingPdf, doubleDeflateStreamPdf, hugeXrefHybrid, objectStreamBombPdf, zlibZeros } from './hostile-pdfs.js';
 import { latin1, pdfLibDoc } from './helpers.js';
 
 const TIME_BUDGET_MS = 2_000;
@@ -130,6 +130,13 @@ describe('objects read as what they are', () => {
     expect(r.getObject(4)).toBeInstanceOf(PdfString);
     // Object 5 is found by its own header ("5 0 obj"), never as object 4.
     expect((r.getObject(5) as PdfString).latin1()).toBe('five');
+  });
+
+  it('an object stream that the xref places inside itself is a reference loop', () => {
+    const ok = PdfReader.open(objectStreamBombPdf(0));
+    expect((ok.getObject(6) as PdfString).latin1()).toBe('x');
+    const r = PdfReader.open(objectStreamBombPdf(0, { insideItself: true }));
+    expect(codeOf(() => r.getObject(6))).toBe('PDF_REFERENCE_LOOP');
   });
 
   it('ordinary files from pdf-lib read completely under the default limits', async () => {
