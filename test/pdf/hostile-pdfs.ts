@@ -168,3 +168,12 @@ export function manyRevisionsPdf(updates: number): Uint8Array {
   }
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/**
+ * A file whose xref is unusable, made of `n` units that open a string and never close it (`#` is
+ * replaced by 1..n): the repair scan must not re-read the rest of the file for each of them.
+ */
+export function unterminatedUnitsPdf(unit: string, n: number): Uint8Array {
+  const body = Array.from({ length: n }, (_, i) => unit.replace('#', String(i + 1))).join('');
+  return new Uint8Array(Buffer.from(`%PDF-1.4\n${body}startxref\n999999999\n%%EOF\n`, 'latin1'));
+}
