@@ -22,6 +22,8 @@ export interface ParseOptions {
   resolveLength?: (ref: PdfRef) => number | undefined;
   /** Depth of arrays/dictionaries allowed (default MAX_NESTING). */
   maxNesting?: number;
+  /** Shared memo of unterminated literal strings in these bytes (see Lexer). */
+  unterminated?: Map<number, number>;
 }
 
 const ENDSTREAM = Buffer.from('endstream', 'latin1');
@@ -33,8 +35,9 @@ export class Parser {
     pos = 0,
     end = bytes.length,
     readonly maxNesting = MAX_NESTING,
+    unterminated?: Map<number, number>,
   ) {
-    this.lexer = new Lexer(bytes, pos, end);
+    this.lexer = new Lexer(bytes, pos, end, unterminated);
   }
 
   get pos(): number {
@@ -220,5 +223,5 @@ export function parseObjectAt(bytes: Uint8Array, offset: number, end = bytes.len
 
 /** Parses an indirect object whose header starts at `offset` (after optional whitespace). */
 export function parseIndirectAt(bytes: Uint8Array, offset: number, options?: ParseOptions): IndirectObject {
-  return new Parser(bytes, offset, bytes.length, options?.maxNesting).parseIndirect(options);
+  return new Parser(bytes, offset, bytes.length, options?.maxNesting, options?.unterminated).parseIndirect(options);
 }

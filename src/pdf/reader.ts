@@ -74,6 +74,8 @@ export class PdfReader {
   /** Indirect objects parsed per absolute offset (or the error), so that many xref entries
    * pointing at one large object do not parse it again each. */
   private readonly parsedAt = new Map<number, IndirectObject | Error>();
+  /** Literal strings found unterminated, shared by every parse of this file (see Lexer). */
+  private readonly unterminated = new Map<number, number>();
 
   private constructor(
     readonly bytes: Uint8Array,
@@ -230,6 +232,7 @@ export class PdfReader {
   private loadDirect(num: number, gen: number, offset: number, revision: number): PdfObject {
     const options = {
       maxNesting: this.limits.maxNesting,
+      unterminated: this.unterminated,
       resolveLength: (r: PdfRef): number | undefined => {
         try {
           const v = this.getObject(r, revision);
@@ -275,7 +278,9 @@ export class PdfReader {
 
   private headerCandidates(num: number, gen: number, abs: number): number[] {
     const needle = Buffer.from(`${num} ${gen} obj`, 'latin1');
-    const buf = bufferView(this.bytes);
+    // Searched within the window only: a search to the end of the file for each object that is
+    // not at its offset would make reading such a file quadratic.
+    const buf = bufferView(this.bytes).subarray(0, Math.min(this.bytes.length, Math.max(0, abs + DRIFT_WINDOW + needle.length)));
     const lo = Math.max(0, abs - DRIFT_WINDOW);
     const out: number[] = [];
     for (let at = buf.indexOf(needle, lo); at >= 0 && at < abs + DRIFT_WINDOW; at = buf.indexOf(needle, at + 1)) {

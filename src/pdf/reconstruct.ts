@@ -92,6 +92,7 @@ export function reconstruct(bytes: Uint8Array, base: number, budget = new ReadBu
  */
 function boundedParser(bytes: Uint8Array, starts: readonly number[], maxNesting: number): (offset: number) => PdfObject {
   const buf = bufferView(bytes);
+  const unterminated = new Map<number, number>();
   let retryBytes = 4 * bytes.length + (1 << 20);
   const nextStart = (offset: number): number => {
     let lo = 0;
@@ -105,14 +106,14 @@ function boundedParser(bytes: Uint8Array, starts: readonly number[], maxNesting:
   };
   return (offset) => {
     try {
-      return new Parser(bytes, offset, nextStart(offset), maxNesting).parseIndirect().obj;
+      return new Parser(bytes, offset, nextStart(offset), maxNesting, unterminated).parseIndirect().obj;
     } catch (e) {
       if (isLimitError(e)) throw e;
       const es = buf.indexOf(ENDSTREAM, offset);
       const end = es < 0 ? bytes.length : Math.min(bytes.length, es + ENDSTREAM.length + 64);
       if (end - offset > retryBytes) throw e;
       retryBytes -= end - offset;
-      return new Parser(bytes, offset, end, maxNesting).parseIndirect().obj;
+      return new Parser(bytes, offset, end, maxNesting, unterminated).parseIndirect().obj;
     }
   };
 }

@@ -76,9 +76,9 @@ export function readSection(bytes: Uint8Array, offset: number, budget = new Read
 
 /** Positions of "xref" keywords and "n g obj" headers near `offset`, closest first. */
 function driftCandidates(bytes: Uint8Array, offset: number): number[] {
-  const buf = bufferView(bytes);
   const lo = Math.max(0, offset - DRIFT_WINDOW);
   const hi = Math.min(bytes.length, offset + DRIFT_WINDOW);
+  const buf = bufferView(bytes).subarray(0, Math.min(bytes.length, hi + XREF.length + 4)); // never search past the window
   const found: number[] = [];
   for (let at = buf.indexOf(XREF, lo); at >= 0 && at < hi; at = buf.indexOf(XREF, at + 1)) {
     if (bytes[at - 1] !== 0x74 /* "startxref" */) found.push(at);

@@ -12,6 +12,7 @@ import {
   manyStreamsPdf,
   objectStreamBombPdf,
   referenceChainPdf,
+  unterminatedObjectsPdf,
   unterminatedUnitsPdf,
   xrefStreamPdf,
   zlibZeros,
@@ -52,6 +53,8 @@ export const HOSTILE_CASES: Record<string, HostileCase> = {
   '5,000 revisions': { build: () => manyRevisionsPdf(5_000), expect: 'PDF_LIMIT_REVISIONS' },
   '2,000 revisions, limit raised: readable': { build: () => manyRevisionsPdf(2_000), limits: { maxRevisions: 2_001 }, expect: 'ok' },
   'object stream with /N 100,000,000': { build: () => objectStreamBombPdf(0, { claimN: 100_000_000 }), expect: 'PDF_LIMIT_OBJECTS' },
+  // Every object opens a string that never closes: reading them all was quadratic (67 s).
+  '8,000 objects with unterminated strings (374 KB), read one by one': { build: () => unterminatedObjectsPdf(8_000), expect: 'ok' },
   // Repair path (no usable xref): each unit opens a string that never closes. Before: 22 s / 15 s.
   'repair: 8,000 unterminated trailers (128 KB)': { build: () => unterminatedUnitsPdf('trailer << /A (\n', 8_000), expect: 'PDF_XREF_BROKEN' },
   'repair: 8,000 objects with unterminated strings (100 KB)': { build: () => unterminatedUnitsPdf('# 0 obj (\n', 8_000), expect: 'PDF_XREF_BROKEN' },

@@ -177,3 +177,10 @@ export function unterminatedUnitsPdf(unit: string, n: number): Uint8Array {
   const body = Array.from({ length: n }, (_, i) => unit.replace('#', String(i + 1))).join('');
   return new Uint8Array(Buffer.from(`%PDF-1.4\n${body}startxref\n999999999\n%%EOF\n`, 'latin1'));
 }
+
+/** A well-formed file whose objects 10.. each open a string that never closes. */
+export function unterminatedObjectsPdf(n: number): Uint8Array {
+  const objs: Array<[number, Body]> = [];
+  for (let i = 0; i < n; i++) objs.push([10 + i, '(']);
+  return classicPdf(objs);
+}
