@@ -236,9 +236,9 @@ export class Lexer {
     // there is higher than that scan's was). At the end of the data, every "(" still open is such
     // a start: they are all remembered, so that objects in file order cost one scan in total.
     const neverCloses = (at: number): boolean => known !== undefined && (known.get(at) ?? -1) >= this.end;
-    const open: number[] | undefined = known ? [start] : undefined;
+    let open: number[] | undefined; // nested "(" still open, created at the first one
     const giveUp = (): never => {
-      if (known && open) for (const q of open) known.set(q, this.end);
+      if (known) for (const q of open ?? [start]) known.set(q, this.end);
       throw malformed('unterminated literal string', start);
     };
     if (neverCloses(start)) throw malformed('unterminated literal string', start);
@@ -247,9 +247,9 @@ export class Lexer {
       let c = b[p++]!;
       if (c === Ch.LPAREN) {
         depth++;
-        if (open) {
+        if (known) {
           if (neverCloses(p - 1)) giveUp();
-          open.push(p - 1);
+          (open ??= [start]).push(p - 1);
         }
       } else if (c === Ch.RPAREN) {
         open?.pop();
