@@ -35,6 +35,16 @@ export const ERROR_CATALOGUE = {
   PDF_FIELD_NOT_FOUND: { category: 'usage', message: 'The requested form field does not exist' },
   PDF_FIELD_EXISTS: { category: 'usage', message: 'A form field with that name already exists' },
   PDF_TOO_MANY_SIGNATURES: { category: 'input', message: 'The PDF carries more signatures than the verifier accepts' },
+  // Structural budgets (PdfLimits in src/pdf/limits.ts): hostile files end here, cheaply.
+  PDF_LIMIT_XREF_ENTRIES: { category: 'input', message: 'The PDF cross-reference data lists more entries than a file of its size can hold' },
+  PDF_LIMIT_OBJECTS: { category: 'input', message: 'The PDF holds more objects than the configured limit' },
+  PDF_LIMIT_REVISIONS: { category: 'input', message: 'The PDF has more revisions (incremental updates) than the configured limit' },
+  PDF_LIMIT_NESTING: { category: 'input', message: 'PDF arrays or dictionaries are nested deeper than the configured limit' },
+  PDF_LIMIT_DECOMPRESSED: { category: 'input', message: 'A PDF stream decompresses to more bytes than the configured limit' },
+  PDF_LIMIT_DECOMPRESSION_RATIO: { category: 'input', message: 'A PDF stream decompresses to far more than its stored size allows (a compression bomb)' },
+  PDF_LIMIT_DECOMPRESSED_TOTAL: { category: 'input', message: 'The PDF streams decompress to more bytes in total than the configured limit' },
+  PDF_LIMIT_REFERENCE_CHAIN: { category: 'input', message: 'A chain of PDF object references is longer than the configured limit' },
+  PDF_REFERENCE_LOOP: { category: 'input', message: 'PDF object references form a loop' },
 
   // --- PKI: keys, certificates, CRLs, CMS, timestamps (src/pki) ---
   PEM_MALFORMED: { category: 'input', message: 'The PEM/DER data could not be decoded' },

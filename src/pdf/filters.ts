@@ -6,33 +6,51 @@ import zlib from 'node:zlib';
 import { DocaxisError } from '../errors.js';
 import { PdfDict, PdfName, type PdfObject } from './objects.js';
 import { hexVal } from './lexer.js';
-
-/** Guards against decompression bombs; structural streams are tiny next to this. */
-export const MAX_DECODED_BYTES = 512 * 1024 * 1024;
+import { DEFAULT_PDF_LIMITS, ReadBudget, limitError, type DecodeCap } from './limits.js';
 
 export type Resolver = (o: PdfObject | undefined) => PdfObject | undefined;
 
-/** Applies the /Filter chain of a stream dictionary to its raw bytes. */
-export function decodeStreamData(dict: PdfDict, raw: Uint8Array, resolve: Resolver = (o) => o): Uint8Array {
+/**
+ * Applies the /Filter chain of a stream dictionary to its raw bytes. Every step's output is capped
+ * by the budget (per stream, ratio to the stored size, document total), and the bytes produced are
+ * charged to it. Without a budget, the default limits apply to this one call.
+ */
+export function decodeStreamData(dict: PdfDict, raw: Uint8Array, resolve: Resolver = (o) => o, budget?: ReadBudget, lower?: DecodeCap): Uint8Array {
   const f = resolve(dict.get('Filter'));
   const p = resolve(dict.get('DecodeParms') ?? dict.get('DP'));
   const filters = f === undefined || f === null ? [] : Array.isArray(f) ? f.map((x) => resolve(x)) : [f];
   const parms = Array.isArray(p) ? p.map((x) => resolve(x)) : [p];
   if (filters.length > 16) throw new DocaxisError('PDF_STREAM_UNSUPPORTED', 'too many filters');
+  if (filters.length === 0) return raw;
+  const b = budget ?? new ReadBudget(DEFAULT_PDF_LIMITS, raw.length);
+  let cap = b.capFor(raw.length);
+  // A caller that knows how much it can use (an xref stream: its rows) lowers the cap.
+  if (lower !== undefined && lower.bytes < cap.bytes) cap = lower;
+  if (cap.bytes <= 0) throw limitError(cap.code, cap.detail);
   let data = raw;
-  filters.forEach((name, i) => {
-    if (!(name instanceof PdfName)) throw new DocaxisError('PDF_OBJECT_MALFORMED', '/Filter is not a name');
-    const parm = parms[i];
-    data = applyFilter(name.value, data, parm instanceof PdfDict ? parm : undefined, resolve);
-  });
+  let spent = 0;
+  try {
+    filters.forEach((name, i) => {
+      if (!(name instanceof PdfName)) throw new DocaxisError('PDF_OBJECT_MALFORMED', '/Filter is not a name');
+      const parm = parms[i];
+      data = applyFilter(name.value, data, parm instanceof PdfDict ? parm : undefined, resolve, cap);
+      spent += data.length;
+      if (data.length > cap.bytes) throw limitError(cap.code, cap.detail);
+    });
+  } catch (e) {
+    if (e instanceof DocaxisError && e.details?.['limit']) spent += cap.bytes; // the work done up to the cap
+    throw e;
+  } finally {
+    b.chargeDecoded(spent);
+  }
   return data;
 }
 
-function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined, resolve: Resolver): Uint8Array {
+function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined, resolve: Resolver, cap: DecodeCap): Uint8Array {
   switch (name) {
     case 'FlateDecode':
     case 'Fl':
-      return predict(inflate(data), parms, resolve);
+      return predict(inflate(data, cap), parms, resolve);
     case 'ASCIIHexDecode':
     case 'AHx':
       return asciiHexDecode(data);
@@ -44,19 +62,26 @@ function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined,
   }
 }
 
-export function inflate(data: Uint8Array): Uint8Array {
-  const opts = { maxOutputLength: MAX_DECODED_BYTES };
+/**
+ * Inflates at most `cap.bytes` (zlib stops there: maxOutputLength), never the whole bomb first.
+ * Truncated streams and a bad Adler-32 are common: then what decodes is kept, like most viewers.
+ */
+export function inflate(data: Uint8Array, cap: DecodeCap = new ReadBudget(DEFAULT_PDF_LIMITS, data.length).capFor(data.length)): Uint8Array {
+  // Bigger output chunks for big inputs only: a small stream should not allocate 64 KB.
+  const opts = { maxOutputLength: Math.max(1, cap.bytes), chunkSize: data.length > 16 * 1024 ? 64 * 1024 : 16 * 1024 };
+  const tooLarge = (e: unknown): boolean => e instanceof RangeError || (e as { code?: string } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
   try {
     return zlib.inflateSync(data, opts);
   } catch (first) {
-    if (first instanceof RangeError) throw new DocaxisError('PDF_TOO_LARGE', 'a stream decodes to too many bytes');
-    // Truncated streams or a bad Adler-32 are common; keep what decodes, like most viewers.
+    if (tooLarge(first)) throw limitError(cap.code, cap.detail);
     try {
       return zlib.inflateSync(data, { ...opts, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    } catch {
+    } catch (second) {
+      if (tooLarge(second)) throw limitError(cap.code, cap.detail);
       try {
         return zlib.inflateRawSync(data, { ...opts, finishFlush: zlib.constants.Z_SYNC_FLUSH });
       } catch (e) {
+        if (tooLarge(e)) throw limitError(cap.code, cap.detail);
         throw new DocaxisError('PDF_OBJECT_MALFORMED', 'FlateDecode data is corrupt', { cause: e });
       }
     }

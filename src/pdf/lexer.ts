@@ -66,6 +66,12 @@ export class Lexer {
     readonly bytes: Uint8Array,
     pos = 0,
     readonly end = bytes.length,
+    /**
+     * Literal strings known to be unterminated: start offset -> the end they were scanned to.
+     * Shared by the parses of one file, so that many objects opening strings that never close
+     * cost one scan of the rest of the file, not one each.
+     */
+    readonly unterminated?: Map<number, number>,
   ) {
     this.pos = pos;
   }
@@ -225,11 +231,28 @@ export class Lexer {
     let p = start + 1;
     let depth = 1;
     const out: number[] = [];
+    const known = this.unterminated;
+    // A "(" from which an earlier scan found no end cannot be closed from here either (our depth
+    // there is higher than that scan's was). At the end of the data, every "(" still open is such
+    // a start: they are all remembered, so that objects in file order cost one scan in total.
+    const neverCloses = (at: number): boolean => known !== undefined && (known.get(at) ?? -1) >= this.end;
+    let open: number[] | undefined; // nested "(" still open, created at the first one
+    const giveUp = (): never => {
+      if (known) for (const q of open ?? [start]) known.set(q, this.end);
+      throw malformed('unterminated literal string', start);
+    };
+    if (neverCloses(start)) throw malformed('unterminated literal string', start);
     for (;;) {
-      if (p >= this.end) throw malformed('unterminated literal string', start);
+      if (p >= this.end) giveUp();
       let c = b[p++]!;
-      if (c === Ch.LPAREN) depth++;
-      else if (c === Ch.RPAREN) {
+      if (c === Ch.LPAREN) {
+        depth++;
+        if (known) {
+          if (neverCloses(p - 1)) giveUp();
+          (open ??= [start]).push(p - 1);
+        }
+      } else if (c === Ch.RPAREN) {
+        open?.pop();
         if (--depth === 0) break;
       } else if (c === Ch.CR) {
         // An unescaped end-of-line in a string reads as a single LF (§7.3.4.2).

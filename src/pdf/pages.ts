@@ -4,8 +4,8 @@
 import { DocaxisError } from '../errors.js';
 import { PdfDict, PdfRef, nameValue, type PdfObject } from './objects.js';
 import type { PdfReader } from './reader.js';
+import { limitError } from './limits.js';
 
-const MAX_NODES = 1_000_000;
 const MAX_TREE_DEPTH = 64;
 const INHERITABLE = new Set(['MediaBox', 'CropBox', 'Rotate', 'Resources']);
 
@@ -35,7 +35,7 @@ export function pageRefs(reader: PdfReader, atRevision?: number): PdfRef[] {
     const { ref, depth } = stack.pop()!;
     if (visited.has(ref.key) || depth > MAX_TREE_DEPTH) continue;
     visited.add(ref.key);
-    if (visited.size > MAX_NODES) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'page tree too large');
+    if (visited.size > reader.limits.maxObjects) throw limitError('PDF_LIMIT_OBJECTS', `the page tree has more than ${reader.limits.maxObjects} nodes`);
     const node = reader.getObject(ref, atRevision);
     if (!(node instanceof PdfDict)) continue;
     if (isPagesNode(node)) {

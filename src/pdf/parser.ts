@@ -3,9 +3,10 @@
 
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 import { Lexer, bufferView, isDigit, isWhitespace, malformed, type Token } from './lexer.js';
+import { DEFAULT_PDF_LIMITS, limitError } from './limits.js';
 
-/** Nesting deeper than this is hostile or broken; real files stay far below. */
-export const MAX_NESTING = 256;
+/** Nesting deeper than this is hostile or broken; real files stay far below (PdfLimits.maxNesting). */
+export const MAX_NESTING = DEFAULT_PDF_LIMITS.maxNesting;
 
 export interface IndirectObject {
   num: number;
@@ -19,6 +20,10 @@ export interface IndirectObject {
 export interface ParseOptions {
   /** Resolves an indirect /Length; undefined when it cannot be resolved (then endstream is searched). */
   resolveLength?: (ref: PdfRef) => number | undefined;
+  /** Depth of arrays/dictionaries allowed (default MAX_NESTING). */
+  maxNesting?: number;
+  /** Shared memo of unterminated literal strings in these bytes (see Lexer). */
+  unterminated?: Map<number, number>;
 }
 
 const ENDSTREAM = Buffer.from('endstream', 'latin1');
@@ -29,8 +34,10 @@ export class Parser {
     readonly bytes: Uint8Array,
     pos = 0,
     end = bytes.length,
+    readonly maxNesting = MAX_NESTING,
+    unterminated?: Map<number, number>,
   ) {
-    this.lexer = new Lexer(bytes, pos, end);
+    this.lexer = new Lexer(bytes, pos, end, unterminated);
   }
 
   get pos(): number {
@@ -43,7 +50,7 @@ export class Parser {
   }
 
   private fromToken(t: Token, depth: number): PdfObject {
-    if (depth > MAX_NESTING) throw malformed('objects nested too deeply', t.start);
+    if (depth > this.maxNesting) throw limitError('PDF_LIMIT_NESTING', `objects nested too deeply (more than ${this.maxNesting} levels) at byte ${t.start}`);
     switch (t.kind) {
       case 'number':
         if (t.integer && t.value >= 0) return this.maybeRef(t.value);
@@ -216,5 +223,5 @@ export function parseObjectAt(bytes: Uint8Array, offset: number, end = bytes.len
 
 /** Parses an indirect object whose header starts at `offset` (after optional whitespace). */
 export function parseIndirectAt(bytes: Uint8Array, offset: number, options?: ParseOptions): IndirectObject {
-  return new Parser(bytes, offset).parseIndirect(options);
+  return new Parser(bytes, offset, bytes.length, options?.maxNesting, options?.unterminated).parseIndirect(options);
 }

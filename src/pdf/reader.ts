@@ -5,11 +5,14 @@
 import { DocaxisError, asDocaxisError } from '../errors.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
 import { bufferView, isDigit, isWhitespace } from './lexer.js';
-import { parseIndirectAt } from './parser.js';
+import { parseIndirectAt, type IndirectObject } from './parser.js';
 import { DRIFT_WINDOW, maxEntryNumber, readSection, readSectionNear, type XrefEntry, type XrefSection } from './xref.js';
 import { decodeStreamData } from './filters.js';
 import { ObjectStream } from './objstm.js';
 import { reconstruct, scanObjectHeaders } from './reconstruct.js';
+import { ReadBudget, isLimitError, limitError, resolveLimits, type PdfLimits } from './limits.js';
+
+export { DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 
 export type { XrefEntry } from './xref.js';
 export type XrefKind = 'table' | 'stream' | 'hybrid';
@@ -28,9 +31,13 @@ const STARTXREF = Buffer.from('startxref', 'latin1');
 const EOF_MARK = Buffer.from('%%EOF', 'latin1');
 /** How far before the end we look for "startxref" (trailing junk after %%EOF included). */
 const TAIL_WINDOW = 4096;
-const MAX_SECTIONS = 10_000;
-const MAX_REF_CHAIN = 32;
-const MAX_LOAD_DEPTH = 24;
+
+export interface PdfReaderOptions {
+  /** Refuse files larger than this (PDF_TOO_LARGE). */
+  maxBytes?: number;
+  /** Structural budgets; anything left out takes its DEFAULT_PDF_LIMITS value. */
+  limits?: Partial<PdfLimits>;
+}
 
 export class PdfReader {
   readonly version: string;
@@ -45,21 +52,42 @@ export class PdfReader {
   readonly reconstructed: boolean;
   /** Offset of the %PDF- header; xref offsets are relative to it. */
   readonly base: number;
+  /**
+   * True when the latest xref section read but its /Prev chain could not be followed to its end
+   * (garbage, outside the file, a loop): `revisions` then holds only the newest revisions, and
+   * objects defined only in the lost ones read as null. The revisions cannot be established.
+   */
+  readonly brokenPrevChain: boolean;
+  readonly limits: Readonly<PdfLimits>;
+  /** Decoded bytes and xref rows spent so far (against `limits`). */
+  private readonly budget: ReadBudget;
 
+  /** Objects from object streams, by stream and index (and number: see getObject). */
   private readonly cache = new Map<string, PdfObject>();
-  private readonly objStms = new Map<string, ObjectStream>();
-  private readonly loading = new Set<string>();
+  /** Direct objects by absolute offset, with the number and generation found there. */
+  private readonly directCache = new Map<number, { num: number; gen: number; obj: PdfObject }>();
+  /** Object streams by the offset of their object, or `x<num>` when that is not a direct object. */
+  private readonly objStms = new Map<string | number, ObjectStream>();
+  private readonly loading = new Set<string | number>();
   private loadDepth = 0;
   private scanned: Map<number, { offset: number; gen: number }> | undefined;
+  /** Indirect objects parsed per absolute offset (or the error), so that many xref entries
+   * pointing at one large object do not parse it again each. */
+  private readonly parsedAt = new Map<number, IndirectObject | Error>();
+  /** Literal strings found unterminated, shared by every parse of this file (see Lexer). */
+  private readonly unterminated = new Map<number, number>();
 
   private constructor(
     readonly bytes: Uint8Array,
-    init: { version: string; base: number; revisions: Revision[]; reconstructed: boolean },
+    init: { version: string; base: number; revisions: Revision[]; reconstructed: boolean; brokenPrevChain: boolean; budget: ReadBudget },
   ) {
     this.version = init.version;
     this.base = init.base;
     this.revisions = init.revisions;
     this.reconstructed = init.reconstructed;
+    this.brokenPrevChain = init.brokenPrevChain;
+    this.budget = init.budget;
+    this.limits = init.budget.limits;
     const latest = init.revisions[init.revisions.length - 1]!;
     this.trailer = latest.trailer;
     this.xrefKind = latest.xrefKind;
@@ -68,23 +96,31 @@ export class PdfReader {
     const size = latest.trailer.get('Size');
     let max = -1;
     for (const r of init.revisions) max = Math.max(max, maxEntryNumber(r.entries));
-    this.size = typeof size === 'number' && Number.isInteger(size) && size > max ? size : max + 1;
+    // A /Size beyond what the file can hold (a repaired file's trailer is not checked) is ignored.
+    const plausible = typeof size === 'number' && Number.isInteger(size) && size > max && size <= init.budget.xrefEntryLimit;
+    this.size = plausible ? size : max + 1;
   }
 
-  static open(bytes: Uint8Array, options: { maxBytes?: number } = {}): PdfReader {
+  /** Decoded bytes spent so far through this reader (xref and object streams included). */
+  get decodedBytes(): number {
+    return this.budget.decodedBytes;
+  }
+
+  static open(bytes: Uint8Array, options: PdfReaderOptions = {}): PdfReader {
     if (!(bytes instanceof Uint8Array)) throw new DocaxisError('PDF_NOT_PDF', 'input is not a byte array');
     if (bytes.length === 0) throw new DocaxisError('PDF_EMPTY');
     if (options.maxBytes !== undefined && bytes.length > options.maxBytes) {
       throw new DocaxisError('PDF_TOO_LARGE', `${bytes.length} bytes > ${options.maxBytes}`);
     }
+    const budget = new ReadBudget(resolveLimits(options.limits), bytes.length);
     try {
-      return PdfReader.openUnchecked(bytes);
+      return PdfReader.openUnchecked(bytes, budget);
     } catch (e) {
       throw asDocaxisError(e, 'PDF_XREF_BROKEN');
     }
   }
 
-  private static openUnchecked(bytes: Uint8Array): PdfReader {
+  private static openUnchecked(bytes: Uint8Array, budget: ReadBudget): PdfReader {
     const buf = bufferView(bytes);
     const base = buf.subarray(0, 1024 + PDF_HEADER.length).indexOf(PDF_HEADER);
     if (base < 0) throw new DocaxisError('PDF_NOT_PDF');
@@ -102,16 +138,18 @@ export class PdfReader {
 
     let revisions: Revision[];
     let reconstructed = false;
+    let brokenPrevChain = false;
     try {
-      revisions = readRevisions(bytes, base, startxref);
+      ({ revisions, brokenPrevChain } = readRevisions(bytes, base, startxref, budget));
     } catch (e) {
-      if (!(e instanceof DocaxisError) || e.code !== 'PDF_XREF_BROKEN' || e.details?.['fatal']) throw e;
-      const r = reconstruct(bytes, base);
+      // Only an unreadable latest xref is repaired; a spent budget is final.
+      if (!(e instanceof DocaxisError) || e.code !== 'PDF_XREF_BROKEN') throw e;
+      const r = reconstruct(bytes, base, budget);
       reconstructed = true;
       revisions = [{ index: 0, startxref, xrefKind: 'table', trailer: r.trailer, end: eofLineEnd(bytes, sx), entries: r.entries }];
     }
     if (revisions.some((r) => r.trailer.has('Encrypt'))) throw new DocaxisError('PDF_ENCRYPTED');
-    return new PdfReader(bytes, { version, base, revisions, reconstructed });
+    return new PdfReader(bytes, { version, base, revisions, reconstructed, brokenPrevChain, budget });
   }
 
   private revisionIndex(atRevision: number | undefined): number {
@@ -140,28 +178,49 @@ export class PdfReader {
     const { entry, revision } = found;
     if (entry.type === 'inuse') {
       if (ref instanceof PdfRef && ref.gen !== entry.gen) return null; // stale generation: PDF null
-      return this.load(`o${entry.offset}`, () => this.loadDirect(num, entry.gen, entry.offset ?? -1, revision));
+      // Checked by number too: two entries pointing at one offset must not read as the same object.
+      // The rare second entry is cached under a key with its number.
+      const off = entry.offset ?? -1;
+      const hit = this.directCache.get(off);
+      if (hit !== undefined) {
+        if (hit.num === num && hit.gen === entry.gen) return hit.obj;
+        return this.load(`o${off}:${num}:${entry.gen}`, () => this.loadDirect(num, entry.gen, off, revision));
+      }
+      const obj = this.load(off, () => this.loadDirect(num, entry.gen, off, revision), false);
+      this.directCache.set(off, { num, gen: entry.gen, obj });
+      return obj;
     }
     if (ref instanceof PdfRef && ref.gen !== 0) return null;
     const stmNum = entry.objStm ?? -1;
     const stm = this.entry(stmNum, revision);
-    const stmKey = stm?.entry.type === 'inuse' ? `o${stm.entry.offset}` : `x${stmNum}`;
-    return this.load(`c${stmKey}:${entry.index}`, () => this.objectStream(stmNum, stmKey, revision).objectAt(entry.index ?? -1, num));
+    const stmKey = stm?.entry.type === 'inuse' ? (stm.entry.offset ?? -1) : `x${stmNum}`;
+    // The object stream caches what it parsed, by index, after checking the number there.
+    const os = this.objectStream(stmNum, stmKey, revision);
+    try {
+      return os.objectAt(entry.index ?? -1, num);
+    } catch (e) {
+      throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
+    }
   }
 
   /** Caches, and guards against re-entrant or runaway loading (e.g. a /Length pointing at itself). */
-  private load(key: string, f: () => PdfObject): PdfObject {
-    const hit = this.cache.get(key);
+  private load(key: string | number, f: () => PdfObject, cache = true): PdfObject {
+    const hit = cache ? this.cache.get(key as string) : undefined;
     if (hit !== undefined) return hit;
-    if (this.loading.has(key) || this.loadDepth >= MAX_LOAD_DEPTH) {
-      throw new DocaxisError('PDF_OBJECT_MALFORMED', 'circular or too deeply nested object loading');
+    const o = this.guard(key, f);
+    if (cache) this.cache.set(key as string, o);
+    return o;
+  }
+
+  private guard<T>(key: string | number, f: () => T): T {
+    if (this.loading.has(key)) throw new DocaxisError('PDF_REFERENCE_LOOP', 'an object needs itself to be read (e.g. a /Length or an object stream that refers to itself)');
+    if (this.loadDepth >= this.limits.maxRefChain) {
+      throw limitError('PDF_LIMIT_REFERENCE_CHAIN', `more than ${this.limits.maxRefChain} objects needed to read one object`);
     }
     this.loading.add(key);
     this.loadDepth++;
     try {
-      const o = f();
-      this.cache.set(key, o);
-      return o;
+      return f();
     } catch (e) {
       throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
     } finally {
@@ -172,6 +231,8 @@ export class PdfReader {
 
   private loadDirect(num: number, gen: number, offset: number, revision: number): PdfObject {
     const options = {
+      maxNesting: this.limits.maxNesting,
+      unterminated: this.unterminated,
       resolveLength: (r: PdfRef): number | undefined => {
         try {
           const v = this.getObject(r, revision);
@@ -183,13 +244,23 @@ export class PdfReader {
     };
     let firstError: unknown;
     const tryAt = (abs: number): PdfObject | undefined => {
-      try {
-        const o = parseIndirectAt(this.bytes, abs, options);
-        return o.num === num && o.gen === gen ? o.obj : undefined;
-      } catch (e) {
-        firstError ??= e;
+      let o = this.parsedAt.get(abs);
+      if (o === undefined) {
+        try {
+          o = parseIndirectAt(this.bytes, abs, options);
+        } catch (e) {
+          if (isLimitError(e)) throw e; // candidates nearby would pay the same cost again
+          o = e instanceof Error ? e : new Error(String(e));
+        }
+        // The usual hit is cached by load(); only misses are kept here, for the next entry that
+        // points at the same place.
+        if (o instanceof Error || o.num !== num || o.gen !== gen) this.parsedAt.set(abs, o);
+      }
+      if (o instanceof Error) {
+        firstError ??= o;
         return undefined;
       }
+      return o.num === num && o.gen === gen ? o.obj : undefined;
     };
     const abs = this.base + offset;
     if (offset >= 0 && abs < this.bytes.length) {
@@ -207,7 +278,9 @@ export class PdfReader {
 
   private headerCandidates(num: number, gen: number, abs: number): number[] {
     const needle = Buffer.from(`${num} ${gen} obj`, 'latin1');
-    const buf = bufferView(this.bytes);
+    // Searched within the window only: a search to the end of the file for each object that is
+    // not at its offset would make reading such a file quadratic.
+    const buf = bufferView(this.bytes).subarray(0, Math.min(this.bytes.length, Math.max(0, abs + DRIFT_WINDOW + needle.length)));
     const lo = Math.max(0, abs - DRIFT_WINDOW);
     const out: number[] = [];
     for (let at = buf.indexOf(needle, lo); at >= 0 && at < abs + DRIFT_WINDOW; at = buf.indexOf(needle, at + 1)) {
@@ -220,21 +293,28 @@ export class PdfReader {
     return out;
   }
 
-  private objectStream(num: number, key: string, revision: number): ObjectStream {
+  private objectStream(num: number, key: string | number, revision: number): ObjectStream {
     let os = this.objStms.get(key);
     if (!os) {
-      const s = this.getObject(num, revision);
-      if (!(s instanceof PdfStream)) throw new DocaxisError('PDF_OBJECT_MALFORMED', `object stream ${num} is not a stream`);
-      os = ObjectStream.parse(s, this.decodeStream(s, revision));
+      // Guarded like an object load: an object stream that lives in itself is a loop.
+      os = this.guard(`s${key}`, () => {
+        const s = this.getObject(num, revision);
+        if (!(s instanceof PdfStream)) throw new DocaxisError('PDF_OBJECT_MALFORMED', `object stream ${num} is not a stream`);
+        return ObjectStream.parse(s, this.decodeStream(s, revision), this.limits);
+      });
       this.objStms.set(key, os);
     }
     return os;
   }
 
+  /** Follows references (1 0 R -> 2 0 R -> ...) to a direct object; a loop or a long chain throws. */
   resolve(obj: PdfObject | undefined, atRevision?: number): PdfObject | undefined {
     let o = obj;
+    const seen: number[] = [];
     for (let i = 0; o instanceof PdfRef; i++) {
-      if (i >= MAX_REF_CHAIN) throw new DocaxisError('PDF_OBJECT_MALFORMED', 'reference chain too long');
+      if (seen.includes(o.num)) throw new DocaxisError('PDF_REFERENCE_LOOP', `object ${o.num} refers back to itself through ${seen.length} reference(s)`);
+      if (i >= this.limits.maxRefChain) throw limitError('PDF_LIMIT_REFERENCE_CHAIN', `more than ${this.limits.maxRefChain} references in a row`);
+      seen.push(o.num);
       o = this.getObject(o, atRevision);
     }
     return o;
@@ -272,7 +352,7 @@ export class PdfReader {
 
   decodeStream(stream: PdfStream, atRevision?: number): Uint8Array {
     try {
-      return decodeStreamData(stream.dict, stream.raw, (o) => this.resolve(o, atRevision));
+      return decodeStreamData(stream.dict, stream.raw, (o) => this.resolve(o, atRevision), this.budget);
     } catch (e) {
       throw asDocaxisError(e, 'PDF_OBJECT_MALFORMED');
     }
@@ -289,85 +369,156 @@ function eofLineEnd(bytes: Uint8Array, from: number): number {
   return e;
 }
 
-function fatal(detail: string): DocaxisError {
-  return new DocaxisError('PDF_XREF_BROKEN', detail, { details: { fatal: true } });
-}
-
 interface Group {
   sections: XrefSection[];
   kind: XrefKind;
   trailer: PdfDict;
-  entries: ReadonlyMap<number, XrefEntry>;
+  /** What each section read contributes, in reading order: a table or stream, and a hybrid's stream. */
+  parts: Array<{ own: ReadonlyMap<number, XrefEntry>; stream?: ReadonlyMap<number, XrefEntry> }>;
 }
 
-/** Follows startxref and /Prev (and /XRefStm) into revisions, oldest first. */
-function readRevisions(bytes: Uint8Array, base: number, startxref: number): Revision[] {
+interface Chain {
+  revisions: Revision[];
+  brokenPrevChain: boolean;
+}
+
+const LINEARIZED = Buffer.from('/Linearized', 'latin1');
+
+/**
+ * Follows startxref and /Prev (and /XRefStm) into revisions, oldest first. The latest section must
+ * read (else the caller repairs); a /Prev that leads nowhere, into garbage or into a loop ends the
+ * chain there, and the revisions read so far are kept with `brokenPrevChain` set.
+ */
+function readRevisions(bytes: Uint8Array, base: number, startxref: number, budget: ReadBudget): Chain {
   // Offsets are relative to the header; if that misses, try them as absolute.
   let first: XrefSection | undefined;
   for (const b of base > 0 ? [base, 0] : [0]) {
     try {
-      first = readSection(bytes, b + startxref);
+      first = readSection(bytes, b + startxref, budget);
       break;
-    } catch {
+    } catch (e) {
+      if (isLimitError(e)) throw e;
       // next candidate
     }
   }
-  first ??= readSectionNear(bytes, base + startxref);
+  first ??= readSectionNear(bytes, base + startxref, budget);
+  // In a linearized file the first-page section points *forward* to the main one: both are the
+  // latest revision, and a failure there is a broken latest xref (repaired), not a broken chain.
+  const linearized = bufferView(bytes).subarray(base, base + 1024).includes(LINEARIZED);
 
   const visited = new Set<number>();
+  const streams = new Map<number, XrefSection>(); // /XRefStm sections by offset: shared ones are read once
   const groups: Group[] = [];
-  let section: XrefSection | undefined = first;
+  let section: XrefSection = first;
   let prevFrom = -1;
-  while (section) {
-    if (visited.has(section.offset)) throw fatal('/Prev chain loops');
+  let brokenPrevChain = false;
+  for (;;) {
     visited.add(section.offset);
-    if (visited.size > MAX_SECTIONS) throw fatal('too many xref sections');
-    let entries: ReadonlyMap<number, XrefEntry> = section.entries;
-    const sections = [section];
-    let kind: XrefKind = section.kind;
+    let stream: XrefSection | undefined;
     const stmOff = section.kind === 'table' ? section.trailer.get('XRefStm') : undefined;
     if (typeof stmOff === 'number') {
-      const merged = new Map(section.entries);
-      entries = merged;
-      // Hybrid file: the xref stream lists the compressed objects; it belongs to this revision and
-      // fills entries the table leaves out or marks free (§7.5.8.4).
-      const stm = readSectionNear(bytes, base + stmOff);
-      if (visited.has(stm.offset)) throw fatal('/XRefStm loops');
-      visited.add(stm.offset);
-      for (const [n, e] of stm.entries) {
-        const t = merged.get(n);
-        if (!t || (t.type === 'free' && e.type !== 'free')) merged.set(n, e);
+      // Hybrid file (§7.5.8.4): the xref stream lists the compressed objects; it belongs to this
+      // revision. Two tables may name the same stream (qpdf, pdfsig and pyHanko read such files).
+      try {
+        stream = streams.get(base + stmOff) ?? readSectionNear(bytes, base + stmOff, budget);
+        if (stream.kind !== 'stream') throw new DocaxisError('PDF_XREF_BROKEN', '/XRefStm does not point at an xref stream');
+        if (visited.has(stream.offset)) throw new DocaxisError('PDF_XREF_BROKEN', '/XRefStm points into the /Prev chain');
+        streams.set(base + stmOff, stream);
+      } catch (e) {
+        if (groups.length === 0 || isLimitError(e)) throw e;
+        brokenPrevChain = true;
+        break;
       }
-      sections.push(stm);
-      kind = 'hybrid';
     }
+    const sections = stream ? [section, stream] : [section];
+    const part = stream ? { own: section.entries, stream: stream.entries } : { own: section.entries };
     const last = groups[groups.length - 1];
     // Linearized files: the first-page xref at the start points *forward* to the main xref;
     // together they are one revision.
     if (last && last.sections.length === 1 && prevFrom >= 0 && section.offset > prevFrom) {
-      const merged = new Map(last.entries);
-      for (const [n, e] of entries) if (!merged.has(n)) merged.set(n, e);
-      last.entries = merged;
       last.sections.push(...sections);
+      last.parts.push(part);
     } else {
-      groups.push({ sections, kind, trailer: section.trailer, entries });
+      groups.push({ sections, kind: stream ? 'hybrid' : section.kind, trailer: section.trailer, parts: [part] });
+      if (groups.length > budget.limits.maxRevisions) {
+        throw limitError('PDF_LIMIT_REVISIONS', `more than ${budget.limits.maxRevisions} revisions`, { allowed: budget.limits.maxRevisions });
+      }
     }
     const prev = section.trailer.get('Prev');
     if (prev === undefined) break;
-    if (typeof prev !== 'number' || !Number.isInteger(prev) || prev < 0) throw new DocaxisError('PDF_XREF_BROKEN', '/Prev is not an offset');
-    prevFrom = section.offset;
-    section = readSectionNear(bytes, base + prev);
+    const latestIncomplete = linearized && groups.length === 1 && groups[0]!.sections.length === 1;
+    try {
+      if (typeof prev !== 'number' || !Number.isInteger(prev) || prev < 0) throw new DocaxisError('PDF_XREF_BROKEN', '/Prev is not an offset');
+      const next = readSectionNear(bytes, base + prev, budget);
+      if (visited.has(next.offset)) throw new DocaxisError('PDF_XREF_BROKEN', '/Prev chain loops');
+      prevFrom = section.offset;
+      section = next;
+    } catch (e) {
+      if (isLimitError(e) || (latestIncomplete && typeof prev === 'number' && base + prev > section.offset)) throw e;
+      brokenPrevChain = true;
+      break;
+    }
   }
 
-  return groups.reverse().map((g, index) => {
-    const lastEnd = Math.max(...g.sections.map((s) => s.end));
-    return {
-      index,
+  const revisions: Revision[] = [];
+  const finals: Array<ReadonlyMap<number, XrefEntry>> = [];
+  const visibleBefore = (num: number): XrefEntry | undefined => {
+    for (let r = finals.length - 1; r >= 0; r--) {
+      const e = finals[r]!.get(num);
+      if (e) return e;
+    }
+    return undefined;
+  };
+  for (const g of groups.reverse()) {
+    let entries: ReadonlyMap<number, XrefEntry> | undefined;
+    for (const part of g.parts) {
+      const own = part.stream ? mergeHybrid(part.own, part.stream, visibleBefore) : part.own;
+      if (!entries) entries = own;
+      else {
+        // Linearized: the first-page section was read first and wins.
+        const merged = new Map(entries);
+        for (const [n, e] of own) if (!merged.has(n)) merged.set(n, e);
+        entries = merged;
+      }
+    }
+    finals.push(entries!);
+    const lastEnd = Math.max(...g.sections.map((x) => x.end));
+    revisions.push({
+      index: revisions.length,
       startxref: g.sections[0]!.offset - base,
       xrefKind: g.kind,
       trailer: g.trailer,
       end: eofLineEnd(bytes, lastEnd),
-      entries: g.entries,
-    };
-  });
+      entries: entries!,
+    });
+  }
+  return { revisions, brokenPrevChain };
+}
+
+/**
+ * A hybrid revision's entries: its table, then what its xref stream adds for objects the table
+ * leaves out or marks free (§7.5.8.4). A stream row equal to what an older revision already says
+ * is no change of this revision: a stream shared by several tables then defines nothing twice.
+ */
+function mergeHybrid(
+  table: ReadonlyMap<number, XrefEntry>,
+  stream: ReadonlyMap<number, XrefEntry>,
+  visibleBefore: (num: number) => XrefEntry | undefined,
+): Map<number, XrefEntry> {
+  const merged = new Map(table);
+  for (const [n, e] of stream) {
+    const t = merged.get(n);
+    if (t && !(t.type === 'free' && e.type !== 'free')) continue;
+    const older = visibleBefore(n);
+    if (older && sameEntry(older, e)) {
+      if (t) merged.delete(n); // the table's "free" is overridden by the stream, which repeats the older entry
+      continue;
+    }
+    merged.set(n, e);
+  }
+  return merged;
+}
+
+function sameEntry(a: XrefEntry, b: XrefEntry): boolean {
+  return a.type === b.type && a.gen === b.gen && a.offset === b.offset && a.objStm === b.objStm && a.index === b.index;
 }

@@ -3,18 +3,20 @@
 // This is the only code path that reads the whole file, and it runs only for broken files.
 
 import { DocaxisError } from '../errors.js';
-import { PdfDict, PdfRef, PdfStream, nameValue } from './objects.js';
+import { PdfDict, PdfRef, PdfStream, nameValue, type PdfObject } from './objects.js';
 import { bufferView } from './lexer.js';
-import { Parser, parseIndirectAt } from './parser.js';
+import { Parser } from './parser.js';
 import { objHeaderStart, type XrefEntry } from './xref.js';
 import { decodeStreamData } from './filters.js';
 import { ObjectStream } from './objstm.js';
+import { DEFAULT_PDF_LIMITS, ReadBudget, isLimitError } from './limits.js';
 
 const OBJ = Buffer.from('obj', 'latin1');
 const TRAILER = Buffer.from('trailer', 'latin1');
+const ENDSTREAM = Buffer.from('endstream', 'latin1');
 
-/** Absolute offsets of the last "n g obj" header per object number. */
-export function scanObjectHeaders(bytes: Uint8Array): Map<number, { offset: number; gen: number }> {
+/** Absolute offsets of the last "n g obj" header per object number; `starts` gets every header, in order. */
+export function scanObjectHeaders(bytes: Uint8Array, starts?: number[]): Map<number, { offset: number; gen: number }> {
   const buf = bufferView(bytes);
   const found = new Map<number, { offset: number; gen: number }>();
   for (let at = buf.indexOf(OBJ, 0); at >= 0; at = buf.indexOf(OBJ, at + 3)) {
@@ -24,7 +26,10 @@ export function scanObjectHeaders(bytes: Uint8Array): Map<number, { offset: numb
     if (!m) continue;
     const num = Number(m[1]);
     const gen = Number(m[2]);
-    if (Number.isSafeInteger(num) && num > 0 && num < 10_000_000) found.set(num, { offset: h, gen });
+    if (Number.isSafeInteger(num) && num > 0 && num < 10_000_000) {
+      found.set(num, { offset: h, gen });
+      starts?.push(h);
+    }
   }
   return found;
 }
@@ -35,8 +40,10 @@ export interface Reconstruction {
   entries: Map<number, XrefEntry>;
 }
 
-export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
-  const headers = scanObjectHeaders(bytes);
+export function reconstruct(bytes: Uint8Array, base: number, budget = new ReadBudget(DEFAULT_PDF_LIMITS, bytes.length)): Reconstruction {
+  const starts: number[] = [];
+  const headers = scanObjectHeaders(bytes, starts);
+  const parse = boundedParser(bytes, starts, budget.limits.maxNesting);
   const entries = new Map<number, XrefEntry>();
   let catalog: PdfRef | undefined;
   let xrefTrailer: PdfDict | undefined;
@@ -44,9 +51,9 @@ export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
     entries.set(num, { type: 'inuse', gen, offset: offset - base });
     let obj;
     try {
-      obj = parseIndirectAt(bytes, offset).obj;
+      obj = parse(offset);
     } catch {
-      continue; // broken objects stay indexed; reading them reports the damage
+      continue; // broken objects stay indexed; reading them reports the damage (nesting included)
     }
     const dict = obj instanceof PdfStream ? obj.dict : obj instanceof PdfDict ? obj : undefined;
     const type = nameValue(dict?.get('Type'));
@@ -54,12 +61,13 @@ export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
     else if (type === 'XRef' && dict?.get('Root') instanceof PdfRef) xrefTrailer = dict;
     else if (type === 'ObjStm' && obj instanceof PdfStream) {
       try {
-        const os = ObjectStream.parse(obj, decodeStreamData(obj.dict, obj.raw));
-        os.header.forEach(([n], index) => {
+        const os = ObjectStream.parse(obj, decodeStreamData(obj.dict, obj.raw, undefined, budget), budget.limits);
+        for (const [index, n] of os.numbers()) {
           if (!headers.has(n) && !entries.has(n)) entries.set(n, { type: 'compressed', gen: 0, objStm: num, index });
-        });
-      } catch {
-        // an unreadable object stream only loses the objects inside it
+        }
+      } catch (e) {
+        // An unreadable object stream only loses the objects inside it; a spent budget ends the repair.
+        if (isLimitError(e)) throw e;
       }
     }
   }
@@ -76,12 +84,47 @@ export function reconstruct(bytes: Uint8Array, base: number): Reconstruction {
   return { trailer, entries };
 }
 
-/** The last parseable "trailer << ... /Root ... >>" in the file. */
+/**
+ * Parses the object at each header, first up to the next header (objects do not overlap, and an
+ * unterminated string then costs its own bytes, not the rest of the file). Only a failure retries
+ * further, up to the next "endstream" (a stream's data may hold header-like bytes), within a total
+ * of a few times the file size: a file of many broken objects cannot make the repair quadratic.
+ */
+function boundedParser(bytes: Uint8Array, starts: readonly number[], maxNesting: number): (offset: number) => PdfObject {
+  const buf = bufferView(bytes);
+  const unterminated = new Map<number, number>();
+  let retryBytes = 4 * bytes.length + (1 << 20);
+  const nextStart = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length; // first start > offset (starts ascend: the scan runs forward)
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! > offset) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < starts.length ? starts[lo]! : bytes.length;
+  };
+  return (offset) => {
+    try {
+      return new Parser(bytes, offset, nextStart(offset), maxNesting, unterminated).parseIndirect().obj;
+    } catch (e) {
+      if (isLimitError(e)) throw e;
+      const es = buf.indexOf(ENDSTREAM, offset);
+      const end = es < 0 ? bytes.length : Math.min(bytes.length, es + ENDSTREAM.length + 64);
+      if (end - offset > retryBytes) throw e;
+      retryBytes -= end - offset;
+      return new Parser(bytes, offset, end, maxNesting, unterminated).parseIndirect().obj;
+    }
+  };
+}
+
+/** The last parseable "trailer << ... /Root ... >>" in the file; each try stops at the next "trailer". */
 function lastTrailer(bytes: Uint8Array): PdfDict | undefined {
   const buf = bufferView(bytes);
-  for (let at = buf.lastIndexOf(TRAILER); at >= 0; at = at > 0 ? buf.lastIndexOf(TRAILER, at - 1) : -1) {
+  let end = bytes.length;
+  for (let at = buf.lastIndexOf(TRAILER); at >= 0; end = at, at = at > 0 ? buf.lastIndexOf(TRAILER, at - 1) : -1) {
     try {
-      const d = new Parser(bytes, at + TRAILER.length).parseObject();
+      const d = new Parser(bytes, at + TRAILER.length, end).parseObject();
       if (d instanceof PdfDict && d.get('Root') instanceof PdfRef) return d.clone();
     } catch {
       // keep looking further back

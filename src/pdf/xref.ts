@@ -7,6 +7,7 @@ import { PdfDict, PdfStream, nameValue } from './objects.js';
 import { bufferView, isDigit, isWhitespace } from './lexer.js';
 import { Parser, parseIndirectAt, startsWith } from './parser.js';
 import { decodeStreamData } from './filters.js';
+import { DEFAULT_PDF_LIMITS, ReadBudget, isLimitError, limitError } from './limits.js';
 
 export interface XrefEntry {
   type: 'free' | 'inuse' | 'compressed';
@@ -40,12 +41,13 @@ function broken(detail: string): DocaxisError {
 }
 
 /** Reads the section at `offset` (absolute), or the closest plausible one within the drift window. */
-export function readSectionNear(bytes: Uint8Array, offset: number): XrefSection {
+export function readSectionNear(bytes: Uint8Array, offset: number, budget?: ReadBudget): XrefSection {
   let firstError: unknown;
   for (const at of [offset, ...driftCandidates(bytes, offset)]) {
     try {
-      return readSection(bytes, at);
+      return readSection(bytes, at, budget);
     } catch (e) {
+      if (isLimitError(e)) throw e; // a nearby candidate would pay the same cost again
       firstError ??= e;
     }
   }
@@ -54,20 +56,29 @@ export function readSectionNear(bytes: Uint8Array, offset: number): XrefSection 
     : new DocaxisError('PDF_XREF_BROKEN', `no xref section at byte ${offset}`, { cause: firstError });
 }
 
-export function readSection(bytes: Uint8Array, offset: number): XrefSection {
+export function readSection(bytes: Uint8Array, offset: number, budget = new ReadBudget(DEFAULT_PDF_LIMITS, bytes.length)): XrefSection {
   if (offset < 0 || offset >= bytes.length) throw broken(`xref offset ${offset} is outside the file`);
   let p = offset;
   while (p < bytes.length && isWhitespace(bytes[p])) p++;
-  if (startsWith(bytes, p, XREF)) return readTable(bytes, p);
-  if (isDigit(bytes[p])) return readXrefStream(bytes, p);
-  throw broken(`no xref at byte ${offset}`);
+  let section: XrefSection;
+  let rows: number;
+  if (startsWith(bytes, p, XREF)) ({ section, rows } = readTable(bytes, p, budget));
+  else if (isDigit(bytes[p])) ({ section, rows } = readXrefStream(bytes, p, budget));
+  else throw broken(`no xref at byte ${offset}`);
+  const size = section.trailer.get('Size');
+  if (typeof size === 'number' && size > budget.xrefEntryLimit) {
+    throw limitError('PDF_LIMIT_XREF_ENTRIES', `/Size ${size} is more than the ${budget.xrefEntryLimit} objects a file of this size can hold`, { claimed: size, allowed: budget.xrefEntryLimit });
+  }
+  // Only sections that read are charged: drift candidates tried and dropped cost nothing here.
+  budget.chargeXrefEntries(rows);
+  return section;
 }
 
 /** Positions of "xref" keywords and "n g obj" headers near `offset`, closest first. */
 function driftCandidates(bytes: Uint8Array, offset: number): number[] {
-  const buf = bufferView(bytes);
   const lo = Math.max(0, offset - DRIFT_WINDOW);
   const hi = Math.min(bytes.length, offset + DRIFT_WINDOW);
+  const buf = bufferView(bytes).subarray(0, Math.min(bytes.length, hi + XREF.length + 4)); // never search past the window
   const found: number[] = [];
   for (let at = buf.indexOf(XREF, lo); at >= 0 && at < hi; at = buf.indexOf(XREF, at + 1)) {
     if (bytes[at - 1] !== 0x74 /* "startxref" */) found.push(at);
@@ -95,8 +106,9 @@ export function objHeaderStart(b: Uint8Array, objAt: number): number {
   return p + 1;
 }
 
-function readTable(bytes: Uint8Array, at: number): XrefSection {
+function readTable(bytes: Uint8Array, at: number, budget: ReadBudget): { section: XrefSection; rows: number } {
   const runs: EntryRun[] = [];
+  let rows = 0;
   const end = bytes.length;
   let p = at + XREF.length;
   const skipWs = (): void => {
@@ -116,6 +128,8 @@ function readTable(bytes: Uint8Array, at: number): XrefSection {
     const count = int();
     // Each entry needs at least "o g n" (5 bytes); a larger count is garbage, not a loop to run.
     if (count > (end - p) / 5) throw broken(`xref subsection count ${count} exceeds the file`);
+    rows += count;
+    budget.checkXrefEntries(rows);
     skipWs();
     if (isRegularRun(bytes, p, count)) {
       // The usual case: fixed 20-byte rows, decoded only when an object is asked for.
@@ -138,7 +152,7 @@ function readTable(bytes: Uint8Array, at: number): XrefSection {
     }
     runs.push({ first, count, row: (i) => map.get(first + i) });
   }
-  const parser = new Parser(bytes, p + TRAILER.length);
+  const parser = new Parser(bytes, p + TRAILER.length, bytes.length, budget.limits.maxNesting);
   let trailer;
   try {
     trailer = parser.parseObject();
@@ -146,7 +160,7 @@ function readTable(bytes: Uint8Array, at: number): XrefSection {
     throw new DocaxisError('PDF_XREF_BROKEN', 'unreadable trailer', { cause: e });
   }
   if (!(trailer instanceof PdfDict)) throw broken('trailer is not a dictionary');
-  return { kind: 'table', offset: at, end: parser.pos, trailer, entries: new LazyEntries(runs) };
+  return { section: { kind: 'table', offset: at, end: parser.pos, trailer, entries: new LazyEntries(runs) }, rows };
 }
 
 interface EntryRun {
@@ -197,12 +211,16 @@ function decodeRow(b: Uint8Array, q: number): XrefEntry | undefined {
  * thousands of objects then costs one pass over the subsection headers. Iteration materialises
  * a Map once.
  */
+const MAX_SCANNED_RUNS = 32;
+
 export class LazyEntries implements ReadonlyMap<number, XrefEntry> {
   private all: Map<number, XrefEntry> | undefined;
   constructor(private readonly runs: readonly EntryRun[]) {}
 
   get(num: number): XrefEntry | undefined {
     if (this.all) return this.all.get(num);
+    // Many subsections would make every lookup a long scan: one map is cheaper then.
+    if (this.runs.length > MAX_SCANNED_RUNS) return this.materialise().get(num);
     // Later subsections win, as when they are read in order into a map.
     for (let i = this.runs.length - 1; i >= 0; i--) {
       const r = this.runs[i]!;
@@ -266,21 +284,27 @@ export function maxEntryNumber(entries: ReadonlyMap<number, XrefEntry>): number 
   return max;
 }
 
-function readXrefStream(bytes: Uint8Array, at: number): XrefSection {
+function readXrefStream(bytes: Uint8Array, at: number, budget: ReadBudget): { section: XrefSection; rows: number } {
   let ind;
   try {
     // An xref stream's /Length must be direct; if it is not, the endstream search applies.
-    ind = parseIndirectAt(bytes, at);
+    ind = parseIndirectAt(bytes, at, { maxNesting: budget.limits.maxNesting });
   } catch (e) {
+    if (isLimitError(e)) throw e;
     throw new DocaxisError('PDF_XREF_BROKEN', `no xref stream at byte ${at}`, { cause: e });
   }
   const s = ind.obj;
   if (!(s instanceof PdfStream) || nameValue(s.dict.get('Type')) !== 'XRef') throw broken(`object at byte ${at} is not an xref stream`);
-  const { entries } = decodeXrefStream(s);
-  return { kind: 'stream', offset: at, end: ind.end, trailer: s.dict, entries };
+  const { entries, rows } = decodeXrefStream(s, budget);
+  return { section: { kind: 'stream', offset: at, end: ind.end, trailer: s.dict, entries }, rows };
 }
 
-export function decodeXrefStream(s: PdfStream): { entries: ReadonlyMap<number, XrefEntry> } {
+/**
+ * Reads the rows of an xref stream. The rows its /Index (or /Size) claims are checked against the
+ * budget before anything is decoded, and decoding stops at the bytes those rows need (twice that,
+ * for tolerance); rows the data does not hold are dropped.
+ */
+export function decodeXrefStream(s: PdfStream, budget = new ReadBudget(DEFAULT_PDF_LIMITS, s.raw.length)): { entries: ReadonlyMap<number, XrefEntry>; rows: number } {
   const d = s.dict;
   const w = d.get('W');
   if (!Array.isArray(w) || w.length < 3 || !w.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 8)) {
@@ -295,10 +319,17 @@ export function decodeXrefStream(s: PdfStream): { entries: ReadonlyMap<number, X
   if (!Array.isArray(index) || index.length % 2 !== 0 || !index.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
     throw broken('xref stream /Index is invalid');
   }
+  let claimed = 0;
+  for (let k = 1; k < index.length; k += 2) claimed += index[k] as number;
+  budget.checkXrefEntries(claimed);
+  // PNG predictors add one byte per row; anything far beyond the rows is not read.
+  const need = claimed * (width + 1);
+  const lower = { bytes: 2 * need + 65_536, code: 'PDF_LIMIT_XREF_ENTRIES' as const, detail: `the xref stream data decodes to far more than its ${claimed} rows need` };
   let data: Uint8Array;
   try {
-    data = decodeStreamData(d, s.raw);
+    data = decodeStreamData(d, s.raw, undefined, budget, lower);
   } catch (e) {
+    if (isLimitError(e)) throw e;
     throw new DocaxisError('PDF_XREF_BROKEN', 'xref stream data cannot be decoded', { cause: e });
   }
   const field = (p: number, n: number): number => {
@@ -308,6 +339,7 @@ export function decodeXrefStream(s: PdfStream): { entries: ReadonlyMap<number, X
   };
   const runs: EntryRun[] = [];
   let pos = 0;
+  let rows = 0;
   for (let k = 0; k < index.length; k += 2) {
     const first = index[k] as number;
     // Short data: keep the rows that are there.
@@ -328,6 +360,7 @@ export function decodeXrefStream(s: PdfStream): { entries: ReadonlyMap<number, X
       },
     });
     pos += count * width;
+    rows += count;
   }
-  return { entries: new LazyEntries(runs) };
+  return { entries: new LazyEntries(runs), rows };
 }

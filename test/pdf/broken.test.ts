@@ -5,7 +5,7 @@ import { PdfReader } from '../../src/pdf/reader.js';
 import { IncrementalWriter, concatUpdate } from '../../src/pdf/writer.js';
 import { pageRefs } from '../../src/pdf/pages.js';
 import { listFields } from '../../src/pdf/acroform.js';
-import { PdfStream } from '../../src/pdf/objects.js';
+import { PdfStream, PdfString } from '../../src/pdf/objects.js';
 import { DocaxisError, type ErrorCode } from '../../src/errors.js';
 import { appendHandUpdate, handMadePdf, latin1, pdfLibDoc, qpdfCheck, qpdfTransform } from './helpers.js';
 
@@ -62,16 +62,21 @@ describe('broken inputs', () => {
     expect(codeOf(open('%PDF-1.4\n1 0 obj\n<< /Type /Page >>\nendobj\nstartxref\n999999\n%%EOF\n'))).toBe('PDF_XREF_BROKEN');
   });
 
-  it('detects a /Prev loop (self and two-section cycles)', () => {
+  it('a /Prev loop (self and two-section cycles) ends the chain: what was read is kept, brokenPrevChain is set', () => {
     const r = PdfReader.open(good);
+    expect(r.brokenPrevChain).toBe(false);
     const self = text(good).replace('<< /Size 9 /Root 1 0 R >>', `<< /Size 9 /Root 1 0 R /Prev ${r.startxref} >>`);
-    expect(codeOf(open(self))).toBe('PDF_XREF_BROKEN');
+    const rs = PdfReader.open(latin1(self));
+    expect([rs.brokenPrevChain, rs.reconstructed, rs.revisions.length]).toEqual([true, false, 1]);
+    expect(pageRefs(rs).length).toBe(3);
     // update whose /Prev is right, but the original's trailer points back at the update.
     const updated = appendHandUpdate(good, [[9, '(x)']], r.startxref, 10);
     const r2 = PdfReader.open(updated);
     const cyc = text(updated).replace('<< /Size 9 /Root 1 0 R >>', `<< /Size 9 /Root 1 0 R /Prev ${r2.startxref} >>`);
     expect(cyc.length).toBe(updated.length + ` /Prev ${r2.startxref}`.length);
-    expect(codeOf(open(cyc))).toBe('PDF_XREF_BROKEN');
+    const rc = PdfReader.open(latin1(cyc));
+    expect([rc.brokenPrevChain, rc.reconstructed, rc.revisions.length]).toEqual([true, false, 2]);
+    expect(rc.getObject(9)).toBeInstanceOf(PdfString);
   });
 
   it('refuses encrypted files (qpdf --encrypt)', async () => {
