@@ -61,6 +61,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
   const signatures = groups.map(({ signature, copies }, i) => {
     const report = verifySignature(reader, signature, i, ctx);
     recordReplays(report, copies);
+    if (reader.brokenPrevChain) revisionsUnknown(report);
     return capModifications(report);
   });
   return {
@@ -73,6 +74,19 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     document: documentVerdict(signatures),
     signatures,
   };
+}
+
+/**
+ * A /Prev chain that cannot be followed to its end leaves the earlier revisions unknown: what a
+ * signature signed and what changed after it cannot be established. The signature's own
+ * cryptographic failure stays a fact; anything else is INDETERMINATE, never TOTAL_PASSED or a
+ * failure the missing revisions might explain.
+ */
+function revisionsUnknown(report: SignatureReport): void {
+  report.errors.push('the chain of cross-reference sections (/Prev) is broken: the earlier revisions of the file cannot be established');
+  if (report.indication === 'TOTAL_FAILED' && (report.subIndication === 'HASH_FAILURE' || report.subIndication === 'SIG_CRYPTO_FAILURE')) return;
+  report.indication = 'INDETERMINATE';
+  report.subIndication = 'FORMAT_FAILURE';
 }
 
 /** Keeps the report's size bounded: the first entries of each list, and a count of the rest. */

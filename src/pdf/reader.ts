@@ -148,6 +148,7 @@ export class PdfReader {
       reconstructed = true;
       revisions = [{ index: 0, startxref, xrefKind: 'table', trailer: r.trailer, end: eofLineEnd(bytes, sx), entries: r.entries }];
     }
+    if (brokenPrevChain) revisions = withLostRevisionsScanned(bytes, base, revisions, budget);
     if (revisions.some((r) => r.trailer.has('Encrypt'))) throw new DocaxisError('PDF_ENCRYPTED');
     return new PdfReader(bytes, { version, base, revisions, reconstructed, brokenPrevChain, budget });
   }
@@ -522,3 +523,23 @@ function mergeHybrid(
 function sameEntry(a: XrefEntry, b: XrefEntry): boolean {
   return a.type === b.type && a.gen === b.gen && a.offset === b.offset && a.objStm === b.objStm && a.index === b.index;
 }
+
+/**
+ * A broken /Prev chain loses the earlier revisions, and with them the objects only they define
+ * (the catalog, the fields of earlier signatures): without those the file reads as null where it
+ * has content. They are found by scanning (later definitions win) and stand as one synthetic first
+ * revision whose history is unknown: its `end` (-1) matches no signature's range, so no signature
+ * is judged as covering a known revision. A scan that finds nothing usable keeps what was read.
+ */
+function withLostRevisionsScanned(bytes: Uint8Array, base: number, revisions: Revision[], budget: ReadBudget): Revision[] {
+  let scanned: ReturnType<typeof reconstruct>;
+  try {
+    scanned = reconstruct(bytes, base, budget);
+  } catch (e) {
+    if (isLimitError(e)) throw e;
+    return revisions;
+  }
+  const lost: Revision = { index: 0, startxref: -1, xrefKind: 'table', trailer: scanned.trailer, end: -1, entries: scanned.entries };
+  return [lost, ...revisions.map((r, i) => ({ ...r, index: i + 1 }))];
+}
+
