@@ -45,6 +45,21 @@ function signatureFor(signatures: SignatureReport[], field: string): SignatureRe
   return signatures.find((s) => s.fieldName === field || (s as { fieldNames?: string[] }).fieldNames?.includes(field));
 }
 
+/**
+ * Where our reading differs from verdicts.json, with the reason; the test asserts our reading so
+ * that any change is seen. Keep this list short and explained.
+ */
+const KNOWN_DIVERGENCES: Record<string, { got: Reading; why: string }> = {
+  'dss__pades-tst-with-sig-type.pdf#Signature1': {
+    got: { crypto: 'ok', mods: 'allowed' },
+    why:
+      'pyHanko 0.36 says OTHER for the revision that adds a document timestamp whose dictionary says /Type /Sig, ' +
+      'with /DA and an indirect /DR added to the form; the same update in Signature-P-SK-6.pdf is FORM_FILLING for ' +
+      'pyHanko, and its /DR rule collects the new font objects (pyhanko diff_analysis FormUpdatingRule). We found no ' +
+      'rule that separates the two files, and the issue allows /DA and /DR added: allowed, pending a reason.',
+  },
+};
+
 const present = existsSync(join(CORPUS, 'verdicts.json'));
 if (!present) console.warn(`corpus-dss: skipped, ${CORPUS} is absent (it is laid beside the project for developers and CI)`);
 
@@ -80,6 +95,11 @@ describe.skipIf(!present)('real-world PDFs (EU DSS corpus) judged as verdicts.js
           continue;
         }
         const got = { crypto: cryptoReading(found), mods: found.modifiedAfterSigning };
+        const known = KNOWN_DIVERGENCES[`${f.file}#${s.field}`];
+        if (known) {
+          if (!matches(got, known.got)) wrong.push(`${s.field}: a known divergence changed: now ${JSON.stringify(got)}`);
+          continue;
+        }
         if (!accepted.some((w) => matches(got, w))) {
           wrong.push(`${s.field}: expected ${JSON.stringify(s.expect)}, got ${JSON.stringify(got)} (${found.indication}/${found.subIndication}: ${found.errors.slice(0, 2).join('; ')})`);
         }
