@@ -69,7 +69,7 @@ function verifyHead(token: string, declared: number): string {
 function sendHead(token: string, declared: number): { head: string; preamble: string } {
   const boundary = '----docaxis-slow';
   const preamble =
-    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata())}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata())}\r\n` +
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="letter.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`;
   return {
     head: `POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${token}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${declared}\r\n\r\n`,
@@ -121,8 +121,8 @@ forEachDatabase(
         const r = new RawRequest(s.port, head + preamble);
         r.trickle(1024);
         const a = await r.answer;
-        expect(a.status).toBe(408);
         expect(a.body?.error?.code).toBe('UPLOAD_TOO_SLOW');
+        expect(a.status).toBe(408);
         expect(a.ms).toBeLessThan(4500);
         expect(s.h.logLines().some((l) => l.includes('slow upload cut') && l.includes('UPLOAD_TOO_SLOW'))).toBe(true);
       });
