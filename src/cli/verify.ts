@@ -3,7 +3,7 @@ import { DocaxisError } from '../errors.js';
 import { verifyPdf } from '../pades/verify.js';
 import { readCertificates, readCrls } from '../pki/pem.js';
 import { asList, parseCommandArgs, requireOne } from './args.js';
-import { maxPdfBytes, readInput, readPdf } from './files.js';
+import { maxPdfBytes, readInput, readPdfHashing } from './files.js';
 import { renderReport } from './render-report.js';
 
 export const VERIFY_USAGE =
@@ -25,12 +25,14 @@ export async function runVerify(argv: string[], out: NodeJS.WritableStream, env:
   const file = requireOne(positionals, 'PDF file', VERIFY_USAGE);
   const at = values.at === undefined ? undefined : new Date(values.at);
   if (at && Number.isNaN(at.getTime())) throw new DocaxisError('USAGE', `--at is not an ISO 8601 time: ${values.at}`);
-  const report = verifyPdf(readPdf(file, maxPdfBytes(env)), {
+  const { bytes, checkpoints } = await readPdfHashing(file, maxPdfBytes(env));
+  const report = verifyPdf(bytes, {
     trustAnchors: asList(values.trust).flatMap((p) => readCertificates(readInput(p))),
     intermediates: asList(values.intermediate).flatMap((p) => readCertificates(readInput(p))),
     crls: asList(values.crl).flatMap((p) => readCrls(readInput(p))),
     ...(at ? { at } : {}),
     requireRevocation: values['require-revocation'] === true,
+    hashCheckpoints: checkpoints,
   });
   out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(file, report)}\n`);
   return report.document.verdict === 'valid' ? 0 : 1;

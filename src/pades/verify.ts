@@ -4,7 +4,7 @@ import { PdfReader } from '../pdf/reader.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { findSignatures } from './find-signatures.js';
-import { RangeHasher } from './range-hasher.js';
+import { RangeHasher, type HashCheckpoints } from './range-hasher.js';
 import { documentVerdict, type VerificationReport } from './report.js';
 import { verifySignature } from './verify-signature.js';
 
@@ -24,6 +24,8 @@ export interface VerifyOptions {
    * verify many documents against the same anchors: they are then parsed once, not per document.
    */
   trustStoreCache?: CertificateCache;
+  /** Hash states taken while reading `pdf` (the CLI hashes as it reads): spares the hashing pass. */
+  hashCheckpoints?: HashCheckpoints;
 }
 
 export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = {}): VerificationReport {
@@ -35,6 +37,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
       const br = f.dict.get('ByteRange');
       return Array.isArray(br) ? br.map((n) => (typeof n === 'number' ? n : -1)) : [];
     }),
+    options.hashCheckpoints,
   );
   const cache = new CertificateCache(options.trustStoreCache);
   const ctx = {
