@@ -8,7 +8,7 @@ import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { parseCommandArgs, requireOne } from './args.js';
-import { maxPdfBytes, readInput, readPdf, writeOutputAtomically } from './files.js';
+import { AtomicOutput, maxPdfBytes, readInput, readPdfInBackground } from './files.js';
 
 export const SIGN_USAGE =
   'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL] ' +
@@ -49,8 +49,18 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
 
-  const pdf = readPdf(input, maxPdfBytes(env));
-  const signer = loadPkcs12Signer(readInput(p12Path), password);
+  // The PDF is read on the thread pool while the PKCS#12 is opened here; its errors still come first.
+  const reading = readPdfInBackground(input, maxPdfBytes(env));
+  reading.catch(() => undefined);
+  let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
+  let signerError: unknown;
+  try {
+    signer = loadPkcs12Signer(readInput(p12Path), password);
+  } catch (e) {
+    signerError = e;
+  }
+  const pdf = await reading;
+  if (!signer) throw signerError;
   const cert = describeCertificate(signer.certificate);
   const now = new Date();
   if (now < cert.notBefore || now > cert.notAfter) {
@@ -61,22 +71,49 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     ? await visibleSignature(placement, cert, now, values.layout, values.image ? readInput(values.image) : undefined)
     : undefined;
 
-  // Loaded here, not at the top: `verify` and `inspect` should not pay for the signing stack.
+  // Loaded here, not at the top: `verify` and `inspect` should not pay for the signing stack
+  // (nor B-B signing for the timestamp client).
   const { signPdf } = await import('../pades/sign.js');
-  const { urlTimestamper } = await import('../pades/timestamper.js');
-  const signed = await signPdf(pdf, signer, {
-    level,
-    digest,
-    signingTime: now,
-    subFilter: values.adbe ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
-    ...(values.tsa ? { timestamper: urlTimestamper(values.tsa) } : {}),
-    ...(values.field ? { fieldName: values.field } : {}),
-    ...(values.reason ? { reason: values.reason } : {}),
-    ...(values.location ? { location: values.location } : {}),
-    ...(cert.commonName ? { name: cert.commonName } : {}),
-    ...(visible ? { visible } : {}),
-  });
-  writeOutputAtomically(output, [signed.original, signed.update]);
+  const urlTimestamper = values.tsa ? (await import('../pades/timestamper.js')).urlTimestamper : undefined;
+  // The input is the start of the output (an incremental update): it is written and flushed on
+  // the thread pool while the signature is computed. An unwritable output is reported after a
+  // failed signing, as before (the signing error says more).
+  let target: AtomicOutput | undefined;
+  let targetError: unknown;
+  try {
+    target = AtomicOutput.open(output);
+  } catch (e) {
+    targetError = e;
+  }
+  const early = target?.writeAt(pdf, 0).then(() => target.flush());
+  early?.catch(() => undefined);
+  try {
+    const signed = await signPdf(pdf, signer, {
+      level,
+      digest,
+      signingTime: now,
+      subFilter: values.adbe ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
+      ...(values.tsa && urlTimestamper ? { timestamper: urlTimestamper(values.tsa) } : {}),
+      ...(values.field ? { fieldName: values.field } : {}),
+      ...(values.reason ? { reason: values.reason } : {}),
+      ...(values.location ? { location: values.location } : {}),
+      ...(cert.commonName ? { name: cert.commonName } : {}),
+      ...(visible ? { visible } : {}),
+    });
+    if (!target) throw targetError;
+    await early;
+    // signPdf hands back the input itself as `original`; should that change, write it again.
+    if (signed.original !== pdf) {
+      target.truncate();
+      await target.writeAt(signed.original, 0);
+    }
+    await target.writeAt(signed.update, signed.original.length);
+    target.commit();
+  } catch (e) {
+    if (early) await early.catch(() => undefined);
+    target?.abort();
+    throw e;
+  }
   out.write(`signed ${input} -> ${output} as ${cert.commonName ?? cert.subject.text} (PAdES ${level}${values.tsa ? `, TSA ${values.tsa}` : ''})\n`);
   return 0;
 }
