@@ -132,6 +132,7 @@ export class AtomicOutput {
     const fd = this.openFd();
     for (let off = 0; off < bytes.length; ) {
       const n = await new Promise<number>((resolve, reject) => write(fd, bytes, off, bytes.length - off, position + off, (e, w) => (e ? reject(unwritable(this.path, e)) : resolve(w))));
+      if (n <= 0) throw new DocaxisError('FILE_UNWRITABLE', `${this.path} (nothing written)`);
       off += n;
     }
   }
