@@ -2,8 +2,8 @@
 //   [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
 import { DocaxisError } from '../errors.js';
 import type { AppearanceLayout } from '../pades/appearance.js';
-import { describeCertificate, type CertificateInfo } from '../pki/certificate.js';
-import { loadPkcs12Signer } from '../pki/key-signer.js';
+import type { CertificateInfo } from '../pki/certificate.js';
+import type { loadPkcs12Signer } from '../pki/key-signer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
@@ -49,13 +49,19 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
 
-  // The PDF is read on the thread pool while the PKCS#12 is opened here; its errors still come first.
+  // The PDF is read on the thread pool while the signing modules load and the PKCS#12 is opened
+  // here; its errors still come first. (`verify` and `inspect` never load these modules.)
   const reading = readPdfInBackground(input, maxPdfBytes(env));
   reading.catch(() => undefined);
+  const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
+    import('../pki/key-signer.js'),
+    import('../pki/certificate.js'),
+    import('../pades/sign.js'),
+  ]);
   let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
   let signerError: unknown;
   try {
-    signer = loadPkcs12Signer(readInput(p12Path), password);
+    signer = openSigner(readInput(p12Path), password);
   } catch (e) {
     signerError = e;
   }
@@ -71,9 +77,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     ? await visibleSignature(placement, cert, now, values.layout, values.image ? readInput(values.image) : undefined)
     : undefined;
 
-  // Loaded here, not at the top: `verify` and `inspect` should not pay for the signing stack
-  // (nor B-B signing for the timestamp client).
-  const { signPdf } = await import('../pades/sign.js');
+  // B-B signing does not load the timestamp client.
   const urlTimestamper = values.tsa ? (await import('../pades/timestamper.js')).urlTimestamper : undefined;
   // The input is the start of the output (an incremental update): it is written and flushed on
   // the thread pool while the signature is computed. An unwritable output is reported after a
