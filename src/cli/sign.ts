@@ -49,39 +49,13 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
 
-  // The PDF is read on the thread pool while the signing modules load and the PKCS#12 is opened
-  // here; its errors still come first. (`verify` and `inspect` never load these modules.)
+  // Work that overlaps, because start-up is what a user waits for: the PDF is read on the thread
+  // pool while the signing modules load (`verify` and `inspect` never load them) and the PKCS#12
+  // is opened here; as soon as it is read, the PDF (the unchanged start of an incremental update)
+  // is written into the temp output and flushed, on the thread pool, while the signature is made.
+  // Errors keep their order: input, then PKCS#12 and certificate, then signing, then the output.
   const reading = readPdfInBackground(input, maxPdfBytes(env));
   reading.catch(() => undefined);
-  const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
-    import('../pki/key-signer.js'),
-    import('../pki/certificate.js'),
-    import('../pades/sign.js'),
-  ]);
-  let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
-  let signerError: unknown;
-  try {
-    signer = openSigner(readInput(p12Path), password);
-  } catch (e) {
-    signerError = e;
-  }
-  const pdf = await reading;
-  if (!signer) throw signerError;
-  const cert = describeCertificate(signer.certificate);
-  const now = new Date();
-  if (now < cert.notBefore || now > cert.notAfter) {
-    throw new DocaxisError('SIGNER_CERT_INVALID', `${cert.commonName ?? cert.subject.text} is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}`);
-  }
-  const placement = parsePlacement(values.visible, values.over);
-  const visible = placement
-    ? await visibleSignature(placement, cert, now, values.layout, values.image ? readInput(values.image) : undefined)
-    : undefined;
-
-  // B-B signing does not load the timestamp client.
-  const urlTimestamper = values.tsa ? (await import('../pades/timestamper.js')).urlTimestamper : undefined;
-  // The input is the start of the output (an incremental update): it is written and flushed on
-  // the thread pool while the signature is computed. An unwritable output is reported after a
-  // failed signing, as before (the signing error says more).
   let target: AtomicOutput | undefined;
   let targetError: unknown;
   try {
@@ -89,9 +63,35 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   } catch (e) {
     targetError = e;
   }
-  const early = target?.writeAt(pdf, 0).then(() => target.flush());
+  const early = target ? reading.then((pdf) => target.writeAt(pdf, 0)).then(() => target.flush()) : undefined;
   early?.catch(() => undefined);
   try {
+    const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
+      import('../pki/key-signer.js'),
+      import('../pki/certificate.js'),
+      import('../pades/sign.js'),
+    ]);
+    let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
+    let signerError: unknown;
+    try {
+      signer = openSigner(readInput(p12Path), password);
+    } catch (e) {
+      signerError = e;
+    }
+    const pdf = await reading;
+    if (!signer) throw signerError;
+    const cert = describeCertificate(signer.certificate);
+    const now = new Date();
+    if (now < cert.notBefore || now > cert.notAfter) {
+      throw new DocaxisError('SIGNER_CERT_INVALID', `${cert.commonName ?? cert.subject.text} is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}`);
+    }
+    const placement = parsePlacement(values.visible, values.over);
+    const visible = placement
+      ? await visibleSignature(placement, cert, now, values.layout, values.image ? readInput(values.image) : undefined)
+      : undefined;
+
+    // B-B signing does not load the timestamp client.
+    const urlTimestamper = values.tsa ? (await import('../pades/timestamper.js')).urlTimestamper : undefined;
     const signed = await signPdf(pdf, signer, {
       level,
       digest,
@@ -113,12 +113,12 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     }
     await target.writeAt(signed.update, signed.original.length);
     target.commit();
+    out.write(`signed ${input} -> ${output} as ${cert.commonName ?? cert.subject.text} (PAdES ${level}${values.tsa ? `, TSA ${values.tsa}` : ''})\n`);
   } catch (e) {
     if (early) await early.catch(() => undefined);
     target?.abort();
     throw e;
   }
-  out.write(`signed ${input} -> ${output} as ${cert.commonName ?? cert.subject.text} (PAdES ${level}${values.tsa ? `, TSA ${values.tsa}` : ''})\n`);
   return 0;
 }
 
