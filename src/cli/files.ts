@@ -51,11 +51,16 @@ export async function readPdfHashing(path: string, maxBytes: number): Promise<Ha
 }
 
 /**
- * Reads a PDF like readPdf, on libuv's thread pool: the caller can do other work (open the
- * PKCS#12) while the kernel copies the file and faults in the fresh buffer.
+ * Reads a PDF like readPdf, on libuv's thread pool, and hashes it with `algorithm` chunk by chunk
+ * as it arrives: the caller loads modules and opens the PKCS#12 meanwhile, and the signer does not
+ * hash the input again (PrepareOptions.inputHash).
  */
-export function readPdfInBackground(path: string, maxBytes: number): Promise<Uint8Array> {
-  return readPdfInChunks(path, maxBytes, 1 << 30, () => undefined);
+export async function readPdfDigesting(path: string, maxBytes: number, algorithm: string): Promise<{ bytes: Uint8Array; state: Hash }> {
+  const state = createHash(algorithm);
+  const bytes = await readPdfInChunks(path, maxBytes, HASHING_CHUNK, (chunk) => {
+    state.update(chunk);
+  });
+  return { bytes, state };
 }
 
 async function readPdfInChunks(path: string, maxBytes: number, chunkSize: number, onChunk: (chunk: Uint8Array, end: number) => void): Promise<Uint8Array> {

@@ -8,7 +8,7 @@ import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { parseCommandArgs, requireOne } from './args.js';
-import { AtomicOutput, maxPdfBytes, readInput, readPdfInBackground } from './files.js';
+import { AtomicOutput, maxPdfBytes, readInput, readPdfDigesting } from './files.js';
 
 export const SIGN_USAGE =
   'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL] ' +
@@ -54,7 +54,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   // is opened here; as soon as it is read, the PDF (the unchanged start of an incremental update)
   // is written into the temp output and flushed, on the thread pool, while the signature is made.
   // Errors keep their order: input, then PKCS#12 and certificate, then signing, then the output.
-  const reading = readPdfInBackground(input, maxPdfBytes(env));
+  const reading = readPdfDigesting(input, maxPdfBytes(env), digest);
   reading.catch(() => undefined);
   let target: AtomicOutput | undefined;
   let targetError: unknown;
@@ -63,7 +63,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   } catch (e) {
     targetError = e;
   }
-  const early = target ? reading.then((pdf) => target.writeAt(pdf, 0)).then(() => target.flush()) : undefined;
+  const early = target ? reading.then(({ bytes }) => target.writeAt(bytes, 0)).then(() => target.flush()) : undefined;
   early?.catch(() => undefined);
   try {
     const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
@@ -78,7 +78,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     } catch (e) {
       signerError = e;
     }
-    const pdf = await reading;
+    const { bytes: pdf, state: inputState } = await reading;
     if (!signer) throw signerError;
     const cert = describeCertificate(signer.certificate);
     const now = new Date();
@@ -103,6 +103,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
       ...(values.location ? { location: values.location } : {}),
       ...(cert.commonName ? { name: cert.commonName } : {}),
       ...(visible ? { visible } : {}),
+      inputHash: { algorithm: digest, length: pdf.length, state: inputState },
     });
     if (!target) throw targetError;
     await early;

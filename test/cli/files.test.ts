@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicOutput, readPdfHashing, readPdfInBackground } from '../../src/cli/files.js';
+import { AtomicOutput, readPdfDigesting, readPdfHashing } from '../../src/cli/files.js';
 import { tempDir } from '../support/oracles.js';
 
 const MiB = 1 << 20;
@@ -37,7 +37,7 @@ describe('readPdfHashing', () => {
     await expect(readPdfHashing(file, 1000)).rejects.toMatchObject({ code: 'PDF_TOO_LARGE' });
     await expect(readPdfHashing(join(dir, 'missing.pdf'), 1000)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
     await expect(readPdfHashing(dir, 1 << 30)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
-    await expect(readPdfInBackground(dir, 1 << 30)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+    await expect(readPdfDigesting(dir, 1 << 30, 'sha256')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
   });
 
   it('reads an empty file as empty (the verifier then says PDF_EMPTY)', async () => {
@@ -49,12 +49,14 @@ describe('readPdfHashing', () => {
   });
 });
 
-describe('readPdfInBackground', () => {
-  it('returns exactly the file', async () => {
+describe('readPdfDigesting', () => {
+  it('returns exactly the file and the hash state of all of it, in the algorithm asked for', async () => {
     const file = join(tempDir(), 'f.pdf');
     const content = randomBytes(3 * MiB + 7);
     writeFileSync(file, content);
-    expect(Buffer.from(await readPdfInBackground(file, 64 * MiB)).equals(content)).toBe(true);
+    const { bytes, state } = await readPdfDigesting(file, 64 * MiB, 'sha384');
+    expect(Buffer.from(bytes).equals(content)).toBe(true);
+    expect(state.digest('hex')).toBe(createHash('sha384').update(content).digest('hex'));
   });
 });
 

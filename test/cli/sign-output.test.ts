@@ -57,17 +57,21 @@ describe('docaxis sign output', () => {
     expect(readdirSync(dir)).toEqual(['letter.pdf']);
   });
 
-  it('writes the input unchanged followed by the signed revision', async () => {
+  it('writes the input unchanged followed by the signed revision, for each digest', async () => {
     const dir = tempDir();
     const input = join(dir, 'letter.pdf');
     const original = (await sampleLetter()).pdf;
     writeFileSync(input, original);
-    const out = join(dir, 'signed.pdf');
-    const r = await run(['sign', input, '-o', out, ...p12]);
-    expect(r.code, r.err).toBe(0);
-    const signed = readFileSync(out);
-    expect(Buffer.from(signed.subarray(0, original.length)).equals(Buffer.from(original))).toBe(true);
-    expect(verifyPdf(signed, trustedOptions()).document.verdict).toBe('valid');
-    expect(readdirSync(dir).sort()).toEqual(['letter.pdf', 'signed.pdf']);
+    for (const digest of ['sha256', 'sha512']) {
+      const out = join(dir, `signed-${digest}.pdf`);
+      const r = await run(['sign', input, '-o', out, ...p12, '--digest', digest]);
+      expect(r.code, r.err).toBe(0);
+      const signed = readFileSync(out);
+      expect(Buffer.from(signed.subarray(0, original.length)).equals(Buffer.from(original))).toBe(true);
+      const report = verifyPdf(signed, trustedOptions());
+      expect(report.document.verdict).toBe('valid');
+      expect(report.signatures[0]!.digestAlgorithm).toBe(digest);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['letter.pdf', 'signed-sha256.pdf', 'signed-sha512.pdf']);
   });
 });
