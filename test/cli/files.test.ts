@@ -18,12 +18,12 @@ describe('readPdfHashing', () => {
   it('returns the file and, at every chunk boundary, the SHA-256 state of the bytes before it', async () => {
     const dir = tempDir();
     const file = join(dir, 'big.pdf');
-    const content = randomBytes(2 * MiB + 12_345);
+    const content = randomBytes(8 * MiB + 12_345);
     writeFileSync(file, content);
     const { bytes, checkpoints } = await readPdfHashing(file, 64 * MiB);
     expect(Buffer.from(bytes).equals(content)).toBe(true);
     expect(checkpoints.algorithm).toBe('sha256');
-    expect(checkpoints.points.map((p) => p.offset)).toEqual([MiB, 2 * MiB, content.length]);
+    expect(checkpoints.points.map((p) => p.offset)).toEqual([4 * MiB, 8 * MiB, content.length]);
     for (const p of checkpoints.points) {
       expect(p.state.copy().digest('hex')).toBe(createHash('sha256').update(content.subarray(0, p.offset)).digest('hex'));
     }
