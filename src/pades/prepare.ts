@@ -173,8 +173,9 @@ function fixByteRange(
   u.update.set(formatByteRange(byteRange), brAt + '/ByteRange '.length);
 
   // The signature dictionary is in the update, so [0, contentsStart) covers the whole input.
-  const hash = p.inputHash ? p.inputHash.copy() : createHash(p.digest);
-  hashRange(hash, u, p.inputHash ? base : 0, contentsStart);
+  const fromInput = p.inputHash !== undefined && contentsStart >= base ? p.inputHash : undefined;
+  const hash = fromInput ? fromInput.copy() : createHash(p.digest);
+  hashRange(hash, u, fromInput ? base : 0, contentsStart);
   hashRange(hash, u, contentsEnd, total);
   return {
     version: 1,
