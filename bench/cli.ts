@@ -14,6 +14,9 @@ export interface CommandTiming {
   tool: string;
   ms: number[];
   medianMs: number;
+  /** User + system CPU of the child (all its threads), from /usr/bin/time: what to compare on a busy machine. */
+  cpuMs?: number[];
+  medianCpuMs?: number;
   maxRssMB?: number;
   ok: boolean;
   output: string;
@@ -27,21 +30,30 @@ export interface Command {
   writes?: string;
 }
 
-function once(c: Command): { ms: number; rssMB?: number; ok: boolean; output: string } {
+function once(c: Command): { ms: number; rssMB?: number; cpuMs?: number; ok: boolean; output: string } {
   if (c.writes) rmSync(c.writes, { force: true });
   const rssFile = scratch('time-rss.txt');
   const timed = existsSync(TIME);
-  const [cmd, args] = timed ? [TIME, ['-f', '%M', '-o', rssFile, c.cmd, ...c.args]] : [c.cmd, c.args];
+  const [cmd, args] = timed ? [TIME, ['-f', '%M %U %S', '-o', rssFile, c.cmd, ...c.args]] : [c.cmd, c.args];
   const t0 = now();
   const r = spawnSync(cmd, args, { env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = now() - t0;
-  const rss = timed && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;
+  const [kb, user, sys] = timed && existsSync(rssFile) ? (readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number) : [];
+  const rss = kb !== undefined ? kb / 1024 : undefined;
+  const cpu = user !== undefined && sys !== undefined ? (user + sys) * 1000 : undefined;
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;
-  return { ms, ...(rss !== undefined && Number.isFinite(rss) ? { rssMB: rss } : {}), ok: r.status === 0, output };
+  return {
+    ms,
+    ...(rss !== undefined && Number.isFinite(rss) ? { rssMB: rss } : {}),
+    ...(cpu !== undefined && Number.isFinite(cpu) ? { cpuMs: cpu } : {}),
+    ok: r.status === 0,
+    output,
+  };
 }
 
 export function timeCommand(c: Command, runs: number, warmup: number): CommandTiming {
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   let maxRssMB: number | undefined;
   let last = { ok: true, output: '' };
   for (let i = 0; i < warmup + runs && last.ok; i++) {
@@ -49,9 +61,18 @@ export function timeCommand(c: Command, runs: number, warmup: number): CommandTi
     last = r;
     if (!r.ok || i < warmup) continue;
     ms.push(r.ms);
+    if (r.cpuMs !== undefined) cpuMs.push(r.cpuMs);
     if (r.rssMB !== undefined) maxRssMB = Math.max(maxRssMB ?? 0, r.rssMB);
   }
-  return { tool: c.tool, ms, medianMs: ms.length ? median(ms) : NaN, ...(maxRssMB !== undefined ? { maxRssMB } : {}), ok: last.ok, output: last.output };
+  return {
+    tool: c.tool,
+    ms,
+    medianMs: ms.length ? median(ms) : NaN,
+    ...(cpuMs.length ? { cpuMs, medianCpuMs: median(cpuMs) } : {}),
+    ...(maxRssMB !== undefined ? { maxRssMB } : {}),
+    ok: last.ok,
+    output: last.output,
+  };
 }
 
 export function signCommands(input: string, nick: string | undefined, withSignpdf: boolean): Command[] {

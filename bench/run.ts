@@ -78,6 +78,8 @@ for (const input of inputs as InputFiles[]) {
     cliSign.push({ ...t, check: t.ok && c.writes ? check(c.writes, !c.tool.startsWith('pdfsig') && pdfsig.ok) : `failed: ${t.output.trim().split('\n').slice(-2).join(' | ')}` });
   }
   const cliVerify = verifyCommands(input.sealed, pdfsig.ok).map((c) => timeCommand(c, cliRuns, 1));
+  // Wall time is meaningless on a busy machine; CPU time (user + sys, 10 ms resolution) much less so.
+  for (const t of [...cliSign, ...cliVerify]) log(`    ${t.tool}: wall ${t.medianMs.toFixed(0)} ms, cpu ${t.medianCpuMs?.toFixed(0) ?? '-'} ms (medians)`);
   results.push({ input, floor, sign, signUnsigned, verify, memory, cliSign, cliVerify });
 }
 

@@ -2,13 +2,13 @@
 //   [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
 import { DocaxisError } from '../errors.js';
 import type { AppearanceLayout } from '../pades/appearance.js';
-import { describeCertificate, type CertificateInfo } from '../pki/certificate.js';
-import { loadPkcs12Signer } from '../pki/key-signer.js';
+import type { CertificateInfo } from '../pki/certificate.js';
+import type { loadPkcs12Signer } from '../pki/key-signer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { parseCommandArgs, requireOne } from './args.js';
-import { maxPdfBytes, readInput, readPdf, writeOutputAtomically } from './files.js';
+import { AtomicOutput, maxPdfBytes, readInput, readPdfDigesting } from './files.js';
 
 export const SIGN_USAGE =
   'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL] ' +
@@ -49,36 +49,78 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
 
-  const pdf = readPdf(input, maxPdfBytes(env));
-  const signer = loadPkcs12Signer(readInput(p12Path), password);
-  const cert = describeCertificate(signer.certificate);
-  const now = new Date();
-  if (now < cert.notBefore || now > cert.notAfter) {
-    throw new DocaxisError('SIGNER_CERT_INVALID', `${cert.commonName ?? cert.subject.text} is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}`);
+  // Work that overlaps, because start-up is what a user waits for: the PDF is read on the thread
+  // pool while the signing modules load (`verify` and `inspect` never load them) and the PKCS#12
+  // is opened here; as soon as it is read, the PDF (the unchanged start of an incremental update)
+  // is written into the temp output and flushed, on the thread pool, while the signature is made.
+  // Errors keep their order: input, then PKCS#12 and certificate, then signing, then the output.
+  const reading = readPdfDigesting(input, maxPdfBytes(env), digest);
+  reading.catch(() => undefined);
+  let target: AtomicOutput | undefined;
+  let targetError: unknown;
+  try {
+    target = AtomicOutput.open(output);
+  } catch (e) {
+    targetError = e;
   }
-  const placement = parsePlacement(values.visible, values.over);
-  const visible = placement
-    ? await visibleSignature(placement, cert, now, values.layout, values.image ? readInput(values.image) : undefined)
-    : undefined;
+  const early = target ? reading.then(({ bytes }) => target.writeAt(bytes, 0)).then(() => target.flush()) : undefined;
+  early?.catch(() => undefined);
+  try {
+    const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
+      import('../pki/key-signer.js'),
+      import('../pki/certificate.js'),
+      import('../pades/sign.js'),
+    ]);
+    let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
+    let signerError: unknown;
+    try {
+      signer = openSigner(readInput(p12Path), password);
+    } catch (e) {
+      signerError = e;
+    }
+    const { bytes: pdf, state: inputState } = await reading;
+    if (!signer) throw signerError;
+    const cert = describeCertificate(signer.certificate);
+    const now = new Date();
+    if (now < cert.notBefore || now > cert.notAfter) {
+      throw new DocaxisError('SIGNER_CERT_INVALID', `${cert.commonName ?? cert.subject.text} is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}`);
+    }
+    const placement = parsePlacement(values.visible, values.over);
+    const visible = placement
+      ? await visibleSignature(placement, cert, now, values.layout, values.image ? readInput(values.image) : undefined)
+      : undefined;
 
-  // Loaded here, not at the top: `verify` and `inspect` should not pay for the signing stack.
-  const { signPdf } = await import('../pades/sign.js');
-  const { urlTimestamper } = await import('../pades/timestamper.js');
-  const signed = await signPdf(pdf, signer, {
-    level,
-    digest,
-    signingTime: now,
-    subFilter: values.adbe ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
-    ...(values.tsa ? { timestamper: urlTimestamper(values.tsa) } : {}),
-    ...(values.field ? { fieldName: values.field } : {}),
-    ...(values.reason ? { reason: values.reason } : {}),
-    ...(values.location ? { location: values.location } : {}),
-    ...(cert.commonName ? { name: cert.commonName } : {}),
-    ...(visible ? { visible } : {}),
-  });
-  writeOutputAtomically(output, [signed.original, signed.update]);
-  for (const w of signed.warnings) out.write(`warning: ${w}\n`);
-  out.write(`signed ${input} -> ${output} as ${cert.commonName ?? cert.subject.text} (PAdES ${level}${values.tsa ? `, TSA ${values.tsa}` : ''})\n`);
+    // B-B signing does not load the timestamp client.
+    const urlTimestamper = values.tsa ? (await import('../pades/timestamper.js')).urlTimestamper : undefined;
+    const signed = await signPdf(pdf, signer, {
+      level,
+      digest,
+      signingTime: now,
+      subFilter: values.adbe ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
+      ...(values.tsa && urlTimestamper ? { timestamper: urlTimestamper(values.tsa) } : {}),
+      ...(values.field ? { fieldName: values.field } : {}),
+      ...(values.reason ? { reason: values.reason } : {}),
+      ...(values.location ? { location: values.location } : {}),
+      ...(cert.commonName ? { name: cert.commonName } : {}),
+      ...(visible ? { visible } : {}),
+      inputHash: { algorithm: digest, length: pdf.length, state: inputState },
+    });
+    if (!target) throw targetError;
+    await early;
+    // signPdf hands back the input itself as `original`; should that change, write it again.
+    if (signed.original !== pdf) {
+      target.truncate();
+      await target.writeAt(signed.original, 0);
+    }
+    await target.writeAt(signed.update, signed.original.length);
+    target.commit();
+    for (const w of signed.warnings) out.write(`warning: ${w}\n`);
+    out.write(`signed ${input} -> ${output} as ${cert.commonName ?? cert.subject.text} (PAdES ${level}${values.tsa ? `, TSA ${values.tsa}` : ''})\n`);
+  } catch (e) {
+    if (early) await early.catch(() => undefined);
+    target?.abort();
+    throw e;
+  }
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // fixed-width placeholders; fix /ByteRange; digest the covered bytes. The result is the prepared
 // document plus a small serialisable record, so that any key (PKCS#12 here, an HSM, a clerk's
 // token, a remote service) can produce the CMS later and `completeSignature` embeds it.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { DocaxisError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, PdfString } from '../pdf/objects.js';
 import { listFields, type FormField } from '../pdf/acroform.js';
@@ -41,6 +41,11 @@ export interface PrepareOptions {
   /** Signer name for /Name (viewers show it before parsing the certificate). */
   name?: string;
   visible?: VisibleSignature;
+  /**
+   * The `digest` hash state over exactly the input bytes, from a caller that hashed the file while
+   * reading it (the CLI): spares hashing the input again. Ignored unless algorithm and length match.
+   */
+  inputHash?: { algorithm: DigestAlgorithm; length: number; state: Hash };
 }
 
 /** The prepared document: the input bytes untouched, and the appended revision. */
@@ -103,7 +108,8 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
   const update = writer.write();
   const span = update.offsets.get(sigRef.num);
   if (!span) throw new DocaxisError('INTERNAL', 'the writer did not report the signature dictionary');
-  const record = fixByteRange(update, span, { fieldName, subFilter, digest, capacity: options.contentsCapacity, signingTime });
+  const inputHash = options.inputHash?.algorithm === digest && options.inputHash.length === update.original.length ? options.inputHash.state : undefined;
+  const record = fixByteRange(update, span, { fieldName, subFilter, digest, capacity: options.contentsCapacity, signingTime, inputHash });
   return { document: { original: update.original, update: update.update }, record, warnings };
 }
 
@@ -188,7 +194,7 @@ async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rec
 function fixByteRange(
   u: IncrementalUpdate,
   span: { start: number; end: number },
-  p: { fieldName: string; subFilter: SubFilter; digest: DigestAlgorithm; capacity: number; signingTime: Date },
+  p: { fieldName: string; subFilter: SubFilter; digest: DigestAlgorithm; capacity: number; signingTime: Date; inputHash: Hash | undefined },
 ): PreparedSignatureRecord {
   const base = u.original.length;
   const local = { start: span.start - base, end: span.end - base };
@@ -201,8 +207,10 @@ function fixByteRange(
   const byteRange: [number, number, number, number] = [0, contentsStart, contentsEnd, total - contentsEnd];
   u.update.set(formatByteRange(byteRange), brAt + '/ByteRange '.length);
 
-  const hash = createHash(p.digest);
-  hashRange(hash, u, 0, contentsStart);
+  // The signature dictionary is in the update, so [0, contentsStart) covers the whole input.
+  const fromInput = p.inputHash !== undefined && contentsStart >= base ? p.inputHash : undefined;
+  const hash = fromInput ? fromInput.copy() : createHash(p.digest);
+  hashRange(hash, u, fromInput ? base : 0, contentsStart);
   hashRange(hash, u, contentsEnd, total);
   return {
     version: 1,

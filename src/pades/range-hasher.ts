@@ -1,7 +1,20 @@
 // Digests of signed byte ranges without hashing the file once per signature. Every signature's
 // range starts with [0, /Contents of the first signature): that prefix is hashed once per
 // algorithm and its state copied, so a document with N signatures costs about one pass.
+// A caller that hashed the file while reading it (the CLI) passes the states it kept on the way
+// (HashCheckpoints): the pass is then already done and only the last bytes past a checkpoint remain.
 import { createHash, type Hash } from 'node:crypto';
+
+/**
+ * States of one hash over the first `offset` bytes of the very bytes being verified, ascending by
+ * offset, as a reader takes them chunk by chunk. A wrong state would give a wrong digest: only
+ * pass states computed over exactly these bytes.
+ */
+export interface HashCheckpoints {
+  /** node:crypto name, e.g. 'sha256'. */
+  algorithm: string;
+  points: readonly { offset: number; state: Hash }[];
+}
 
 export class RangeHasher {
   private readonly prefixEnd: number;
@@ -10,6 +23,7 @@ export class RangeHasher {
   constructor(
     private readonly bytes: Uint8Array,
     byteRanges: ReadonlyArray<readonly number[]>,
+    private readonly checkpoints?: HashCheckpoints,
   ) {
     const starts = byteRanges
       .map((r) => r[1])
@@ -28,15 +42,26 @@ export class RangeHasher {
 
   /** Digest of the whole file (its identity in reports and storage). */
   fileDigest(algorithm = 'sha256'): Uint8Array {
+    const whole = this.checkpointAt(algorithm, this.bytes.length);
+    if (whole?.offset === this.bytes.length) return whole.state.copy().digest();
     return this.fromPrefix(algorithm).update(this.bytes.subarray(this.prefixEnd)).digest();
   }
 
   private fromPrefix(algorithm: string): Hash {
     let h = this.prefixes.get(algorithm);
     if (!h) {
-      h = createHash(algorithm).update(this.bytes.subarray(0, this.prefixEnd));
+      const cp = this.checkpointAt(algorithm, this.prefixEnd);
+      h = cp ? cp.state.copy().update(this.bytes.subarray(cp.offset, this.prefixEnd)) : createHash(algorithm).update(this.bytes.subarray(0, this.prefixEnd));
       this.prefixes.set(algorithm, h);
     }
     return h.copy();
+  }
+
+  /** The furthest checkpoint of `algorithm` at or before `end`. */
+  private checkpointAt(algorithm: string, end: number): { offset: number; state: Hash } | undefined {
+    if (this.checkpoints?.algorithm !== algorithm) return undefined;
+    let best: { offset: number; state: Hash } | undefined;
+    for (const p of this.checkpoints.points) if (p.offset <= end && p.offset <= this.bytes.length && (!best || p.offset > best.offset)) best = p;
+    return best;
   }
 }

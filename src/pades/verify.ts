@@ -6,7 +6,7 @@ import { CertificateCache } from '../pki/certificate-cache.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { dssSource } from './dss-read.js';
 import { findSignatures } from './find-signatures.js';
-import { RangeHasher } from './range-hasher.js';
+import { RangeHasher, type HashCheckpoints } from './range-hasher.js';
 import { groupReplays, recordReplays } from './replays.js';
 import { MAX_LISTED_MODIFICATIONS, documentVerdict, type SignatureReport, type VerificationReport } from './report.js';
 import { verifySignature } from './verify-signature.js';
@@ -35,6 +35,8 @@ export interface VerifyOptions {
    * verify many documents against the same anchors: they are then parsed once, not per document.
    */
   trustStoreCache?: CertificateCache;
+  /** Hash states taken while reading `pdf` (the CLI hashes as it reads): spares the hashing pass. */
+  hashCheckpoints?: HashCheckpoints;
 }
 
 export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = {}): VerificationReport {
@@ -46,6 +48,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
       const br = signature.dict.get('ByteRange');
       return Array.isArray(br) ? br.map((n) => (typeof n === 'number' ? n : -1)) : [];
     }),
+    options.hashCheckpoints,
   );
   const cache = new CertificateCache(options.trustStoreCache);
   const ctx = {

@@ -4,7 +4,7 @@
 // the one thing OpenSSL 3 without its legacy provider cannot do: RC2/RC4 (old "-legacy" exports).
 // Password encodings differ by scheme and are the usual trap: PBES2 (PKCS#5) derives from the
 // UTF-8 bytes, the PKCS#12 KDF (MAC and the old PBE ciphers) from the BMPString (UTF-16BE + 00 00).
-import { createDecipheriv, createHash, pbkdf2Sync } from 'node:crypto';
+import { createDecipheriv, createHash, hash as oneShotHash, pbkdf2Sync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DocaxisError } from '../errors.js';
 import { AsnError, TAG, type Tlv, bytesOf, childrenOf, concat, contentOf, ctx, decodeOid, expectTag, integerValue, octetStringValue, readRoot } from './asn1-util.js';
@@ -248,7 +248,8 @@ export function pkcs12Kdf(hash: string, password: Uint8Array, salt: Uint8Array, 
   const blocks: Buffer[] = [];
   for (let produced = 0; produced < n; ) {
     let A = createHash(hash).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
+    // crypto.hash: no Hash object per round (OpenSSL writes 2048 rounds; this runs at every CLI sign).
+    for (let r = 1; r < iterations; r++) A = oneShotHash(hash, A, 'buffer');
     blocks.push(A);
     produced += A.length;
     if (produced >= n) break;
