@@ -20,7 +20,7 @@ import { TAG, childrenWithTag, contentOf, readRoot } from './asn1-util.js';
 import { type ChainCert, certificateSignedBy, sameName, tryParseChainCert } from './chain-cert.js';
 import { verifyTbsSignature } from './crl-signature.js';
 import { OID, digestNameForOid } from './oids.js';
-import type { RevocationStatus } from './revocation.js';
+import { CRL_REASONS, type RevocationStatus } from './revocation.js';
 import { type X509Name, nameToText, parseName, serialToHex } from './x509.js';
 
 // PKI.js and asn1js are loaded on first use, synchronously: requiring them costs ~45 ms, which
@@ -75,20 +75,6 @@ export interface ParsedOcspResponse {
   /** Set when the response must not decide anything (unknown critical responseExtension). */
   unusableReason?: string;
 }
-
-// CRLReason ::= ENUMERATED (RFC 5280 §5.3.1), the same names revocation.ts reports.
-const REASONS: Readonly<Record<number, string>> = {
-  0: 'unspecified',
-  1: 'keyCompromise',
-  2: 'cACompromise',
-  3: 'affiliationChanged',
-  4: 'superseded',
-  5: 'cessationOfOperation',
-  6: 'certificateHold',
-  8: 'removeFromCRL',
-  9: 'privilegeWithdrawn',
-  10: 'aACompromise',
-};
 
 const UNDERSTOOD_RESPONSE_EXTENSIONS: ReadonlySet<string> = new Set([OID.ocspNonce, OID.ocspCrlId, OID.ocspArchiveCutoff, OID.ocspExtendedRevoke]);
 const UNDERSTOOD_SINGLE_EXTENSIONS: ReadonlySet<string> = new Set([OID.ocspCrlId, OID.ocspArchiveCutoff, OID.ocspServiceLocator, OID.cRLReason, OID.invalidityDate]);
@@ -211,7 +197,7 @@ function readSingle(single: pkijs.SingleResponse): OcspSingleResponse {
       const reasonBlock = parts[1] as asn1js.Constructed | undefined;
       const reasonValue = reasonBlock?.valueBlock.value?.[0];
       const code = reasonValue instanceof asn1Lib().Enumerated ? reasonValue.valueBlock.valueDec : undefined;
-      const reason = code === undefined ? undefined : (REASONS[code] ?? `reason ${code}`);
+      const reason = code === undefined ? undefined : (CRL_REASONS[code] ?? `reason ${code}`);
       return { ...base, status: 'revoked', revokedAt: time.toDate(), ...(reason !== undefined ? { reason } : {}), ...unusable };
     }
     default:

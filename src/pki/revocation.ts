@@ -60,8 +60,8 @@ export interface RevocationStatus {
   detail?: string;
 }
 
-// CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); 7 is unused.
-const REASONS: Readonly<Record<number, string>> = {
+// CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); 7 is unused. OCSP's RevokedInfo uses the same.
+export const CRL_REASONS: Readonly<Record<number, string>> = {
   0: 'unspecified',
   1: 'keyCompromise',
   2: 'cACompromise',
@@ -116,7 +116,7 @@ function readCrl(crl: ParsedCertificateList): ParsedCrl {
     for (const ext of entry.extensions) {
       if (ext.oid === OID.cRLReason) {
         const code = decodeCrlReason(ext.value);
-        reason = REASONS[code] ?? `reason ${code}`;
+        reason = CRL_REASONS[code] ?? `reason ${code}`;
       } else if (ext.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(ext.oid)) entryProblem ??= `unknown critical CRL entry extension ${ext.oid}`;
       if (ext.oid === OID.certificateIssuer) entryProblem ??= 'indirect CRL entries (certificateIssuer)';
     }
