@@ -1,9 +1,10 @@
 // The send path refuses what the verifier finds in a signature's structure (issues 9 and 10): a
 // forged signature field (a dictionary borrowing the seal's /ByteRange with junk /Contents) and
-// replayed copies of the seal are 422 SIGNATURE_INVALID with the verifier's report; hundreds of
+// replayed copies of the seal and an unsigned field painting over the letter (an overlay) are 422 SIGNATURE_INVALID with the verifier's report; hundreds of
 // signatures are 400 PDF_TOO_MANY_SIGNATURES. Before, all three were stored as valid.
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../support/databases.js';
+import { WHITE_BOX_AND_AMOUNT, addField } from '../pades/overlay-helpers.js';
 import { addSignatureFields, sigDictBody, signatureDictOf } from '../pades/signature-structure-helpers.js';
 import { PROVINCE, type Harness, metadata, sealedLetter, sendBody, startHarness } from './harness.js';
 
@@ -11,6 +12,7 @@ let pdf: Uint8Array;
 let forged: Uint8Array;
 let replayed: Uint8Array;
 let crowded: Uint8Array;
+let overlaid: Uint8Array;
 
 beforeAll(async () => {
   pdf = await sealedLetter();
@@ -18,6 +20,8 @@ beforeAll(async () => {
   forged = addSignatureFields(pdf, [{ name: 'VanThu_2', sigDict: sigDictBody(seal.byteRange, '00'.repeat(256), '/Reason (Van thu ky so)') }]);
   replayed = addSignatureFields(pdf, [1, 2, 3].map((i) => ({ name: `VanThu_${i}`, sigDict: seal.body })));
   crowded = addSignatureFields(pdf, Array.from({ length: 25 }, (_, i) => ({ name: `VanThu_${i}`, sigDict: seal.body })));
+  // The overlay attack: an unsigned field whose widget paints a white box and a new amount.
+  overlaid = addField(pdf, { type: 'Sig', appearance: WHITE_BOX_AND_AMOUNT });
 });
 
 forEachDatabase('http send: signature structure', (t) => {
@@ -65,6 +69,17 @@ forEachDatabase('http send: signature structure', (t) => {
     expect(error.message).toMatch(/replayed/);
     expect(error.details.report.signatures).toHaveLength(2);
     expect(error.details.report.signatures[1].replays).toHaveLength(3);
+    expect(await outboxHas(meta.codeNumber)).toBe(false);
+  });
+
+  it('an unsigned field painting over the signed letter (overlay): 422 SIGNATURE_INVALID naming the change, nothing stored', async () => {
+    const meta = metadata();
+    const res = await send(overlaid, meta);
+    expect(res.statusCode, res.body).toBe(422);
+    const { error } = res.json();
+    expect(error.code).toBe('SIGNATURE_INVALID');
+    const kinds = error.details.report.signatures.flatMap((s: { modifications: { disallowed: { kind: string }[] } }) => s.modifications.disallowed.map((m) => m.kind));
+    expect(kinds).toContain('unsigned-field-appearance');
     expect(await outboxHas(meta.codeNumber)).toBe(false);
   });
 
