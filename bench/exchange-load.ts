@@ -40,7 +40,7 @@ export function call(agent: Agent, base: string, method: string, path: string, t
 export function multipart(metadata: unknown, pdf: Uint8Array): { type: string; bytes: Buffer } {
   const boundary = `----docaxis-bench-${createHash('sha256').update(JSON.stringify(metadata)).digest('hex').slice(0, 24)}`;
   const head =
-    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n` +
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="letter.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
   return { type: `multipart/form-data; boundary=${boundary}`, bytes: Buffer.concat([Buffer.from(head, 'utf8'), pdf, Buffer.from(`\r\n--${boundary}--\r\n`)]) };
 }
