@@ -116,31 +116,24 @@ describe("a signature's own widgets", () => {
     const l = layout(base);
     const n = l.next;
     const page2 = l.reader.getObject(l.pages[1]!) as PdfDict;
-    const bytes = appendUpdate(base, [
-      { num: n, body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 1 2 3] /Contents <00> >>` },
-      { num: n + 1, body: `<< /FT /Sig /T (Seal) /V ${n} 0 R /Kids [${n + 2} 0 R ${n + 3} 0 R] >>` },
-      { num: n + 2, body: `<< /Type /Annot /Subtype /Widget /Parent ${n + 1} 0 R /Rect [50 50 250 100] /F 4 /P ${l.pages[0]} /AP << /N ${n + 4} 0 R >> >>` },
-      { num: n + 3, body: `<< /Type /Annot /Subtype /Widget /Parent ${n + 1} 0 R /Rect [50 50 250 100] /F 4 /P ${l.pages[1]} /AP << /N ${n + 4} 0 R >> >>` },
-      { num: n + 4, body: stream('/Type /XObject /Subtype /Form /BBox [0 0 200 50]', '1 0 0 rg 0 0 200 50 re f') },
-      { num: n + 5, body: `<< /Fields [${n + 1} 0 R] /SigFlags 3 >>` },
-      { num: l.root.num, body: withKeys(l.catalog, { AcroForm: ref(n + 5) }) },
-      { num: l.pages[0]!.num, body: withKeys(l.page1, { Annots: [ref(n + 2)] }) },
-      { num: l.pages[1]!.num, body: withKeys(page2, { Annots: [ref(n + 3)] }) },
-    ]);
-    const r = analyseModifications(PdfReader.open(bytes), 0);
+    // One field with a widget on each page, both painting; signed (with /V) or left unsigned.
+    const twoWidgetField = (signed: boolean) =>
+      appendUpdate(base, [
+        ...(signed ? [{ num: n, body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 1 2 3] /Contents <00> >>` }] : []),
+        { num: n + 1, body: `<< /FT /Sig /T (Seal)${signed ? ` /V ${n} 0 R` : ''} /Kids [${n + 2} 0 R ${n + 3} 0 R] >>` },
+        { num: n + 2, body: `<< /Type /Annot /Subtype /Widget /Parent ${n + 1} 0 R /Rect [50 50 250 100] /F 4 /P ${l.pages[0]} /AP << /N ${n + 4} 0 R >> >>` },
+        { num: n + 3, body: `<< /Type /Annot /Subtype /Widget /Parent ${n + 1} 0 R /Rect [50 50 250 100] /F 4 /P ${l.pages[1]} /AP << /N ${n + 4} 0 R >> >>` },
+        { num: n + 4, body: stream('/Type /XObject /Subtype /Form /BBox [0 0 200 50]', '1 0 0 rg 0 0 200 50 re f') },
+        { num: n + 5, body: `<< /Fields [${n + 1} 0 R] /SigFlags 3 >>` },
+        { num: l.root.num, body: withKeys(l.catalog, { AcroForm: ref(n + 5) }) },
+        { num: l.pages[0]!.num, body: withKeys(l.page1, { Annots: [ref(n + 2)] }) },
+        { num: l.pages[1]!.num, body: withKeys(page2, { Annots: [ref(n + 3)] }) },
+      ]);
+    const r = analyseModifications(PdfReader.open(twoWidgetField(true)), 0);
     expect(r.disallowed).toEqual([]);
     expect(kinds(r.allowed)).toEqual(expect.arrayContaining(['signature-widget-added', 'signature-appearance', 'page-annots-extended']));
     // The same field left unsigned (no /V): both painting widgets are disallowed.
-    const unsigned = appendUpdate(base, [
-      { num: n + 1, body: `<< /FT /Sig /T (Seal) /Kids [${n + 2} 0 R ${n + 3} 0 R] >>` },
-      { num: n + 2, body: `<< /Type /Annot /Subtype /Widget /Parent ${n + 1} 0 R /Rect [50 50 250 100] /F 4 /P ${l.pages[0]} /AP << /N ${n + 4} 0 R >> >>` },
-      { num: n + 3, body: `<< /Type /Annot /Subtype /Widget /Parent ${n + 1} 0 R /Rect [50 50 250 100] /F 4 /P ${l.pages[1]} /AP << /N ${n + 4} 0 R >> >>` },
-      { num: n + 4, body: stream('/Type /XObject /Subtype /Form /BBox [0 0 200 50]', '1 0 0 rg 0 0 200 50 re f') },
-      { num: n + 5, body: `<< /Fields [${n + 1} 0 R] /SigFlags 3 >>` },
-      { num: l.root.num, body: withKeys(l.catalog, { AcroForm: ref(n + 5) }) },
-      { num: l.pages[0]!.num, body: withKeys(l.page1, { Annots: [ref(n + 2)] }) },
-      { num: l.pages[1]!.num, body: withKeys(page2, { Annots: [ref(n + 3)] }) },
-    ]);
+    const unsigned = twoWidgetField(false);
     const u = analyseModifications(PdfReader.open(unsigned), 0);
     const overlays = u.disallowed.filter((m) => m.kind === 'unsigned-field-appearance').map((m) => m.object);
     expect(overlays).toEqual(expect.arrayContaining([n + 2, n + 3])); // both widgets (and their stream)

@@ -6,18 +6,8 @@ import { IncrementalWriter, concatUpdate } from '../../src/pdf/writer.js';
 import { pageRefs } from '../../src/pdf/pages.js';
 import { listFields } from '../../src/pdf/acroform.js';
 import { PdfStream, PdfString } from '../../src/pdf/objects.js';
-import { DocaxisError, type ErrorCode } from '../../src/errors.js';
-import { appendHandUpdate, handMadePdf, latin1, pdfLibDoc, qpdfCheck, qpdfTransform } from './helpers.js';
+import { appendHandUpdate, codeOf, handMadePdf, latin1, pdfLibDoc, qpdfCheck, qpdfTransform } from './helpers.js';
 
-function codeOf(f: () => unknown): ErrorCode | 'ok' {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof DocaxisError)) throw new Error(`not a DocaxisError: ${String(e)}`, { cause: e });
-    return e.code;
-  }
-}
 const open = (b: Uint8Array | string): (() => PdfReader) => () => PdfReader.open(typeof b === 'string' ? latin1(b) : b);
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { DocaxisError, type ErrorCode } from '../../src/errors.js';
 
 export function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'docaxis-pdf-'));
@@ -145,4 +146,15 @@ export function hybridPdf(opts: { markFree?: boolean } = {}): Uint8Array {
     ? `xref\n0 8\n0000000000 65535 f\r\n${row1(1)}${row1(2)}${row1(3)}0000000000 00000 f\r\n${row1(5)}${row1(6)}${row1(7)}`
     : `xref\n0 4\n0000000000 65535 f\r\n${row1(1)}${row1(2)}${row1(3)}5 3\n${row1(5)}${row1(6)}${row1(7)}`;
   return latin1(`${all}${table}trailer\n<< /Size 8 /Root 1 0 R /XRefStm ${x7} >>\nstartxref\n${xref}\n%%EOF\n`);
+}
+
+/** The catalogue code a call ends in, or 'ok'; anything but a DocaxisError fails the test. */
+export function codeOf(f: () => unknown): ErrorCode | 'ok' {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof DocaxisError)) throw new Error(`not a DocaxisError: ${String(e)}`, { cause: e });
+    return e.code;
+  }
 }

@@ -6,11 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { PdfStream, PdfString } from '../../src/pdf/objects.js';
-import { DocaxisError, type ErrorCode } from '../../src/errors.js';
 import { DEFAULT_PDF_LIMITS } from '../../src/pdf/limits.js';
 import { HOSTILE_CASES } from './hostile-cases.js';
 import { classicPdf, deepNestingPdf, doubleDeflateStreamPdf, hugeXrefHybrid, objectStreamBombPdf, zlibZeros } from './hostile-pdfs.js';
-import { latin1, pdfLibDoc } from './helpers.js';
+import { codeOf, latin1, pdfLibDoc } from './helpers.js';
 
 const TIME_BUDGET_MS = 2_000;
 const RSS_BUDGET_MB = 200;
@@ -39,15 +38,6 @@ function runCase(name: string): Promise<Outcome> {
   });
 }
 
-function codeOf(f: () => unknown): ErrorCode | 'ok' {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof DocaxisError)) throw new Error(`not a DocaxisError: ${String(e)}`, { cause: e });
-    return e.code;
-  }
-}
 
 describe('hostile structures end in their typed error within budget (child process per case)', () => {
   const names = Object.keys(HOSTILE_CASES);
