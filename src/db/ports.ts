@@ -157,6 +157,7 @@ export interface StatusEvent {
 
 export const LOG_EVENTS = [
   'document.sent',
+  'register.entry',
   'document.delivered',
   'delivery.status',
   'document.recall-requested',
@@ -204,6 +205,40 @@ export interface LogSeal {
   /** DER TimeStampToken whose imprint is SHA-256 of the root's 32 bytes. */
   timestampToken: Uint8Array;
   sealedAt: Date;
+}
+
+/** One line of the outgoing register (sổ đăng ký văn bản đi). */
+export interface RegisterEntry {
+  id: string;
+  agencyId: string;
+  /** Calendar year in Vietnam time: numbering restarts at 1 every 1 January. */
+  year: number;
+  /** Gapless from 1 within (agency, year); never reused. */
+  number: number;
+  /** Ký hiệu after the number, e.g. "QĐ-UBND" (the document shows "Số: 123/QĐ-UBND"). */
+  notation: string;
+  documentType: string;
+  subject: string;
+  signerName: string;
+  registeredAt: Date;
+  registeredBy: string;
+  /** Hex SHA-256 of the signed document before the agency seal. */
+  documentSha256: string;
+  /** The sent document, once linked. */
+  documentId: string | null;
+}
+
+export type RegisterEntryInput = Omit<RegisterEntry, 'id' | 'number' | 'documentId'>;
+
+export interface RegisterFilter {
+  agencyId: string;
+  year?: number;
+  number?: number;
+  /** Case-insensitive text in the subject or the notation. */
+  text?: string;
+  /** registeredAt: from inclusive, to exclusive. */
+  from?: Date;
+  to?: Date;
 }
 
 // ---------- queries ----------
@@ -348,6 +383,22 @@ export interface SealStore {
   last(): Promise<LogSeal | undefined>;
 }
 
+export interface RegisterStore {
+  /**
+   * Takes the next number of (agency, year) and writes the entry with it, atomically: the counter
+   * row is locked until the caller's transaction ends, so concurrent registrations queue, and a
+   * rollback returns the number (no gap, no reuse).
+   */
+  register(e: RegisterEntryInput): Promise<RegisterEntry>;
+  /** Newest first (registeredAt desc, id desc), keyset-paged. */
+  search(filter: RegisterFilter, page: Page): Promise<PageOf<RegisterEntry>>;
+  /** Links an entry to its sent document; false when it is not this agency's or already linked. */
+  linkDocument(agencyId: string, entryId: string, documentId: string): Promise<boolean>;
+  /** The agency's notation abbreviation if one was set (else the rule derives it from the name). */
+  abbreviation(agencyId: string): Promise<string | undefined>;
+  setAbbreviation(agencyId: string, abbreviation: string): Promise<void>;
+}
+
 /** A time window for the statistics: from inclusive, to exclusive (either may be open). */
 export interface StatisticsRange {
   from?: Date;
@@ -400,4 +451,5 @@ export interface Stores {
   log: LogStore;
   seals: SealStore;
   statistics: StatisticsStore;
+  register: RegisterStore;
 }

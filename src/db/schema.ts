@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -225,4 +226,55 @@ export const logSeals = pgTable(
     sealedAt: ts('sealed_at').notNull(),
   },
   (t) => [uniqueIndex('log_seals_from_seq_unique').on(t.fromSeq), index('log_seals_to_seq_idx').on(t.toSeq), check('log_seals_range_check', sql`${t.fromSeq} <= ${t.toSeq}`)],
+);
+
+/**
+ * The outgoing register (sổ đăng ký văn bản đi): one gapless number sequence per agency per
+ * calendar year in Vietnam time. The counter row is bumped in the same transaction as the entry
+ * that uses its number (db/stores/register.ts), so a failed registration rolls both back.
+ */
+export const registerCounters = pgTable(
+  'register_counters',
+  {
+    agencyId: uuid('agency_id').notNull().references(() => agencies.id),
+    year: integer('year').notNull(),
+    lastNumber: integer('last_number').notNull(),
+  },
+  (t) => [primaryKey({ name: 'register_counters_pk', columns: [t.agencyId, t.year] }), check('register_counters_number_check', sql`${t.lastNumber} >= 1`)],
+);
+
+export const registerEntries = pgTable(
+  'register_entries',
+  {
+    id: id(),
+    agencyId: uuid('agency_id').notNull().references(() => agencies.id),
+    year: integer('year').notNull(),
+    number: integer('number').notNull(),
+    notation: text('notation').notNull(),
+    documentType: text('document_type').notNull(),
+    subject: text('subject').notNull(),
+    signerName: text('signer_name').notNull(),
+    registeredAt: ts('registered_at').notNull(),
+    registeredBy: uuid('registered_by').notNull().references(() => users.id),
+    /** Hex SHA-256 of the signed document before the agency seal went on. */
+    documentSha256: text('document_sha256').notNull(),
+    /** The sent document, once the sealed file went through the send path. */
+    documentId: uuid('document_id').references(() => documents.id),
+  },
+  (t) => [
+    uniqueIndex('register_entries_agency_year_number_unique').on(t.agencyId, t.year, t.number),
+    index('register_entries_agency_registered_idx').on(t.agencyId, t.registeredAt, t.id),
+    check('register_entries_number_check', sql`${t.number} >= 1`),
+    check('register_entries_sha256_check', sql`${t.documentSha256} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/** The agency part of a notation when the rule deriving it from the name is not what the agency uses. */
+export const registerAbbreviations = pgTable(
+  'register_abbreviations',
+  {
+    agencyId: uuid('agency_id').primaryKey().references(() => agencies.id),
+    abbreviation: text('abbreviation').notNull(),
+  },
+  (t) => [check('register_abbreviations_length_check', sql`char_length(${t.abbreviation}) between 1 and 20`)],
 );

@@ -61,6 +61,12 @@ const CASES: Case[] = [
   { route: 'POST /log/verify', request: () => ({ method: 'POST', url: '/api/v1/log/verify' }), expect: reviewers(200) },
   { route: 'POST /log/seal', request: () => ({ method: 'POST', url: '/api/v1/log/seal' }), expect: adminOnly(200) },
   { route: 'GET /log/seals', request: () => ({ method: 'GET', url: '/api/v1/log/seals' }), expect: reviewers(200) },
+  // The outgoing register: every agency's clerk, the auditor and the admin read their own agency's.
+  { route: 'GET /register', request: () => ({ method: 'GET', url: '/api/v1/register?limit=5' }), expect: everyone(200) },
+  { route: 'GET /register.csv', request: () => ({ method: 'GET', url: '/api/v1/register.csv?year=2026' }), expect: everyone(200) },
+  // A type Decree 30 does not know (valid for the schema): a clerk gets REGISTER_INPUT_INVALID (400),
+  // i.e. got past authorisation; no number is taken.
+  { route: 'POST /register', request: () => ({ method: 'POST', url: '/api/v1/register', payload: { documentType: 'Thư tình', subject: 'Về việc X', signerName: 'Nguyễn Văn An', documentSha256: 'a'.repeat(64) } }), expect: clerkOnly(400) },
   { route: 'GET /agencies', request: () => ({ method: 'GET', url: '/api/v1/agencies' }), expect: everyone(200) },
   { route: 'GET /admin/agencies', request: () => ({ method: 'GET', url: '/api/v1/admin/agencies' }), expect: adminOnly(200) },
   // An existing code: the admin gets AGENCY_EXISTS (409), nothing created.

@@ -22,6 +22,8 @@ import type {
   LogSeal,
   Page,
   PageOf,
+  RegisterEntry,
+  RegisterFilter,
   StatusEvent,
   StatisticsRange,
   Stores,
@@ -43,10 +45,14 @@ export interface MemoryState {
   events: StatusEvent[];
   log: LogEntry[];
   seals: LogSeal[];
+  /** `${agencyId}/${year}` -> last number given. */
+  registerCounters: Map<string, number>;
+  registerEntries: RegisterEntry[];
+  registerAbbreviations: Map<string, string>;
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [] };
+  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map() };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -78,6 +84,7 @@ export class MemoryStores implements Stores {
     this.log = this.view.log;
     this.seals = this.view.seals;
     this.statistics = this.view.statistics;
+    this.register = this.view.register;
   }
 
   agencies: Stores['agencies'];
@@ -91,6 +98,7 @@ export class MemoryStores implements Stores {
   log: Stores['log'];
   seals: Stores['seals'];
   statistics: Stores['statistics'];
+  register: Stores['register'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -304,9 +312,52 @@ export class MemoryStores implements Stores {
       statistics: {
         counts: (range) => r(() => statisticsOf(s(), range)),
       },
+      register: {
+        // As the counter row: the next number and the entry in one write under the lock; a
+        // transaction that throws restores the snapshot, counter included.
+        register: (e) =>
+          w(() => {
+            const key = `${e.agencyId}/${e.year}`;
+            const number = (s().registerCounters.get(key) ?? 0) + 1;
+            s().registerCounters.set(key, number);
+            const row: RegisterEntry = { ...copy(e), id: randomUUID(), number, documentId: null };
+            s().registerEntries.push(row);
+            return copy(row);
+          }),
+        search: (f, page) => r(() => paginate(registerMatches(s(), f), page)),
+        linkDocument: (agencyId, entryId, documentId) =>
+          w(() => {
+            const e = s().registerEntries.find((x) => x.id === entryId && x.agencyId === agencyId && x.documentId === null);
+            if (e) e.documentId = documentId;
+            return e !== undefined;
+          }),
+        abbreviation: (agencyId) => r(() => s().registerAbbreviations.get(agencyId)),
+        setAbbreviation: (agencyId, abbreviation) =>
+          w(() => {
+            s().registerAbbreviations.set(agencyId, abbreviation);
+          }),
+      },
     };
     return view;
   }
+}
+
+/** Newest first, as the database orders them (insertion order breaks ties). */
+function registerMatches(st: MemoryState, f: RegisterFilter): RegisterEntry[] {
+  const text = f.text?.toLowerCase();
+  return st.registerEntries
+    .map((e, i) => ({ e, i }))
+    .filter(
+      ({ e }) =>
+        e.agencyId === f.agencyId &&
+        (f.year === undefined || e.year === f.year) &&
+        (f.number === undefined || e.number === f.number) &&
+        (text === undefined || e.subject.toLowerCase().includes(text) || `${e.number}/${e.notation}`.toLowerCase().includes(text)) &&
+        (f.from === undefined || e.registeredAt >= f.from) &&
+        (f.to === undefined || e.registeredAt < f.to),
+    )
+    .sort((a, b) => b.e.registeredAt.getTime() - a.e.registeredAt.getTime() || b.i - a.i)
+    .map(({ e }) => e);
 }
 
 function listDocuments(st: MemoryState, f: DocumentFilter): ExchangeDocument[] {

@@ -14,6 +14,7 @@ import { logRoutes } from './log.js';
 import { mailboxRoutes } from './mailbox.js';
 import { meRoutes } from './me.js';
 import { receiptRoutes } from './receipts.js';
+import { registerRoutes } from './register.js';
 import { sendRoutes } from './send.js';
 import { statisticsRoutes } from './statistics.js';
 import { statusRoutes } from './status.js';
@@ -30,6 +31,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   await api.register(statusRoutes, { deps });
   await api.register(receiptRoutes, { deps });
   await api.register(logRoutes, { deps });
+  await api.register(registerRoutes, { deps });
   await api.register(statisticsRoutes, { deps });
   await api.register(agencyRoutes, { deps });
   await api.register(adminAgencyRoutes, { deps });
