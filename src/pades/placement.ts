@@ -11,6 +11,22 @@ export type Placement =
   /** Over the widget of an existing field, e.g. the signer's signature. */
   | { kind: 'over'; field: string; width?: number; height?: number };
 
+/**
+ * A further widget of the signature's own field, drawn as text (layout 'text'): e.g. the register
+ * number and date the agency seal writes at the "Số: ..." position of the letter, so that they
+ * are part of the seal's own signed appearance. The rectangle comes from the template or a click.
+ */
+export interface ExtraWidget {
+  placement: Extract<Placement, { kind: 'rect' }>;
+  /** e.g. ['Số: 123/QĐ-UBND'] or ['Thái Bình, ngày 07 tháng 12 năm 2026']. */
+  lines: string[];
+  /** Fixed size in points; default: the largest that fits, at most 10 pt. */
+  fontSize?: number;
+}
+
+/** At most this many extra widgets: a number and a date, with room for a template's variants. */
+export const MAX_EXTRA_WIDGETS = 8;
+
 export interface ResolvedPlacement {
   pageIndex: number;
   rect: [number, number, number, number];

@@ -11,7 +11,7 @@ import { IncrementalWriter, type IncrementalUpdate } from '../pdf/writer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
 import type { AppearanceLayout } from './appearance.js';
 import { byteRangePlaceholder, contentsPlaceholder, formatByteRange, indexOfBytes, toHex } from './placeholder.js';
-import { resolvePlacement, type Placement } from './placement.js';
+import { MAX_EXTRA_WIDGETS, resolvePlacement, type ExtraWidget, type Placement } from './placement.js';
 import { isLocked, readCertification, readFieldLock } from './diff/docmdp.js';
 import { addSignatureField, nextFieldName } from './signature-field.js';
 import { pdfDate } from './vn-time.js';
@@ -24,6 +24,9 @@ export interface VisibleSignature {
   lines: string[];
   image?: Uint8Array;
   fontBytes: Uint8Array;
+  fontSize?: number;
+  /** More widgets of this signature's field, text only (placement.ts). */
+  extraWidgets?: ExtraWidget[];
 }
 
 export interface PrepareOptions {
@@ -103,7 +106,8 @@ export async function prepareSignature(pdf: Uint8Array | PdfReader, options: Pre
     ({ pageIndex, rect } = placed);
     appearanceRef = await addAppearance(writer, options.visible, rect, placed.textSide);
   }
-  addSignatureField(reader, writer, { fieldName, signatureRef: sigRef, pageIndex, rect, ...(appearanceRef ? { appearanceRef } : {}) }, fields);
+  const extraWidgets = await addExtraWidgets(reader, writer, options.visible, fields);
+  addSignatureField(reader, writer, { fieldName, signatureRef: sigRef, pageIndex, rect, ...(appearanceRef ? { appearanceRef } : {}), ...(extraWidgets.length ? { extraWidgets } : {}) }, fields);
 
   const update = writer.write();
   const span = update.offsets.get(sigRef.num);
@@ -172,6 +176,7 @@ async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rec
       lines: v.lines,
       fontBytes: v.fontBytes,
       ...(v.image ? { image: v.image } : {}),
+      ...(v.fontSize !== undefined ? { fontSize: v.fontSize } : {}),
       ...(textSide ? { textSide } : {}),
     },
     first.num,
@@ -189,6 +194,19 @@ async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rec
   }
   if (!xobject) throw new DocaxisError('INTERNAL', 'the appearance has no form XObject');
   return xobject;
+}
+
+async function addExtraWidgets(reader: PdfReader, writer: IncrementalWriter, v: VisibleSignature | undefined, fields: FormField[]) {
+  const extra = v?.extraWidgets ?? [];
+  if (!v || extra.length === 0) return [];
+  if (extra.length > MAX_EXTRA_WIDGETS) throw new DocaxisError('SIG_APPEARANCE_INVALID', `at most ${MAX_EXTRA_WIDGETS} extra widgets`);
+  const out: Array<{ pageIndex: number; rect: [number, number, number, number]; appearanceRef: PdfRef }> = [];
+  for (const w of extra) {
+    const placed = resolvePlacement(reader, w.placement, fields);
+    const text: VisibleSignature = { placement: w.placement, layout: 'text', lines: w.lines, fontBytes: v.fontBytes, ...(w.fontSize !== undefined ? { fontSize: w.fontSize } : {}) };
+    out.push({ pageIndex: placed.pageIndex, rect: placed.rect, appearanceRef: await addAppearance(writer, text, placed.rect) });
+  }
+  return out;
 }
 
 function fixByteRange(

@@ -16,6 +16,12 @@ export interface FieldPlacement {
   /** [llx, lly, urx, ury] in page space; [0 0 0 0] for an invisible signature. */
   rect: [number, number, number, number];
   appearanceRef?: PdfRef;
+  /**
+   * More widgets of the same field, each with its own appearance (e.g. the register number and
+   * date the seal writes at the "Số: ..." position). With them the field is a parent with /Kids
+   * (the main widget first) instead of a field merged with its one widget; only for a new field.
+   */
+  extraWidgets?: ReadonlyArray<{ pageIndex: number; rect: [number, number, number, number]; appearanceRef: PdfRef }>;
 }
 
 /** Print (4) + Locked (128): shown on paper, and not movable by a viewer. */
@@ -29,8 +35,15 @@ export function nextFieldName(fields: readonly FormField[], prefix = 'Signature'
 
 export function addSignatureField(reader: PdfReader, writer: IncrementalWriter, p: FieldPlacement, fields: readonly FormField[]): void {
   const existing = fields.find((f) => f.fullName === p.fieldName);
+  if (existing && p.extraWidgets?.length) {
+    throw new DocaxisError('PDF_FIELD_EXISTS', `"${p.fieldName}" exists: more widgets go only on a new signature field`);
+  }
   if (existing) {
     fillExistingField(reader, writer, existing, p);
+    return;
+  }
+  if (p.extraWidgets?.length) {
+    addFieldWithWidgets(reader, writer, p, p.extraWidgets);
     return;
   }
   const page = pageDict(reader, p.pageIndex);
@@ -48,7 +61,50 @@ export function addSignatureField(reader: PdfReader, writer: IncrementalWriter, 
   if (p.appearanceRef) field.set('AP', new PdfDict([['N', p.appearanceRef]]));
   writer.set(fieldRef, field);
   appendToAcroForm(reader, writer, fieldRef);
-  appendToAnnots(reader, writer, page.ref, page.dict, fieldRef);
+  appendToAnnots(reader, writer, page.ref, page.dict, [fieldRef]);
+}
+
+/**
+ * A field dictionary (no annotation keys) whose /Kids are its widgets: every widget's appearance
+ * is part of this signature's own revision, so verifiers treat it as the signature's appearance
+ * (pades/diff/signatures.ts). The widgets carry no /Parent, although ISO 32000-1 (Table 164) asks
+ * for one on a widget that is one of several children: poppler up to 22.x (Debian 12's pdfsig)
+ * takes any kid with /Parent for a child *field*, reads no /V on it and reports the seal as
+ * "not signed" once per widget; without /Parent both it and later poppler (which tells pure
+ * widgets apart) see one signed field with several widgets, as our own reader does.
+ */
+function addFieldWithWidgets(reader: PdfReader, writer: IncrementalWriter, p: FieldPlacement, extra: NonNullable<FieldPlacement['extraWidgets']>): void {
+  const fieldRef = writer.allocateRef();
+  const widgets = [{ pageIndex: p.pageIndex, rect: p.rect, appearanceRef: p.appearanceRef }, ...extra];
+  const byPage = new Map<number, { page: ReturnType<typeof pageDict>; refs: PdfRef[] }>();
+  const kids: PdfRef[] = [];
+  for (const w of widgets) {
+    const slot = byPage.get(w.pageIndex) ?? { page: pageDict(reader, w.pageIndex), refs: [] };
+    byPage.set(w.pageIndex, slot);
+    const ref = writer.allocateRef();
+    const widget = new PdfDict([
+      ['Type', PdfName.of('Annot')],
+      ['Subtype', PdfName.of('Widget')],
+      ['F', WIDGET_FLAGS],
+      ['Rect', [...w.rect]],
+      ['P', slot.page.ref],
+    ]);
+    if (w.appearanceRef) widget.set('AP', new PdfDict([['N', w.appearanceRef]]));
+    writer.set(ref, widget);
+    slot.refs.push(ref);
+    kids.push(ref);
+  }
+  writer.set(
+    fieldRef,
+    new PdfDict([
+      ['FT', PdfName.of('Sig')],
+      ['T', PdfString.fromText(p.fieldName)],
+      ['V', p.signatureRef],
+      ['Kids', kids],
+    ]),
+  );
+  appendToAcroForm(reader, writer, fieldRef);
+  for (const { page, refs } of byPage.values()) appendToAnnots(reader, writer, page.ref, page.dict, refs);
 }
 
 function fillExistingField(reader: PdfReader, writer: IncrementalWriter, field: FormField, p: FieldPlacement): void {
@@ -110,12 +166,12 @@ function ensureSigFlags(reader: PdfReader, writer: IncrementalWriter): void {
   }
 }
 
-function appendToAnnots(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, page: PdfDict, widgetRef: PdfRef): void {
+function appendToAnnots(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, page: PdfDict, widgetRefs: readonly PdfRef[]): void {
   const annots = page.get('Annots');
   if (annots instanceof PdfRef) {
-    writer.set(annots, [...asArray(reader.resolve(annots)), widgetRef]);
+    writer.set(annots, [...asArray(reader.resolve(annots)), ...widgetRefs]);
   } else {
-    writer.set(pageRef, page.clone().set('Annots', [...asArray(annots), widgetRef]));
+    writer.set(pageRef, page.clone().set('Annots', [...asArray(annots), ...widgetRefs]));
   }
 }
 

@@ -102,9 +102,11 @@ function annotsChange(cx: RevisionContext, pageNum: number, obj: number, was: Pd
     if (inOld(x)) continue;
     const a = dictOf(cx.now(x));
     const num = refNum(x);
-    if (a && isWidget(a) && fieldType(cx.reader, a, cx.rev) === 'Sig') {
-      const field = fieldOfWidget(cx, a, cx.rev);
-      const name = fullFieldName(cx.reader, a, cx.rev);
+    // A kid widget of a new signature field may have no /Parent: the signature rule traced it.
+    const kidOf = num !== undefined ? cx.signatureKids.get(num) : undefined;
+    if (a && isWidget(a) && (kidOf !== undefined || fieldType(cx.reader, a, cx.rev) === 'Sig')) {
+      const field = kidOf ?? fieldOfWidget(cx, a, cx.rev);
+      const name = fullFieldName(cx.reader, kidOf ?? a, cx.rev);
       // The page number is only looked up for a disallowed change: it walks the page tree.
       cx.emit(sigFieldNeed(cx, field), 'page-annots-extended', obj, `a page gains the widget of signature field ${fieldLabel(name)}`);
     } else if (a && isWidget(a)) {

@@ -59,6 +59,12 @@ export class RevisionContext {
   readonly findings: Finding[] = [];
   /** Page objects of new signature widgets (their /P): a cheap way to find an /Annots array's page. */
   readonly widgetPages = new Set<number>();
+  /**
+   * New widgets found in the /Kids of a new signature field, by object number, with that field:
+   * how a page's new /Annots entry is traced to its field when the widget has no /Parent (which
+   * pades/signature-field.ts leaves out for poppler <= 22; see addFieldWithWidgets there).
+   */
+  readonly signatureKids = new Map<number, PdfDict>();
   private prevIndex: StructureIndex | undefined;
 
   constructor(

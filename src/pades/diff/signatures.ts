@@ -61,7 +61,10 @@ function newSignatureField(cx: RevisionContext, num: number, d: PdfDict): void {
   const kids = cx.now(d.get('Kids'));
   for (const kid of Array.isArray(kids) ? kids.slice(0, 1_000) : []) {
     const kc = cx.changed.get(refNum(kid) ?? -1);
-    if (kc && kc.isNew && isWidget(kc.now) && !cx.explained.has(kc.num)) widgets.push({ num: kc.num, dict: kc.now as PdfDict });
+    if (kc && kc.isNew && isWidget(kc.now) && !cx.explained.has(kc.num)) {
+      widgets.push({ num: kc.num, dict: kc.now as PdfDict });
+      cx.signatureKids.set(kc.num, d);
+    }
   }
   // Visible new fields are what a FieldMDP lock on "all fields" forbids (as pyHanko reads it).
   const visible = widgets.some((w) => area(cx.now(w.dict.get('Rect'))) > 0);
