@@ -47,6 +47,8 @@ export interface AppearanceSpec {
   textColor?: [number, number, number];
   /** Seal layout only: which side of the seal the text goes (default right). */
   textSide?: 'left' | 'right';
+  /** Text layout only: horizontal alignment (default left), e.g. centred "Số: ..." in its column. */
+  textAlign?: 'left' | 'center' | 'right';
 }
 
 export interface BuiltAppearance {
@@ -94,7 +96,8 @@ export async function buildAppearance(spec: AppearanceSpec, firstObjectNumber: n
     const fitted = fitText(lines, plan.text.box, m, { maxSize: plan.text.maxSize, fixedSize: spec.fontSize });
     const [r, g, b] = spec.textColor ?? [0, 0, 0];
     ops.push(pushGraphicsState(), setFillingRgbColor(r, g, b), beginText(), setFontAndSize(FONT_KEY, fitted.size));
-    for (const line of placeLines(fitted, plan.text.box, m, plan.text.align, plan.text.valign)) {
+    const align = spec.layout === 'text' && spec.textAlign ? spec.textAlign : plan.text.align;
+    for (const line of placeLines(fitted, plan.text.box, m, align, plan.text.valign)) {
       if (line.text === '') continue;
       // Absolute Tm per line rather than relative Td: no accumulated rounding drift.
       ops.push(setTextMatrix(1, 0, 0, 1, round(line.x), round(line.baseline)), showText(embedded.pdfFont.encodeText(line.text)));
@@ -146,6 +149,7 @@ function validateSpec(spec: AppearanceSpec, firstObjectNumber: number): void {
     }
   }
   if (!Array.isArray(spec.lines) || !spec.lines.every((l) => typeof l === 'string')) bad('lines must be an array of strings');
+  if (spec.textAlign !== undefined && !['left', 'center', 'right'].includes(spec.textAlign)) bad(`unknown text alignment ${String(spec.textAlign)}`);
   if (!(spec.fontBytes instanceof Uint8Array) || spec.fontBytes.length === 0) bad('no font bytes');
 }
 

@@ -22,6 +22,8 @@ export interface ExtraWidget {
   lines: string[];
   /** Fixed size in points; default: the largest that fits, at most 10 pt. */
   fontSize?: number;
+  /** Default left; 'center' for a line centred in its column, as letters print "Số: ...". */
+  align?: 'left' | 'center' | 'right';
 }
 
 /** At most this many extra widgets: a number and a date, with room for a template's variants. */

@@ -25,6 +25,7 @@ export interface VisibleSignature {
   image?: Uint8Array;
   fontBytes: Uint8Array;
   fontSize?: number;
+  textAlign?: 'left' | 'center' | 'right';
   /** More widgets of this signature's field, text only (placement.ts). */
   extraWidgets?: ExtraWidget[];
 }
@@ -177,6 +178,7 @@ async function addAppearance(writer: IncrementalWriter, v: VisibleSignature, rec
       fontBytes: v.fontBytes,
       ...(v.image ? { image: v.image } : {}),
       ...(v.fontSize !== undefined ? { fontSize: v.fontSize } : {}),
+      ...(v.textAlign ? { textAlign: v.textAlign } : {}),
       ...(textSide ? { textSide } : {}),
     },
     first.num,
@@ -203,7 +205,14 @@ async function addExtraWidgets(reader: PdfReader, writer: IncrementalWriter, v: 
   const out: Array<{ pageIndex: number; rect: [number, number, number, number]; appearanceRef: PdfRef }> = [];
   for (const w of extra) {
     const placed = resolvePlacement(reader, w.placement, fields);
-    const text: VisibleSignature = { placement: w.placement, layout: 'text', lines: w.lines, fontBytes: v.fontBytes, ...(w.fontSize !== undefined ? { fontSize: w.fontSize } : {}) };
+    const text: VisibleSignature = {
+      placement: w.placement,
+      layout: 'text',
+      lines: w.lines,
+      fontBytes: v.fontBytes,
+      ...(w.fontSize !== undefined ? { fontSize: w.fontSize } : {}),
+      ...(w.align ? { textAlign: w.align } : {}),
+    };
     out.push({ pageIndex: placed.pageIndex, rect: placed.rect, appearanceRef: await addAppearance(writer, text, placed.rect) });
   }
   return out;

@@ -2,7 +2,10 @@
 // signature field: the signer's signature stays valid, our verifier names the change as the seal's
 // appearance, and poppler (pdfsig, pdftotext) and qpdf agree.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { isDocaxisError } from '../../src/errors.js';
 import { numberLine, placeDateLine } from '../../src/exchange/document-notation.js';
 import { listFields } from '../../src/pdf/acroform.js';
@@ -12,7 +15,7 @@ import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { verifyPdf } from '../../src/pades/verify.js';
 import { PdfDict, PdfRef } from '../../src/pdf/objects.js';
-import { fixtureSigner, fontBytes, image, sampleLetter, trustedOptions } from '../support/fixtures.js';
+import { FIXTURES_DIR, fixtureSigner, fontBytes, image, sampleLetter, trustedOptions } from '../support/fixtures.js';
 import { appendUpdate, layout, ref, stream, withKeys, type UpdateObject } from './diff-helpers.js';
 import { WHITE_BOX_AND_AMOUNT } from './overlay-helpers.js';
 import { fixtureNssDb, pdfsig, qpdfCheck, tempDir, writeTemp } from '../support/oracles.js';
@@ -53,8 +56,8 @@ beforeAll(async () => {
   );
   // The number under the agency name (left column), the place and date on the right, as the letter lays them out.
   sealed = await seal(signed, [
-    { placement: { kind: 'rect', page: 1, x: 60, y: 712, width: 180, height: 16 }, lines: [NUMBER], fontSize: 12 },
-    { placement: { kind: 'rect', page: 1, x: 300, y: 712, width: 230, height: 16 }, lines: [DATE], fontSize: 11 },
+    { placement: { kind: 'rect', page: 1, x: 60, y: 712, width: 180, height: 16 }, lines: [NUMBER], fontSize: 12, align: 'center' },
+    { placement: { kind: 'rect', page: 1, x: 300, y: 712, width: 230, height: 16 }, lines: [DATE], fontSize: 11, align: 'center' },
   ]);
 });
 
@@ -105,6 +108,37 @@ describe('the seal with the number widget', () => {
     expect(after).toContain(NUMBER);
     expect(after).toContain(DATE);
     expect(text(signed, 'signed.pdf')).not.toContain(NUMBER);
+  });
+
+  it('the docaxis command line: VALID, the signer’s signature followed by allowed changes only (the seal’s widgets)', async () => {
+    let out = '';
+    const sink = new Writable({
+      write: (c: Buffer, _e, cb) => {
+        out += c.toString('utf8');
+        cb();
+      },
+    });
+    const trust = ['--trust', `${FIXTURES_DIR}trust-anchors.pem`, '--intermediate', `${FIXTURES_DIR}intermediates.pem`, '--crl', `${FIXTURES_DIR}crls.pem`];
+    expect(await main(['verify', writeTemp(tempDir(), 'sealed.pdf', sealed), ...trust], sink, sink, {})).toBe(0);
+    expect(out).toMatch(/: VALID/);
+    expect(out).toMatch(/\[1\] ChuTich[\s\S]*after it: {2}allowed changes only \([^)]*signature-widget-added/);
+  });
+
+  it('pdftoppm: the number’s rectangle is blank on the signed letter and inked, centred, on the sealed one', () => {
+    const dir = tempDir();
+    // The number widget's rectangle (x 60..240, y 712..728 on an 841.89 pt page) at 72 dpi, as gray PGM.
+    const ink = (bytes: Uint8Array, name: string, columns = 180): number => {
+      const file = writeTemp(dir, `${name}.pdf`, bytes);
+      execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '72', '-gray', '-x', '60', '-y', String(Math.round(841.89 - 728)), '-W', '180', '-H', '16', file, `${dir}/${name}`]);
+      const pgm = readFileSync(`${dir}/${name}-1.pgm`);
+      // P5 header: magic, width, height, maxval, each followed by whitespace; then the pixels.
+      const header = /^P5\s+\d+\s+\d+\s+\d+\s/.exec(pgm.toString('latin1', 0, 40))![0].length;
+      return [...pgm.subarray(header)].filter((v, i) => v < 128 && i % 180 < columns).length;
+    };
+    expect(ink(signed, 'signed')).toBe(0);
+    expect(ink(sealed, 'sealed')).toBeGreaterThan(50);
+    // Centred: the line (about 90 pt at 12 pt) leaves the first 30 pt of its 180 pt box blank.
+    expect(ink(sealed, 'sealed-left', 30)).toBe(0);
   });
 
   it('refuses extra widgets on an existing field, and too many of them', async () => {

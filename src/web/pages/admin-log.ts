@@ -120,6 +120,7 @@ const EVENTS: Record<string, readonly [vi: string, en: string]> = {
   'document.delivered': ['Văn bản đến nơi nhận', 'Document delivered'],
   'delivery.status': ['Cập nhật trạng thái', 'Status changed'],
   'document.recall-requested': ['Yêu cầu lấy lại', 'Recall requested'],
+  'register.entry': ['Vào sổ văn bản đi', 'Registered in the outgoing register'],
   'send.refused': ['Từ chối gửi', 'Send refused'],
   'access.denied': ['Từ chối truy cập', 'Access denied'],
   'auth.failed': ['Xác thực thất bại', 'Authentication failed'],
