@@ -33,6 +33,7 @@ export interface Registration {
 }
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const MAX_NOTATION = 30;
 const ABBREVIATION = /^[\p{Lu}\p{N}]{1,10}$/u;
 
 function invalid(field: string, why: string): never {
@@ -81,6 +82,8 @@ export async function registerOutgoing(deps: ExchangeDeps, p: Principal, input: 
   return deps.stores.transaction(async (tx) => {
     const abbreviation = (await tx.register.abbreviation(p.agency.id)) ?? deriveAgencyAbbreviation(p.agency.name);
     const notation = notationFor(v.documentType, abbreviation, v.unitAbbreviation);
+    // The send path's limit on a ký hiệu (validate-metadata.ts): a longer one could never be sent.
+    if (notation.length > MAX_NOTATION) invalid('unitAbbreviation', `the notation ${notation} is longer than ${MAX_NOTATION} characters`);
     const entry = await tx.register.register({
       agencyId: p.agency.id,
       year,

@@ -10,7 +10,7 @@ import type { ExchangeDeps } from '../../src/exchange/deps.js';
 import { exportRegisterCsv, registerOutgoing, searchRegister } from '../../src/exchange/register.js';
 import { isDocaxisError } from '../../src/errors.js';
 import { forEachDatabase, rowsOf, type TestDatabase } from '../support/databases.js';
-import { seedAgency, seedUser, sha } from './seed.js';
+import { documentInput, seedAgency, seedUser, sha } from './seed.js';
 
 const input = (over: Partial<Parameters<typeof registerOutgoing>[2]> = {}) => ({
   documentType: 'Quyết định',
@@ -137,5 +137,21 @@ forEachDatabase('outgoing register', (t: TestDatabase) => {
     await expect(t.stores.register.register({ ...row, documentSha256: 'not-hex' })).rejects.toThrow();
     const counter = rowsOf<{ last_number: number }>(await t.database.db.execute(sql`select last_number from register_counters where agency_id = ${agency.id}`));
     expect(counter.map((r) => r.last_number)).toEqual([1]);
+  });
+
+  it('links an entry to its sent document once, and only within its agency; the abbreviation override wins', async () => {
+    const { agency, user, p } = await clerkOf(t.stores, 'Sở Kế hoạch và Đầu tư');
+    const reg = await registerOutgoing(deps, p, input({ documentType: 'Báo cáo' }));
+    expect(reg.notation).toBe('BC-SKHĐT');
+    const doc = await t.stores.documents.insert(documentInput(agency, user));
+    const other = await clerkOf(t.stores);
+    expect(await t.stores.register.linkDocument(other.agency.id, reg.id, doc.id)).toBe(false);
+    expect(await t.stores.register.linkDocument(agency.id, reg.id, doc.id)).toBe(true);
+    expect(await t.stores.register.linkDocument(agency.id, reg.id, doc.id)).toBe(false);
+    expect((await searchRegister(deps, p, { number: reg.number }, { limit: 1 })).items[0]?.documentId).toBe(doc.id);
+
+    await t.stores.register.setAbbreviation(agency.id, 'SKHĐT-TB');
+    await t.stores.register.setAbbreviation(agency.id, 'KHĐT');
+    expect(await registerOutgoing(deps, p, input({ documentType: 'Báo cáo' }))).toMatchObject({ number: 2, notation: 'BC-KHĐT' });
   });
 });
