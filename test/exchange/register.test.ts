@@ -75,7 +75,7 @@ describe('registerOutgoing (in memory)', () => {
     }
     // A stored abbreviation so long the notation could not be sent (ký hiệu at most 30 characters).
     await w.stores.register.setAbbreviation(w.clerk.province.agency.id, 'A'.repeat(20));
-    const tooLong = await registerOutgoing(w.deps, w.clerk.province, input({ documentType: 'Công văn', unitAbbreviation: 'VANPHONG' })).catch((e: unknown) => e);
+    const tooLong = await registerOutgoing(w.deps, w.clerk.province, input({ documentType: 'Công văn', unitAbbreviation: 'VANPHONGTH' })).catch((e: unknown) => e);
     expect(isDocaxisError(tooLong, 'REGISTER_INPUT_INVALID')).toBe(true);
     expect((await registerOutgoing(w.deps, w.clerk.province, input())).number).toBe(1);
   });
