@@ -7,7 +7,7 @@ CREATE TABLE "register_counters" (
 	"year" integer NOT NULL,
 	"last_number" integer NOT NULL,
 	CONSTRAINT "register_counters_pk" PRIMARY KEY("agency_id","year"),
-	CONSTRAINT "register_counters_agency_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action,
+	CONSTRAINT "register_counters_agency_id_agencies_id_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action,
 	CONSTRAINT "register_counters_number_check" CHECK ("register_counters"."last_number" >= 1)
 );
 --> statement-breakpoint
@@ -24,9 +24,9 @@ CREATE TABLE "register_entries" (
 	"registered_by" uuid NOT NULL,
 	"document_sha256" text NOT NULL,
 	"document_id" uuid,
-	CONSTRAINT "register_entries_agency_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action,
-	CONSTRAINT "register_entries_user_fk" FOREIGN KEY ("registered_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action,
-	CONSTRAINT "register_entries_document_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE no action ON UPDATE no action,
+	CONSTRAINT "register_entries_agency_id_agencies_id_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action,
+	CONSTRAINT "register_entries_registered_by_users_id_fk" FOREIGN KEY ("registered_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action,
+	CONSTRAINT "register_entries_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE no action ON UPDATE no action,
 	CONSTRAINT "register_entries_number_check" CHECK ("register_entries"."number" >= 1),
 	CONSTRAINT "register_entries_sha256_check" CHECK ("register_entries"."document_sha256" ~ '^[0-9a-f]{64}$')
 );
@@ -39,6 +39,6 @@ CREATE INDEX "register_entries_agency_registered_idx" ON "register_entries" USIN
 CREATE TABLE "register_abbreviations" (
 	"agency_id" uuid PRIMARY KEY NOT NULL,
 	"abbreviation" text NOT NULL,
-	CONSTRAINT "register_abbreviations_agency_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action,
+	CONSTRAINT "register_abbreviations_agency_id_agencies_id_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action,
 	CONSTRAINT "register_abbreviations_length_check" CHECK (char_length("register_abbreviations"."abbreviation") between 1 and 20)
 );

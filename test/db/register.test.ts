@@ -52,6 +52,24 @@ forEachDatabase('outgoing register', (t: TestDatabase) => {
     expect(logged.items.map((e) => Number(e.details.codeNumber)).sort((a, b) => a - b)).toEqual(numbers);
   });
 
+  it('20 concurrent registrations of which every third fails after taking its number: the 13 that commit are 1..13', async () => {
+    const { p } = await clerkOf(t.stores);
+    const pool = t.kind === 'postgres' ? await openDatabase({ url: t.url!, maxConnections: 20 }) : undefined;
+    const stores = pool ? createStores(pool) : t.stores;
+    const attempt = (i: number) =>
+      stores.transaction(async (tx) => {
+        const r = await registerOutgoing(depsAt(tx, deps.clock), p, input());
+        if (i % 3 === 0) throw new Error(`seal ${i} failed`);
+        return r.number;
+      });
+    const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => attempt(i))).finally(() => pool?.close());
+    const committed = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])).sort((a, b) => a - b);
+    expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(7);
+    expect(committed).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    const stored = await searchRegister(deps, p, {}, { limit: 100 });
+    expect(stored.items.map((e) => e.number).sort((a, b) => a - b)).toEqual(committed);
+  });
+
   it('the year is Vietnam’s: 31/12 16:59:59Z is still the old year, 17:00Z (midnight +07) starts at 1', async () => {
     const { p } = await clerkOf(t.stores);
     let now = new Date('2026-12-31T16:59:59.000Z'); // 23:59:59 on 31/12/2026 in Vietnam
