@@ -3,7 +3,13 @@
 // bad input is a stable 400, and the routes are in the OpenAPI document.
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../support/databases.js';
-import { HEALTH_DEPT, PROVINCE, type Harness, startHarness } from './harness.js';
+import { createHash } from 'node:crypto';
+import { numberLine, placeDateLine } from '../../src/exchange/document-notation.js';
+import { sealLines } from '../../src/pades/appearance.js';
+import { joinDocument } from '../../src/pades/complete.js';
+import { signPdf } from '../../src/pades/sign.js';
+import { fixtureSigner, fontBytes, image, sampleLetter } from '../support/fixtures.js';
+import { HEALTH_DEPT, PROVINCE, type Harness, metadata, sendBody, startHarness } from './harness.js';
 
 const body = (over: Record<string, unknown> = {}) => ({ documentType: 'QĐ', subject: 'Về việc ban hành quy chế', signerName: 'Nguyễn Văn An', documentSha256: 'c'.repeat(64), ...over });
 
@@ -57,6 +63,49 @@ forEachDatabase('http register', (t) => {
     expect(cursor.json().error.code).toBe('CURSOR_INVALID');
     const ok = await post(body());
     expect(ok.json()).toMatchObject({ number: 1, notation: 'QĐ-SYT' });
+  });
+
+  it('register, seal with the number widget, send: the send path accepts the sealed letter under that number', async () => {
+    const fonts = await fontBytes();
+    const letter = await sampleLetter();
+    const signed = joinDocument(
+      await signPdf(letter.pdf, fixtureSigner('signer-nguyen-van-an'), {
+        fieldName: 'ChuTich',
+        visible: { placement: { kind: 'rect', ...letter.signerBox }, layout: 'signer', lines: [], image: image('handwritten-nguyen-van-an'), fontBytes: fonts },
+      }),
+    );
+    const clerk = { authorization: h.tokens.clerk(PROVINCE) };
+    const sha = createHash('sha256').update(signed).digest('hex');
+    const reg = await h.app.inject({ method: 'POST', url: '/api/v1/register', headers: clerk, payload: body({ documentType: 'Công văn', unitAbbreviation: 'VP', documentSha256: sha }) });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const { number, notation, registeredAt } = reg.json() as { number: number; notation: string; registeredAt: string };
+    const at = new Date(registeredAt);
+    const sealed = joinDocument(
+      await signPdf(signed, fixtureSigner('seal-ubnd-thai-binh'), {
+        fieldName: 'VanThu',
+        visible: {
+          placement: { kind: 'over', field: 'ChuTich' },
+          layout: 'seal',
+          lines: sealLines({ signerName: 'Ủy ban nhân dân tỉnh Thái Bình', time: at }),
+          image: image('seal-ubnd-thai-binh'),
+          fontBytes: fonts,
+          extraWidgets: [
+            { placement: { kind: 'rect', page: 1, x: 60, y: 712, width: 180, height: 16 }, lines: [numberLine(number, notation)], align: 'center' },
+            { placement: { kind: 'rect', page: 1, x: 300, y: 712, width: 230, height: 16 }, lines: [placeDateLine('Thái Bình', at)], align: 'center' },
+          ],
+        },
+      }),
+    );
+    const send = sendBody(metadata({ codeNumber: String(number), codeNotation: notation }), sealed);
+    const sent = await h.app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...send.headers, ...clerk }, payload: send.payload });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const detail = await h.app.inject({ method: 'GET', url: `/api/v1/documents/${sent.json().document.id}`, headers: clerk });
+    const report = detail.json().document.verification as { document: { verdict: string }; signatures: Array<{ fieldName: string; modifiedAfterSigning: string }> };
+    expect(report.document.verdict).toBe('valid');
+    expect(report.signatures.map((x) => [x.fieldName, x.modifiedAfterSigning])).toEqual([
+      ['ChuTich', 'allowed'],
+      ['VanThu', 'none'],
+    ]);
   });
 
   it('the routes are in the OpenAPI document', async () => {
