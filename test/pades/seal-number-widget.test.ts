@@ -184,3 +184,26 @@ describe('a kid widget without /Parent is allowed only as a widget of the signat
     });
   }
 });
+
+describe('after the seal, its number widget is part of what it signed', () => {
+  it('a later revision that repaints the number ("Số: 8/...") is a disallowed change for both signatures', () => {
+    const reader = PdfReader.open(sealed);
+    const field = listFields(reader).find((f) => f.fullName === 'VanThu')!;
+    const numberWidget = field.widgets[1]!;
+    const widget = reader.getObject(numberWidget.ref) as PdfDict;
+    const l = layout(sealed);
+    const n = l.next;
+    const repainted = appendUpdate(sealed, [
+      { num: n, body: stream(`/Type /XObject /Subtype /Form /BBox [0 0 180 16] /Resources << /Font << /F1 ${n + 1} 0 R >> >>`, '1 g 0 0 180 16 re f BT /F1 12 Tf 0 g 40 3 Td (So: 8/QD-UBND) Tj ET') },
+      { num: n + 1, body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+      { num: numberWidget.ref.num, body: withKeys(widget, { AP: new PdfDict([['N', ref(n)]]) }) },
+    ]);
+    const report = verifyPdf(repainted, trustedOptions());
+    expect(report.document.verdict).toBe('invalid');
+    for (const sig of report.signatures) {
+      expect(sig.modifiedAfterSigning, `${sig.fieldName}: ${JSON.stringify(sig.modifications)}`).toBe('disallowed');
+      // Named as the widget it is (the Parent-less widget has no field name of its own to show).
+      expect(sig.modifications.disallowed.find((m) => m.object === numberWidget.ref.num)).toMatchObject({ kind: 'field-changed', description: expect.stringContaining('/AP') });
+    }
+  });
+});
