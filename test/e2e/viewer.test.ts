@@ -151,6 +151,24 @@ describe('PDF viewer: nothing in a sent PDF acts on the app', () => {
     expect(seen.csp).toEqual([]);
   });
 
+  it('/docs: swagger-ui runs under its CSP (no violation, the API listed) and no other page can frame it', async () => {
+    const s = await open();
+    const seen = watch(s);
+    const { page } = s;
+    await page.goto(`${base}/docs/`);
+    await expect.poll(() => page.locator('.swagger-ui .info .title').textContent(), { timeout: 30_000 }).toContain('docaxis exchange axis');
+    await page.locator('.opblock').first().waitFor();
+    expect(seen.csp).toEqual([]);
+    expect(seen.errors).toEqual([]);
+    // A page of another origin (localhost is not 127.0.0.1) puts /docs in a frame: Chromium refuses.
+    await page.goto(`${base.replace('127.0.0.1', 'localhost')}/health`);
+    await page.setContent(`<iframe id="f" src="${base}/docs/"></iframe>`);
+    await expect.poll(() => seen.csp.some((m) => m.includes("frame-ancestors 'none'"))).toBe(true);
+    const framed = page.frames().find((f) => f !== page.mainFrame());
+    expect(framed?.url()).toMatch(/^chrome-error:/);
+    expect(await framed?.evaluate('document.title').catch(() => '')).not.toBe('Swagger UI');
+  });
+
   it('user text with right-to-left letters is isolated in a <bdi>; a stored bidi control shows as a visible marker', async () => {
     const s = await open();
     const { page } = s;
