@@ -67,6 +67,8 @@ export interface PdfRenderOptions {
   linkLabel(target: string): string;
   /** Called when the user activates a link area: the caller shows the target. */
   onLink(link: PdfLink): void;
+  /** The scroll box the pages sit in: pages are drawn as they come within a screen of its view. */
+  scrollRoot?: Element;
 }
 
 export interface PdfRendering {
@@ -104,7 +106,7 @@ export function renderPdf(bytes: Uint8Array, opts: PdfRenderOptions): PdfRenderi
           draw();
         }
       },
-      { rootMargin: '100% 0px' },
+      { root: opts.scrollRoot ?? null, rootMargin: '100% 0px' },
     );
     for (let n = 1; n <= pages && !disposed; n++) {
       const page = await doc.getPage(n);

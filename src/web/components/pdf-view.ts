@@ -142,17 +142,20 @@ function showHashCheck(check: HTMLElement, verdict: HashVerdict, computed: strin
 function showPdf(view: HTMLElement, bytes: Uint8Array, file: { url: string; name: string; size: number; number: string }): PdfRendering {
   const linkNote = h('div', { class: 'pdf-link-note', 'aria-live': 'polite', 'data-testid': 'pdf-link-note' });
   const status = h('div');
+  const scroll = h('section', { class: 'pdf-scroll', 'aria-label': t('pdfTitle', { number: file.number }), tabindex: 0 });
   const rendering = renderPdf(bytes, {
     pageLabel: (n, pages) => t('pageLabel', { n, pages }),
     linkLabel: (target) => t('linkLabel', { target }),
     onLink: (link) => showLink(linkNote, link),
+    scrollRoot: scroll,
   });
+  scroll.append(rendering.el);
   replace(
     view,
     h('p', {}, h('a', { href: file.url, download: file.name, class: 'button', 'data-action': 'download-pdf' }, t('download', { name: file.name, size: formatBytes(file.size) }))),
     linkNote,
     status,
-    h('section', { class: 'pdf-scroll', 'aria-label': t('pdfTitle', { number: file.number }), tabindex: 0 }, rendering.el),
+    scroll,
     h('p', { class: 'muted small' }, t('pdfHint')),
   );
   rendering.ready.then(
