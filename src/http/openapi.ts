@@ -27,8 +27,9 @@ export function registerOpenApi(app: FastifyInstance): void {
 
 /**
  * The UI's policy (web-ui.ts) adapted to swagger-ui: its page has no inline script (the
- * initialiser is a file), so scripts stay 'self' only; its React components set style attributes,
- * hence 'unsafe-inline' for styles alone; "Try it out" calls this origin. frame-ancestors 'none':
+ * initialiser is a file), so scripts stay 'self' only; it applies inline styles (under
+ * style-src 'self' Chromium blocks them: tried in test/e2e/viewer.test.ts's /docs check), hence
+ * 'unsafe-inline' for styles alone; "Try it out" calls this origin. frame-ancestors 'none':
  * the page cannot be framed for clickjacking. Every response under /docs carries it (the plugin's
  * onSend hook), the JSON and the static files included.
  */
