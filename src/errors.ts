@@ -115,6 +115,7 @@ export const ERROR_CATALOGUE = {
   CONFIG_INVALID: { category: 'usage', message: 'The configuration is invalid' },
   MULTIPART_INVALID: { category: 'input', message: 'The multipart/form-data body is malformed or holds parts it should not' },
   TEXT_INVALID: { category: 'input', message: 'A text field holds U+0000 or a lone surrogate, which cannot be stored' },
+  TEXT_INVISIBLE_CHARACTER: { category: 'input', message: 'A text field holds an invisible or direction-changing character (a bidi control or a zero-width character)' },
   DATE_OUT_OF_RANGE: { category: 'input', message: 'A date lies outside the years 0001 to 9999' },
   REGISTER_INPUT_INVALID: { category: 'input', message: 'The registration is invalid (document type, subject, signer name or document SHA-256)' },
   REQUEST_ABORTED: { category: 'input', message: 'The client closed the request before its body was read' },

@@ -7,12 +7,13 @@ import { adminChange, invalidField, requiredText } from './admin-change.js';
 import { AGENCY_CODE, deriveLevel, parentCodeOf } from './agency-code.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole, notFound } from './guard.js';
+import { rejectInvisible } from './text.js';
 
 export async function createAgency(deps: ExchangeDeps, p: Principal, input: { code: string; name: string; level?: AgencyLevel; parentCode?: string | null }): Promise<Agency> {
   await ensureRole(deps, p, 'create agency', 'admin');
   const code = typeof input.code === 'string' ? input.code.trim() : '';
   if (!AGENCY_CODE.test(code)) throw new DocaxisError('AGENCY_CODE_INVALID', JSON.stringify(input.code));
-  const name = requiredText('name', input.name, 255);
+  const name = rejectInvisible('name', requiredText('name', input.name, 255));
   if (input.level !== undefined && !AGENCY_LEVELS.includes(input.level)) throw invalidField('level', `one of ${AGENCY_LEVELS.join(', ')}`);
   if (await deps.stores.agencies.byCode(code)) throw new DocaxisError('AGENCY_EXISTS', code);
 

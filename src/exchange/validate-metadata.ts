@@ -7,7 +7,7 @@
 import { DocaxisError } from '../errors.js';
 import { BUSINESS_TYPES, type BusinessType, type Classification, type DocumentMetadata, type Priority, type SteeringType } from '../db/ports.js';
 import { documentTypeName } from './document-types.js';
-import { fold, isUnstorable, parseDate, UNSTORABLE_MESSAGE, vietnamDate } from './text.js';
+import { fold, invisibleIn, invisibleMessage, isUnstorable, parseDate, UNSTORABLE_MESSAGE, vietnamDate } from './text.js';
 
 export { DOCUMENT_TYPES, type DocumentTypeName } from './document-types.js';
 
@@ -65,6 +65,9 @@ class Reader {
     }
     if (typeof value !== 'string' && typeof value !== 'number') return this.fail(path, 'must be a string');
     if (typeof value === 'string' && isUnstorable(value)) return this.fail(path, UNSTORABLE_MESSAGE);
+    // A bidi control or zero-width character makes the text read other than it is (text.ts).
+    const invisible = typeof value === 'string' ? invisibleIn(value) : undefined;
+    if (invisible !== undefined) return this.fail(path, invisibleMessage(invisible));
     const s = String(value).normalize('NFC').trim();
     return s.length > opts.max ? this.fail(path, `at most ${opts.max} characters`) : s;
   }

@@ -79,6 +79,11 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Every API answer carries user data or answers for a user (me, mailboxes, documents and their
+    // files, the log and its CSV, admin lists, errors): no cache may keep it (a shared computer's
+    // browser, a proxy), and no browser may read it as another type than the one declared.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') || request.url.startsWith('/docs')) reply.header('x-content-type-options', 'nosniff');
   });
 
   // The routes that take a PDF (config.pdfUpload): capped in number, cut when they trickle.

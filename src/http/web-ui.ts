@@ -1,9 +1,11 @@
 // The browser interface: a handful of static files (compiled scripts from dist/web, the page and
-// style sheet from src/web/public) read once when the app is built and served from memory. Only
-// the files found at start exist as routes, so no request path ever reaches the file system.
+// style sheet from src/web/public, and pdf.js's build, worker and standard fonts from pdfjs-dist
+// under /vendor/pdfjs/) read once when the app is built and served from memory. Only the files
+// found at start exist as routes, so no request path ever reaches the file system.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -12,6 +14,32 @@ export interface WebUiDirs {
   scriptsDir: string;
   /** index.html, styles.css and images, served as they are. */
   publicDir: string;
+  /** The pdfjs-dist package (the document viewer renders with it); default: the installed one. */
+  pdfjsDir?: string;
+}
+
+/** The installed pdfjs-dist, found the way Node finds it (its package has no exports map). */
+export function defaultPdfjsDir(): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the viewer needs of pdfjs-dist, served under /vendor/pdfjs/: the main module, its worker
+ * and the standard fonts (for PDFs that do not embed theirs). No sandbox bundle (PDF JavaScript
+ * never runs), no wasm decoders (they would need 'wasm-unsafe-eval'), no viewer.
+ */
+function pdfjsFiles(dir: string | undefined): Array<[string, string]> {
+  if (!dir) return [];
+  const out: Array<[string, string]> = [];
+  for (const name of ['pdf.min.mjs', 'pdf.worker.min.mjs']) {
+    const file = join(dir, 'build', name);
+    if (existsSync(file)) out.push([`/vendor/pdfjs/${name}`, file]);
+  }
+  return [...out, ...listFiles(join(dir, 'standard_fonts'), '/vendor/pdfjs/standard_fonts/')];
 }
 
 /** src/http and dist/http are both two levels below the project root. */
@@ -23,21 +51,28 @@ export function defaultWebUiDirs(): WebUiDirs {
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.pfb': 'application/octet-stream',
+  '.ttf': 'font/ttf',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
 };
 
-// The UI runs no inline script or style and talks only to its own origin; a PDF is shown from a
-// blob: URL the page made itself. frame-ancestors stops the UI being framed by another site.
-const CSP = [
+// The UI runs no inline script or style, no eval, and talks only to its own origin. A PDF is drawn
+// by pdf.js onto canvases (its worker is a file of this origin), never framed or embedded: no
+// frame, no object, so nothing a PDF carries runs in a browser viewer beside the app.
+// frame-ancestors stops the UI being framed by another site.
+export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "frame-src 'self' blob:",
-  "object-src 'self' blob:",
+  "font-src 'self'",
+  "worker-src 'self'",
+  "frame-src 'none'",
+  "object-src 'none'",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -52,7 +87,8 @@ interface Asset {
 
 export function registerWebUi(app: FastifyInstance, dirs: WebUiDirs = defaultWebUiDirs()): void {
   const assets = new Map<string, Asset>();
-  for (const [url, file] of [...listFiles(dirs.publicDir, '/'), ...listFiles(dirs.scriptsDir, '/app/')]) {
+  const vendor = pdfjsFiles('pdfjsDir' in dirs ? dirs.pdfjsDir : defaultPdfjsDir());
+  for (const [url, file] of [...listFiles(dirs.publicDir, '/'), ...listFiles(dirs.scriptsDir, '/app/'), ...vendor]) {
     const type = CONTENT_TYPES[extname(file)];
     if (!type) continue;
     const bytes = readFileSync(file);

@@ -1,5 +1,10 @@
 // A tiny element builder. Text always goes in as text nodes (never innerHTML), so nothing a
-// document's metadata or a certificate's subject carries can become markup.
+// document's metadata or a certificate's subject carries can become markup. Nor can it reorder
+// what surrounds it: a string that holds right-to-left letters or a bidi/zero-width control goes
+// into its own <bdi> (direction from its own first strong letter, isolated from its neighbours),
+// and a control character is shown as a visible [U+202E] marker instead of acting (the service
+// refuses them since issue 11; rows stored earlier may still hold them). A string without either
+// renders the same isolated or not, so it stays a plain text node and the DOM is unchanged.
 export type Child = Node | string | number | null | undefined | false | Child[];
 export type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
@@ -19,8 +24,34 @@ export function append(parent: Node, children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
     if (Array.isArray(c)) append(parent, c);
-    else parent.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+    else parent.appendChild(c instanceof Node ? c : textNode(parent, String(c)));
   }
+}
+
+/** Bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) and zero-width characters. */
+const INVISIBLE = /[\p{Bidi_Control}\u200B-\u200D\u2060\uFEFF]/gu;
+/** A character that can change the order of what is displayed around it. */
+const NEEDS_ISOLATION =
+  /[\p{Bidi_Control}\u200B-\u200D\u2060\uFEFF\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Yezidi}\p{Script=Old_Hungarian}\p{Script=Mende_Kikakui}]/u;
+/** Elements whose content is text only: they get dir="auto" themselves instead of a <bdi> child. */
+const TEXT_ONLY = new Set(['OPTION', 'TEXTAREA', 'TITLE']);
+
+/** `s` with every bidi or zero-width control shown as a visible marker, e.g. "[U+202E]". */
+export function revealInvisible(s: string): string {
+  return s.replace(INVISIBLE, (ch) => `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** The node for a piece of text: a plain text node, or an isolated <bdi> when the text needs one. */
+export function textNode(parent: Node, s: string): Node {
+  if (!NEEDS_ISOLATION.test(s)) return document.createTextNode(s);
+  const shown = revealInvisible(s);
+  if (parent instanceof Element && TEXT_ONLY.has(parent.tagName)) {
+    if (!parent.hasAttribute('dir')) parent.setAttribute('dir', 'auto');
+    return document.createTextNode(shown);
+  }
+  const bdi = document.createElement('bdi');
+  bdi.textContent = shown;
+  return bdi;
 }
 
 /** Replaces everything inside `el`. */

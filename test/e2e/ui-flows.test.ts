@@ -124,9 +124,8 @@ describe('web UI in headless Chromium', () => {
     await page.waitForURL(/#\/documents\//);
     await expect.poll(() => page.locator('.sig-card.sig-ok').count(), { timeout: 30_000 }).toBe(2);
     expect(await page.locator('.sig-card.sig-bad').count()).toBe(0);
-    await page.getByTestId('pdf-view').locator('iframe').waitFor();
-    // Chromium's PDF viewer draws the page a moment after the frame appears (only the picture waits).
-    await page.waitForTimeout(5000);
+    // pdf.js draws the first page onto a canvas (components/pdf-view.ts); the picture waits for it.
+    await page.getByTestId('pdf-view').locator('[data-page="1"][data-rendered="yes"]').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(shots, '05-document.png'), fullPage: true });
 
     await page.locator('[data-action=accept]').click();

@@ -68,6 +68,34 @@ describe('web UI static files', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it('serves pdf.js (main module, worker, standard fonts) from pdfjs-dist under /vendor/pdfjs/, nothing else of the package', async () => {
+    for (const [url, type] of [
+      ['/vendor/pdfjs/pdf.min.mjs', 'text/javascript; charset=utf-8'],
+      ['/vendor/pdfjs/pdf.worker.min.mjs', 'text/javascript; charset=utf-8'],
+      ['/vendor/pdfjs/standard_fonts/FoxitSerif.pfb', 'application/octet-stream'],
+      ['/vendor/pdfjs/standard_fonts/LiberationSans-Regular.ttf', 'font/ttf'],
+    ] as const) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toBe(type);
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.rawPayload.length, url).toBeGreaterThan(1000);
+    }
+    // The scripting sandbox (PDF JavaScript), the viewer, source maps and the package file are not served.
+    for (const url of ['/vendor/pdfjs/pdf.sandbox.min.mjs', '/vendor/pdfjs/pdf.mjs.map', '/vendor/pdfjs/web/pdf_viewer.mjs', '/vendor/pdfjs/package.json', '/vendor/pdfjs/../package.json']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
+    }
+  });
+
+  it('its CSP allows no frame, no object and no eval: a PDF can only be drawn by pdf.js, never handed to a browser viewer', async () => {
+    const csp = String((await app.inject({ method: 'GET', url: '/' })).headers['content-security-policy']);
+    expect(csp).toContain("frame-src 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toMatch(/(frame|object)-src[^;]*blob:/);
+  });
+
   it('can be turned off', async () => {
     expect((await noUi.inject({ method: 'GET', url: '/' })).statusCode).toBe(404);
   });

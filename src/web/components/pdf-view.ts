@@ -1,10 +1,14 @@
 // The signed PDF of a document: downloaded with a progress bar, its SHA-256 computed in the
-// browser and compared with the one the axis recorded, then shown in a frame with a download
-// link. A file whose hash does not match is never shown as the document. The blob URL made for
-// the frame belongs to this view and is revoked when the user leaves the page.
+// browser and compared with the one the axis recorded, then drawn by pdf.js onto canvases
+// (../pdf-render.ts: no PDF JavaScript, no frame, links shown, never followed) with a download
+// link. A file whose hash does not match is never shown as the document. The blob URL of the
+// download link belongs to this view and is revoked when the user leaves the page; it is typed
+// application/octet-stream, so opening it in a tab downloads it rather than handing it to the
+// browser's own PDF viewer on this origin.
 import type { ApiClient } from '../api.js';
 import { formatBytes, h, replace } from '../dom.js';
 import { defineMessages } from '../i18n.js';
+import { MAX_PAGES, type PdfLink, type PdfRendering, renderPdf } from '../pdf-render.js';
 import type { ExchangeDocument } from '../types.js';
 import { errorNotice, notice } from './notice.js';
 import { progressBar } from './progress.js';
@@ -22,6 +26,13 @@ const t = defineMessages({
     hashUnchecked: 'Trình duyệt không tính được SHA-256 (chỉ hỗ trợ trên HTTPS); chưa đối chiếu được tệp.',
     download: 'Tải văn bản về máy ({name}, {size})',
     pdfHint: 'Nếu trình duyệt không hiển thị được PDF (ví dụ trên điện thoại), hãy tải tệp về để xem.',
+    pdfUnreadable: 'Không hiển thị được tệp PDF trong trình duyệt; hãy tải tệp về để xem.',
+    pageLabel: 'Trang {n} / {pages}',
+    linkLabel: 'Liên kết trong văn bản: {target}',
+    linkShown: 'Liên kết trong văn bản trỏ tới địa chỉ dưới đây. Trục không tự mở liên kết; chỉ mở nếu bạn tin nguồn này.',
+    linkOpen: 'Mở liên kết trong thẻ mới',
+    linkNotOpenable: 'Địa chỉ này không phải http/https nên không được mở.',
+    morePages: 'Chỉ hiển thị {max} trang đầu trong {pages} trang; tải tệp về để xem toàn bộ.',
   },
   en: {
     pdfHeading: 'Electronic document (PDF)',
@@ -35,6 +46,13 @@ const t = defineMessages({
     hashUnchecked: 'This browser cannot compute SHA-256 (HTTPS only); the file was not checked.',
     download: 'Download the document ({name}, {size})',
     pdfHint: 'If your browser cannot show the PDF (e.g. on a phone), download the file to read it.',
+    pdfUnreadable: 'The PDF cannot be shown in the browser; download the file to read it.',
+    pageLabel: 'Page {n} of {pages}',
+    linkLabel: 'Link in the document: {target}',
+    linkShown: 'A link in the document points to the address below. The axis does not open links itself; open it only if you trust its source.',
+    linkOpen: 'Open the link in a new tab',
+    linkNotOpenable: 'This address is not http/https and is not opened.',
+    morePages: 'Only the first {max} of {pages} pages are shown; download the file to read them all.',
   },
 });
 
@@ -65,10 +83,13 @@ export function pdfView(api: ApiClient, opts: PdfViewOptions): PdfView {
 
   let disposed = false;
   let url: string | null = null;
+  let rendering: PdfRendering | null = null;
   const dispose = () => {
     disposed = true;
     if (url) URL.revokeObjectURL(url);
     url = null;
+    rendering?.dispose();
+    rendering = null;
     window.removeEventListener('hashchange', dispose);
   };
   // Leaving the page (any route change) ends the view, even while the download still runs.
@@ -90,8 +111,10 @@ export function pdfView(api: ApiClient, opts: PdfViewOptions): PdfView {
         return;
       }
       const name = fileNameFrom(headers.get('content-disposition')) ?? fallbackFileName(doc.metadata.codeNumber, doc.metadata.codeNotation);
-      url = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
-      showPdf(view, { url, name, size: blob.size, number: opts.number });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      if (disposed) return;
+      url = URL.createObjectURL(new Blob([blob], { type: 'application/octet-stream' }));
+      rendering = showPdf(view, bytes, { url, name, size: blob.size, number: opts.number });
     } catch (e) {
       bar.done();
       replace(view);
@@ -116,13 +139,40 @@ function showHashCheck(check: HTMLElement, verdict: HashVerdict, computed: strin
   else replace(check, notice('error', t('hashBad'), h('p', { class: 'small mono' }, t('hashComputed', { sha: computed })), h('p', { class: 'small mono' }, t('hashExpected', { sha: expected }))));
 }
 
-function showPdf(view: HTMLElement, file: { url: string; name: string; size: number; number: string }): void {
+function showPdf(view: HTMLElement, bytes: Uint8Array, file: { url: string; name: string; size: number; number: string }): PdfRendering {
+  const linkNote = h('div', { class: 'pdf-link-note', 'aria-live': 'polite', 'data-testid': 'pdf-link-note' });
+  const status = h('div');
+  const scroll = h('section', { class: 'pdf-scroll', 'aria-label': t('pdfTitle', { number: file.number }), tabindex: 0 });
+  const rendering = renderPdf(bytes, {
+    pageLabel: (n, pages) => t('pageLabel', { n, pages }),
+    linkLabel: (target) => t('linkLabel', { target }),
+    onLink: (link) => showLink(linkNote, link),
+    scrollRoot: scroll,
+  });
+  scroll.append(rendering.el);
   replace(
     view,
     h('p', {}, h('a', { href: file.url, download: file.name, class: 'button', 'data-action': 'download-pdf' }, t('download', { name: file.name, size: formatBytes(file.size) }))),
-    h('iframe', { class: 'pdf-frame', title: t('pdfTitle', { number: file.number }), src: file.url }),
+    linkNote,
+    status,
+    scroll,
     h('p', { class: 'muted small' }, t('pdfHint')),
   );
+  rendering.ready.then(
+    (pages) => {
+      if (pages > MAX_PAGES) replace(status, notice('warn', t('morePages', { max: MAX_PAGES, pages })));
+    },
+    () => replace(status, notice('warn', t('pdfUnreadable'))),
+  );
+  return rendering;
+}
+
+/** Where a clicked link points; a new tab only on a second, deliberate click, and only for http(s). */
+function showLink(note: HTMLElement, link: PdfLink): void {
+  const open = link.openable
+    ? h('a', { href: link.openable, target: '_blank', rel: 'noopener noreferrer', referrerpolicy: 'no-referrer', 'data-action': 'open-pdf-link' }, t('linkOpen'))
+    : h('p', { class: 'small' }, t('linkNotOpenable'));
+  replace(note, notice('warn', t('linkShown'), h('p', { class: 'mono small', 'data-testid': 'pdf-link-target' }, link.target), open));
 }
 
 async function sha256Hex(blob: Blob): Promise<string | null> {
