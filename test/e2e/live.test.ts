@@ -57,7 +57,7 @@ describe('live inbox badge in headless Chromium', () => {
     const badge = page.getByTestId('unread-badge');
     await expect.poll(() => badge.isHidden()).toBe(true);
     // Survives only if the page is never reloaded.
-    await page.evaluate(() => ((window as unknown as { liveMarker: number }).liveMarker = 42));
+    await page.evaluate('window.liveMarker = 42');
 
     await sendTo(HEALTH_DEPT, 'V/v thử nghiệm thông báo tức thời số một');
     await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('1');
@@ -70,7 +70,7 @@ describe('live inbox badge in headless Chromium', () => {
     await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('2');
     await expect.poll(() => page.title()).toMatch(/^\(2\) /);
     await expect.poll(() => page.getByTestId('inbox').textContent(), { timeout: 10_000 }).toContain('thông báo tức thời số hai');
-    expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(42);
+    expect(await page.evaluate('window.liveMarker')).toBe(42);
     await page.screenshot({ path: join(screenshotDir(), '13-live-badge.png') });
 
     // The other agency's clerk: no badge, no count in the title, nothing in the inbox.

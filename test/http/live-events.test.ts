@@ -6,7 +6,7 @@
 // connections (LISTEN/NOTIFY between them); on PGlite they share the one embedded database.
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createStores } from '../../src/db/create-stores.js';
@@ -22,7 +22,8 @@ beforeAll(async () => {
   pdf = await sealedLetter();
 });
 
-const ENV = { LOG_LEVEL: 'silent', LIVE_CONNECTIONS_PER_USER: '2', LIVE_CONNECTIONS_TOTAL: '5', LIVE_HEARTBEAT_SECONDS: '1' };
+// An idle-connection timeout of 2 s: only the 1 s heartbeat keeps a quiet stream open past it.
+const ENV = { LOG_LEVEL: 'silent', LIVE_CONNECTIONS_PER_USER: '2', LIVE_CONNECTIONS_TOTAL: '5', LIVE_HEARTBEAT_SECONDS: '1', HTTP_CONNECTION_TIMEOUT_SECONDS: '2' };
 
 forEachDatabase('live events between two instances', (t) => {
   let second: Database | undefined;
@@ -164,9 +165,12 @@ forEachDatabase('live events between two instances', (t) => {
     await new Promise((r) => setTimeout(r, 300));
   });
 
-  it('a quiet stream carries heartbeat comments', async () => {
+  it('a quiet stream carries heartbeat comments, which keep it open past the idle-connection timeout', async () => {
     const s = await stream(clerk(HEALTH_DEPT));
-    await s.waitFor((e) => e.event === ':' && e.data === 'heartbeat', 5000);
+    let ended = false;
+    void s.ended.then(() => (ended = true));
+    await vi.waitFor(() => expect(s.events.filter((e) => e.event === ':' && e.data === 'heartbeat').length).toBeGreaterThanOrEqual(4), { timeout: 10_000, interval: 50 });
+    expect(ended).toBe(false);
     s.close();
   });
 

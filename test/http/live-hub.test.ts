@@ -73,3 +73,26 @@ it('an agency hears a notice only as its sender (outbox) or a named recipient (i
   expect(liveEventFor(notice, B)).toEqual({ box: 'outbox', kind: 'sent', documentId: DOC });
   expect(liveEventFor(notice, C)).toBeUndefined();
 });
+
+it('a stream ends when its lifetime is up, and every stream is told to resync when the listener reconnected', async () => {
+  const notifications = new LocalNotifications();
+  const stores = new MemoryStores();
+  const hub = new LiveHub({ stores, clock: () => new Date(), notifications }, { ...DEFAULT_LIVE_LIMITS, maxConnectionSeconds: 0.2 }, pino({ level: 'silent' }));
+  await hub.ready();
+  const ended: string[] = [];
+  const sink = (name: string) => {
+    const s = stalledSink();
+    s.end = (() => (ended.push(name), s)) as unknown as StreamSink['end'];
+    return s;
+  };
+  const a = sink('a');
+  hub.add(principal(A), a);
+  notifications.simulateResync();
+  await new Promise((r) => setTimeout(r, 50));
+  expect(a.written.some((w) => w.startsWith('event: resync'))).toBe(true);
+  expect(a.written.filter((w) => w.startsWith('event: count')).length).toBeGreaterThanOrEqual(2); // on open, and after the resync
+  await new Promise((r) => setTimeout(r, 300));
+  expect(ended).toEqual(['a']);
+  expect(hub.size).toBe(0);
+  await hub.close();
+});
