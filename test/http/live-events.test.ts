@@ -130,6 +130,12 @@ forEachDatabase('live events between two instances', (t) => {
     health.close();
   });
 
+  it('the OpenAPI document lists both routes, the stream as text/event-stream', async () => {
+    const paths = (await b.inject({ url: '/docs/json' })).json().paths as Record<string, { get: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+    expect(paths['/api/v1/inbox/count']).toBeDefined();
+    expect(Object.keys(paths['/api/v1/events']!.get.responses['200']!.content ?? {})).toEqual(['text/event-stream']);
+  });
+
   it('only clerks: admins and auditors are refused (403), a request without credentials 401', async () => {
     for (const role of ['admin', 'auditor'] as const) {
       const s = await stream(bearer((u) => u.role === role));

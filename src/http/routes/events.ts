@@ -49,6 +49,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; config
       schema: {
         tags: ['documents'],
         summary: 'Live changes to my agency’s inbox and outbox (text/event-stream), with the “not handled” count',
+        produces: ['text/event-stream'],
         response: withErrors({ 200: Type.String({ description: 'text/event-stream: events count, inbox, outbox, resync' }) }),
       },
     },
