@@ -46,7 +46,33 @@ export interface Config {
   readonly verifyMaxSignatures: number;
   /** Slow clients: the budgets of the HTTP server and of the routes that take a PDF. */
   readonly http: HttpLimits;
+  /** The live event streams (GET /api/v1/events). */
+  readonly live: LiveLimits;
 }
+
+export interface LiveLimits {
+  /** Streams one user may hold open in this process (tabs); more: 429 LIVE_CONNECTIONS_PER_USER_LIMIT. */
+  readonly connectionsPerUser: number;
+  /** Streams this process holds for everyone; more: 429 LIVE_CONNECTIONS_FULL. */
+  readonly connectionsTotal: number;
+  /** A comment line this often keeps proxies and the idle-connection timeout from cutting a quiet stream. */
+  readonly heartbeatSeconds: number;
+  /**
+   * A stream is ended after this long and the browser reconnects through the auth hook again: a
+   * revoked credential or a deactivated user stops hearing events within this time.
+   */
+  readonly maxConnectionSeconds: number;
+  /** A client that lets this much of its stream pile up unread (a stalled or very slow reader) is dropped. */
+  readonly maxBufferBytes: number;
+}
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = Object.freeze({
+  connectionsPerUser: 5,
+  connectionsTotal: 1000,
+  heartbeatSeconds: 25,
+  maxConnectionSeconds: 600,
+  maxBufferBytes: 64 * 1024,
+});
 
 export interface HttpLimits {
   /** The request line and headers must arrive within this (Node's server.headersTimeout). */
@@ -95,6 +121,7 @@ export function defaultVerifyWorkers(cores: number): number {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(env: Env): Config {
+  const http = httpLimits(env);
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
@@ -112,8 +139,23 @@ export function loadConfig(env: Env): Config {
     verifyWorkerMemoryMb: integer(env, 'VERIFY_WORKER_MEMORY_MB', 256, 64, 16384),
     verifyWorkerRecycleMb: integer(env, 'VERIFY_WORKER_RECYCLE_MB', 128, 16, 16384),
     verifyMaxSignatures: integer(env, 'VERIFY_MAX_SIGNATURES', 20, 1, 1000),
-    http: httpLimits(env),
+    http,
+    live: liveLimits(env, http),
   });
+}
+
+function liveLimits(env: Env, http: HttpLimits): LiveLimits {
+  const d = DEFAULT_LIVE_LIMITS;
+  const limits: LiveLimits = Object.freeze({
+    connectionsPerUser: integer(env, 'LIVE_CONNECTIONS_PER_USER', d.connectionsPerUser, 1, 1000),
+    connectionsTotal: integer(env, 'LIVE_CONNECTIONS_TOTAL', d.connectionsTotal, 1, 1_000_000),
+    heartbeatSeconds: integer(env, 'LIVE_HEARTBEAT_SECONDS', d.heartbeatSeconds, 1, 3600),
+    maxConnectionSeconds: integer(env, 'LIVE_MAX_CONNECTION_SECONDS', d.maxConnectionSeconds, 10, 24 * 3600),
+    maxBufferBytes: integer(env, 'LIVE_MAX_BUFFER_BYTES', d.maxBufferBytes, 1024, 64 * 1024 * 1024),
+  });
+  // A quiet stream is cut by the idle-connection timeout unless a heartbeat comes first.
+  if (limits.heartbeatSeconds >= http.connectionTimeoutSeconds) throw invalid('LIVE_HEARTBEAT_SECONDS', `must be below HTTP_CONNECTION_TIMEOUT_SECONDS (${http.connectionTimeoutSeconds})`);
+  return limits;
 }
 
 function httpLimits(env: Env): HttpLimits {

@@ -119,6 +119,8 @@ export const ERROR_CATALOGUE = {
   DATE_OUT_OF_RANGE: { category: 'input', message: 'A date lies outside the years 0001 to 9999' },
   REGISTER_INPUT_INVALID: { category: 'input', message: 'The registration is invalid (document type, subject, signer name or document SHA-256)' },
   REQUEST_ABORTED: { category: 'input', message: 'The client closed the request before its body was read' },
+  LIVE_CONNECTIONS_PER_USER_LIMIT: { category: 'rate-limited', message: 'You already have as many live event streams open as allowed (close a tab); retry after the Retry-After delay' },
+  LIVE_CONNECTIONS_FULL: { category: 'rate-limited', message: 'The service holds as many live event streams as it can; retry after the Retry-After delay' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

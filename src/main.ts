@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const keys = loadServiceKeys(config, process.env, { path: (name) => FIXTURES_DIR + name, password: FIXTURE_P12_PASSWORD });
   // Always workers: an uploaded PDF is never parsed on the event loop (see verify-pool.ts).
   const verifier = verifierPool(config);
-  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier });
+  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier, notifications: database.notifications });
   const sealer =
     config.logSealIntervalSeconds > 0
       ? startSealTimer(

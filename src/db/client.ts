@@ -14,6 +14,9 @@ import { DocaxisError } from '../errors.js';
 import type { Db } from './db.js';
 import { translateDbError } from './db-errors.js';
 import { defaultMigrationsFolder } from './migrations-folder.js';
+import type { Notifications } from './notifications.js';
+import { PgliteNotifications } from './notifications-pglite.js';
+import { PostgresNotifications } from './notifications-postgres.js';
 import { pgliteByteaOptions } from './pglite-bytea.js';
 import { preparingClient } from './postgres-prepared.js';
 import { lostConnectionGuardedClient } from './postgres-lost-connections.js';
@@ -35,6 +38,11 @@ export interface OpenDatabaseOptions {
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
+  /**
+   * Messages between the processes on this database (LISTEN/NOTIFY; db/notifications.ts). The
+   * PostgreSQL listener connects on the first subscribe, not before.
+   */
+  notifications: Notifications;
   /** Applies pending migrations from drizzle/ (idempotent). */
   migrate(): Promise<void>;
   /** Resolves when the database answers; DB_UNAVAILABLE otherwise. */
@@ -74,11 +82,16 @@ function openPostgres(url: string, opts: OpenDatabaseOptions): Database {
     return client;
   }, connectTimeout + 5);
   const db = drizzlePostgres({ client: lostConnectionGuardedClient(preparingClient(pool.client)) });
+  const notifications = new PostgresNotifications(url, db, { connectTimeoutSeconds: connectTimeout });
   return wrap(
     'postgres',
     db,
+    notifications,
     () => migratePostgres(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }),
-    () => pool.end({ timeout: 5 }),
+    async () => {
+      await notifications.close();
+      await pool.end({ timeout: 5 });
+    },
     () => pool.replace(),
   );
 }
@@ -104,18 +117,21 @@ async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions
     throw new DocaxisError('DB_UNAVAILABLE', `PGlite could not open ${dataDir ?? 'an in-memory database'}: ${cause}`, { cause: e });
   }
   const db = drizzlePglite({ client });
+  const notifications = new PgliteNotifications(client, db);
   return wrap(
     'pglite',
     db,
+    notifications,
     () => migratePglite(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() }),
     async () => {
+      await notifications.close();
       if (!client.closed) await client.close();
     },
     () => undefined,
   );
 }
 
-function wrap(kind: Database['kind'], db: Db, runMigrations: () => Promise<void>, close: () => Promise<void>, replaceConnections: () => void): Database {
+function wrap(kind: Database['kind'], db: Db, notifications: Notifications, runMigrations: () => Promise<void>, close: () => Promise<void>, replaceConnections: () => void): Database {
   const guarded = async (fn: () => Promise<unknown>): Promise<void> => {
     try {
       await fn();
@@ -127,6 +143,7 @@ function wrap(kind: Database['kind'], db: Db, runMigrations: () => Promise<void>
   return {
     kind,
     db,
+    notifications,
     migrate: () => guarded(runMigrations),
     ping: () => guarded(() => db.execute(sql`select 1`)),
     replaceConnections,

@@ -362,6 +362,8 @@ export interface DeliveryStore {
   /** Like addEvent for each event in order, in one write. */
   addEvents(es: ReadonlyArray<Omit<StatusEvent, 'id'>>): Promise<StatusEvent[]>;
   events(deliveryId: string): Promise<StatusEvent[]>;
+  /** The agency's inbox documents nobody has acted on yet (status 01, not withdrawn): the live "not handled" count. */
+  notHandledCount(recipientAgencyId: string): Promise<number>;
 }
 
 export interface LogStore {

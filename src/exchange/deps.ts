@@ -1,5 +1,6 @@
 // What every use case needs, passed in (no module-level state): the stores, a clock (tests pin
 // it), and extra intermediate certificates for path building (the chain a signer's CMS omits).
+import type { Notifications } from '../db/notifications.js';
 import type { Stores } from '../db/ports.js';
 import type { Timestamper } from '../pades/timestamper.js';
 import type { PdfVerifier } from '../pades/verifier.js';
@@ -19,4 +20,6 @@ export interface ExchangeDeps {
    * module state): worker threads in the service, this thread in tests. Unset: this thread, parsed per call.
    */
   verifier?: PdfVerifier;
+  /** Announces arrivals and status changes to live sessions (notify-events.ts); unset: nobody is told. */
+  notifications?: Notifications;
 }

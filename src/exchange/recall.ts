@@ -6,6 +6,7 @@ import type { Delivery, Principal, StatusEvent } from '../db/ports.js';
 import { applyTransition } from './apply-transition.js';
 import type { ExchangeDeps } from './deps.js';
 import { forbidden } from './guard.js';
+import { announceRecall, announceStatus } from './notify-events.js';
 import { receiptFor } from './receipts.js';
 import { recipientDelivery } from './recipient-delivery.js';
 import { visibleDocument } from './visibility.js';
@@ -15,7 +16,7 @@ export async function requestRecall(deps: ExchangeDeps, p: Principal, documentId
   if (!v.asSender) return forbidden(deps, p, `recall document ${documentId}`, 'only the sending agency can recall a document');
   const { document } = v;
   const at = deps.clock();
-  return deps.stores.transaction(async (tx) => {
+  return announceRecall(deps, document, deps.stores.transaction(async (tx) => {
     const waiting = (await tx.deliveries.forDocument(document.id)).filter((d) => d.status === '01');
     const recalled: Delivery[] = [];
     for (const delivery of waiting) {
@@ -37,12 +38,12 @@ export async function requestRecall(deps: ExchangeDeps, p: Principal, documentId
       at,
     );
     return recalled;
-  });
+  }));
 }
 
 export async function answerRecall(deps: ExchangeDeps, p: Principal, documentId: string, accept: boolean): Promise<{ delivery: Delivery; event: StatusEvent }> {
   const { document, delivery } = await recipientDelivery(deps, p, documentId, 'answer recall of');
   if (delivery.status !== '13') throw new DocaxisError('STATUS_TRANSITION_INVALID', `no recall is pending (status ${delivery.status})`);
   const at = deps.clock();
-  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to: accept ? '15' : '16', reason: null, at }, deps.receiptSigner));
+  return announceStatus(deps, document, deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to: accept ? '15' : '16', reason: null, at }, deps.receiptSigner)));
 }

@@ -20,6 +20,7 @@ import type { Agency, Delivery, DocumentMetadata, ExchangeDocument, Principal, S
 import type { VerificationReport } from '../pades/report.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
+import { announceSent } from './notify-events.js';
 import { receiptFor } from './receipts.js';
 import { refuseClassified } from './refuse-classified.js';
 import { codeOf, logSendRefused } from './refusal-log.js';
@@ -50,7 +51,7 @@ export async function sendDocument(deps: ExchangeDeps, p: Principal, input: Send
   const level = classificationOf(input.metadata);
   if (level !== 'NONE') return refuseClassified(deps, p, input.metadata, level);
   try {
-    return await sendChecked(deps, p, input);
+    return await announceSent(deps, sendChecked(deps, p, input));
   } catch (e) {
     // A log that cannot be written (database down) must not hide the refusal itself.
     if (isDocaxisError(e) && REFUSAL_CATEGORIES.has(e.category)) await logSendRefused(deps, p, { ...codeOf(input.metadata), code: e.code, ...markOf(e) }).catch(() => undefined);

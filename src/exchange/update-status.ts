@@ -3,6 +3,7 @@ import { DocaxisError } from '../errors.js';
 import { STATUS_CODES, type Delivery, type Principal, type StatusCode, type StatusEvent } from '../db/ports.js';
 import { applyTransition } from './apply-transition.js';
 import type { ExchangeDeps } from './deps.js';
+import { announceStatus } from './notify-events.js';
 import { recipientDelivery } from './recipient-delivery.js';
 import { nextStatus, reasonRequired } from './status-machine.js';
 
@@ -25,5 +26,5 @@ export async function updateStatus(
     throw new DocaxisError('METADATA_INVALID', `reason: at most ${MAX_REASON} characters`, { details: { fields: { reason: `at most ${MAX_REASON} characters` } } });
   }
   const at = deps.clock();
-  return deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }, deps.receiptSigner));
+  return announceStatus(deps, document, deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }, deps.receiptSigner)));
 }

@@ -15,6 +15,7 @@ import { loggerOptions } from './logger.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/api.js';
+import { eventRoutes } from './routes/events.js';
 import { registerSlowUploadGuard } from './slow-upload.js';
 import { registerUploadSlots, UploadSlots } from './upload-slots.js';
 import { registerWebUi, type WebUiDirs } from './web-ui.js';
@@ -37,6 +38,8 @@ export interface BuildAppOptions {
    * loop. main.ts passes a worker pool (config.verifyWorkers) and closes it after the app.
    */
   verifier?: ExchangeDeps['verifier'];
+  /** Tells live sessions of arrivals and status changes, across instances (Database.notifications). */
+  notifications?: ExchangeDeps['notifications'];
   /** Where the browser UI's files are; default: dist/web and src/web/public; false: no UI. */
   webUi?: WebUiDirs | false;
 }
@@ -75,6 +78,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     ...(opts.intermediates !== undefined ? { intermediates: opts.intermediates } : {}),
     ...(opts.receiptSigner !== undefined ? { receiptSigner: opts.receiptSigner } : {}),
     ...(opts.timestamper !== undefined ? { timestamper: opts.timestamper } : {}),
+    ...(opts.notifications !== undefined ? { notifications: opts.notifications } : {}),
   };
 
   app.addHook('onSend', async (request, reply) => {
@@ -110,6 +114,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     async (api) => {
       await api.register(authPlugin, { deps });
       await api.register(apiRoutes, { deps, config });
+      await api.register(eventRoutes, { deps, config });
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,7 @@
 import { h } from './dom.js';
 import { currentLang, defineMessages, setLang } from './i18n.js';
 import { levelLabel, roleLabel } from './labels.js';
+import { startLive } from './live.js';
 import type { Me, Role } from './session.js';
 
 export const tShell = defineMessages({
@@ -98,6 +99,7 @@ export function renderShell(me: Me, actions: { signOut(): void; relabel(): void 
     h('nav', { class: 'sidenav', 'aria-label': tShell('nav') }, h('ul', {}, ...links.map(({ a }) => h('li', {}, a)))),
     main,
   );
+  startLive(root, me);
   // The skip link must move focus without changing the hash route.
   root.querySelector('.skip')?.addEventListener('click', (e) => {
     e.preventDefault();

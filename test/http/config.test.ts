@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         uploadsPerUser: 8,
         uploadsTotal: 32,
       },
+      live: { connectionsPerUser: 5, connectionsTotal: 1000, heartbeatSeconds: 25, maxConnectionSeconds: 600, maxBufferBytes: 65536 },
     });
     expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
     expect(Object.isFrozen(c)).toBe(true);
@@ -41,6 +42,13 @@ describe('loadConfig', () => {
     expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n))).toEqual([1, 1, 2, 4, 4]);
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBe(defaultVerifyWorkers(availableParallelism()));
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('live streams: LIVE_* settings, and a heartbeat that would come after the idle timeout is refused', () => {
+    const c = loadConfig({ LIVE_CONNECTIONS_PER_USER: '3', LIVE_CONNECTIONS_TOTAL: '50', LIVE_HEARTBEAT_SECONDS: '10', LIVE_MAX_CONNECTION_SECONDS: '60', LIVE_MAX_BUFFER_BYTES: '4096' });
+    expect(c.live).toEqual({ connectionsPerUser: 3, connectionsTotal: 50, heartbeatSeconds: 10, maxConnectionSeconds: 60, maxBufferBytes: 4096 });
+    expect(() => loadConfig({ LIVE_HEARTBEAT_SECONDS: '120' })).toThrow(/LIVE_HEARTBEAT_SECONDS must be below HTTP_CONNECTION_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ LIVE_CONNECTIONS_PER_USER: '0' })).toThrow(/LIVE_CONNECTIONS_PER_USER/);
   });
 
   it('reads every variable', () => {

@@ -1,6 +1,6 @@
 // One delivery per (document, recipient) and its status history. updateStatus is a
 // compare-and-set on the current status, so two clerks racing on one delivery cannot both win.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import type { Delivery, DeliveryStore, StatusCode, StatusEvent } from '../ports.js';
 import { deliveries, statusEvents } from '../schema.js';
@@ -60,6 +60,15 @@ export async function statusEventsFor(db: Db, deliveryId: string): Promise<Statu
   return rows.map(toEvent);
 }
 
+/** One index range (deliveries_recipient_status_idx): cheap enough to run on every live event. */
+export async function notHandledCount(db: Db, recipientAgencyId: string): Promise<number> {
+  const [r] = await db
+    .select({ n: count() })
+    .from(deliveries)
+    .where(and(eq(deliveries.recipientAgencyId, recipientAgencyId), eq(deliveries.status, '01'), eq(deliveries.withdrawn, false)));
+  return r?.n ?? 0;
+}
+
 export function deliveryStore(db: Db): DeliveryStore {
   return {
     insertMany: (ds) => insertDeliveries(db, ds),
@@ -69,5 +78,6 @@ export function deliveryStore(db: Db): DeliveryStore {
     addEvent: (e) => addStatusEvent(db, e),
     addEvents: (es) => addStatusEvents(db, es),
     events: (deliveryId) => statusEventsFor(db, deliveryId),
+    notHandledCount: (recipientAgencyId) => notHandledCount(db, recipientAgencyId),
   };
 }
