@@ -12,6 +12,7 @@ import { certificateStore } from './stores/certificates.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
 import { logStore } from './stores/log.js';
+import { sealKeyStore } from './stores/seal-keys.js';
 import { sealStore } from './stores/seals.js';
 import { statisticsStore } from './stores/statistics.js';
 import { tokenStore } from './stores/tokens.js';
@@ -41,6 +42,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     log: guard(logStore(db, inTransaction)),
     seals: guard(sealStore(db)),
     statistics: guard(statisticsStore(db)),
+    sealKeys: guard(sealKeyStore(db)),
   };
   return stores;
 }

@@ -66,17 +66,30 @@ const pinHash = (pin) => createHash('sha256').update(String(pin)).digest();
 function login(m, slot, session, pin) {
   const slotKey = slot.toString('hex');
   const h = pinHash(pin);
+  if (tryLogin(m.lib, session, pin) === 'already') {
+    const known = m.logins.get(slotKey);
+    if (known && !timingSafeEqual(known, h)) throw new HsmError('HSM_PIN_INCORRECT', 'the PIN does not match the one the token is logged in with');
+    // Logged in by an earlier thread of this process (replaced after a deadline): the PIN given
+    // now is unproven, so log out and in again with it.
+    if (!known) {
+      try { m.lib.C_Logout(session); } catch { /* logged out meanwhile */ }
+      tryLogin(m.lib, session, pin);
+    }
+  }
+  m.logins.set(slotKey, h);
+}
+
+function tryLogin(lib, session, pin) {
   try {
-    m.lib.C_Login(session, p11.CKU_USER, String(pin));
+    lib.C_Login(session, p11.CKU_USER, String(pin));
+    return 'ok';
   } catch (e) {
     const r = ckr(e);
     if (r === 'CKR_PIN_INCORRECT' || r === 'CKR_PIN_INVALID' || r === 'CKR_PIN_LEN_RANGE') throw new HsmError('HSM_PIN_INCORRECT', r);
     if (r === 'CKR_PIN_LOCKED' || r === 'CKR_PIN_EXPIRED') throw new HsmError('HSM_PIN_LOCKED', r);
-    if (r !== 'CKR_USER_ALREADY_LOGGED_IN') throw new HsmError('HSM_SIGN_FAILED', 'C_Login ' + r);
-    const known = m.logins.get(slotKey);
-    if (known && !timingSafeEqual(known, h)) throw new HsmError('HSM_PIN_INCORRECT', 'the PIN does not match the one the token is logged in with');
+    if (r === 'CKR_USER_ALREADY_LOGGED_IN') return 'already';
+    throw new HsmError('HSM_SIGN_FAILED', 'C_Login ' + r);
   }
-  m.logins.set(slotKey, h);
 }
 
 function find(lib, session, template, max) {

@@ -27,6 +27,7 @@ import type {
   Stores,
   StoredCrl,
   TrustAnchor,
+  SealKeyBinding,
   User,
 } from '../../src/db/ports.js';
 
@@ -43,10 +44,11 @@ export interface MemoryState {
   events: StatusEvent[];
   log: LogEntry[];
   seals: LogSeal[];
+  sealKeys: SealKeyBinding[];
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [] };
+  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], sealKeys: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -78,6 +80,7 @@ export class MemoryStores implements Stores {
     this.log = this.view.log;
     this.seals = this.view.seals;
     this.statistics = this.view.statistics;
+    this.sealKeys = this.view.sealKeys;
   }
 
   agencies: Stores['agencies'];
@@ -91,6 +94,7 @@ export class MemoryStores implements Stores {
   log: Stores['log'];
   seals: Stores['seals'];
   statistics: Stores['statistics'];
+  sealKeys: Stores['sealKeys'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -303,6 +307,24 @@ export class MemoryStores implements Stores {
       },
       statistics: {
         counts: (range) => r(() => statisticsOf(s(), range)),
+      },
+      sealKeys: {
+        insert: (b) =>
+          w(() => {
+            // As the partial unique index: one active binding per agency.
+            if (s().sealKeys.some((x) => x.agencyId === b.agencyId && x.active)) throw new Error('agency_seal_keys_one_active');
+            const row: SealKeyBinding = { ...copy(b), id: randomUUID(), createdAt: now(), active: true };
+            s().sealKeys.push(row);
+            return copy(row);
+          }),
+        activeFor: (agencyId) => r(() => copy(s().sealKeys.find((x) => x.agencyId === agencyId && x.active))),
+        listFor: (agencyId) => r(() => copy(s().sealKeys.filter((x) => x.agencyId === agencyId).reverse())),
+        deactivate: (agencyId) =>
+          w(() => {
+            const active = s().sealKeys.filter((x) => x.agencyId === agencyId && x.active);
+            for (const x of active) x.active = false;
+            return active.length;
+          }),
       },
     };
     return view;
