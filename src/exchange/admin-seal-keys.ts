@@ -57,6 +57,7 @@ export async function bindSealKey(deps: ExchangeDeps, p: Principal, agencyCode: 
   const signer = await openBinding({ modulePath, tokenLabel, keyLabel, keyId, pinEnv }, { ...options, intermediates: [] });
   const description = signer.description;
   const der = signer.certificate;
+  const tokenChain = signer.chain;
   await signer.close();
 
   const cert = describeCertificate(der);
@@ -64,7 +65,7 @@ export async function bindSealKey(deps: ExchangeDeps, p: Principal, agencyCode: 
   if (cert.agencyCode !== agency.code) throw new DocaxisError('SEAL_KEY_INVALID', `the token certificate names agency ${cert.agencyCode ?? '(none)'}, not ${agency.code}`);
   const now = deps.clock();
   const [anchors, crls] = await Promise.all([deps.stores.trust.anchors(true), deps.stores.trust.crls()]);
-  const chain = validateChain({ leaf: der, candidates: deps.intermediates ?? [], trustAnchors: anchors.map((a) => a.der), crls: crls.map((c) => c.der), requireRevocation: false, at: now, purpose: 'document-signing' });
+  const chain = validateChain({ leaf: der, candidates: [...(deps.intermediates ?? []), ...tokenChain], trustAnchors: anchors.map((a) => a.der), crls: crls.map((c) => c.der), requireRevocation: false, at: now, purpose: 'document-signing' });
   if (chain.status !== 'valid') throw new DocaxisError('SEAL_KEY_INVALID', `the token certificate does not chain to the trust store (${chain.status}${chain.errors[0] ? `: ${chain.errors[0]}` : ''})`);
   // A seal identifies one sender: a certificate bound to another agency is refused.
   const elsewhere = (await deps.stores.certificates.bindingsAmong([cert.fingerprintSha256])).find((b) => b.agencyId !== agency.id);
@@ -93,7 +94,7 @@ export async function unbindSealKey(deps: ExchangeDeps, p: Principal, agencyCode
   const agency = await deps.stores.agencies.byCode(agencyCode);
   if (!agency) return notFound(deps, p, `unbind seal key of agency ${agencyCode}`);
   const active = await deps.stores.sealKeys.activeFor(agency.id);
-  if (!active) throw new DocaxisError('NOT_FOUND', `agency ${agencyCode} has no seal key bound`);
+  if (!active) return notFound(deps, p, `unbind seal key of agency ${agencyCode} (none bound)`);
   await adminChange(deps, p, 'admin.seal-key', async (tx) => {
     await tx.sealKeys.deactivate(agency.id);
     return { result: undefined, agencyId: agency.id, details: { action: 'unbind', agencyCode: agency.code, fingerprintSha256: active.fingerprintSha256, tokenLabel: active.tokenLabel } };

@@ -29,7 +29,7 @@ export interface SealKeyOptions {
   allowedModules: readonly string[];
   /** Where the PINs are read from, by the variable name stored in the binding. */
   env: Readonly<Record<string, string | undefined>>;
-  /** Intermediates embedded with an HSM key's certificate (the configured ones). */
+  /** Intermediates embedded with an HSM key's certificate; default: the CA certificates on its token. */
   intermediates?: readonly Uint8Array[];
   host?: Pkcs11Host;
   /** Only when the demo is seeded and no PKCS#11 module is configured (see src/main.ts). */
@@ -76,7 +76,7 @@ export function openBinding(binding: Pick<SealKeyBinding, 'modulePath' | 'tokenL
       tokenLabel: binding.tokenLabel,
       pin,
       ...(binding.certificateDer ? { certificate: binding.certificateDer } : {}),
-      chain: options.intermediates ?? [],
+      ...(options.intermediates?.length ? { chain: options.intermediates } : {}),
       ...(binding.keyLabel !== null ? { keyLabel: binding.keyLabel } : {}),
       ...(binding.keyId !== null ? { keyId: binding.keyId } : {}),
     },

@@ -7,6 +7,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
 import type { ExchangeDeps } from './deps.js';
+import type { SealKeyOptions } from '../exchange/seal-keys.js';
 import { InProcessVerifier } from '../pades/verifier.js';
 import { isDocaxisError } from '../errors.js';
 import { answerClientError } from './client-errors.js';
@@ -15,6 +16,7 @@ import { loggerOptions } from './logger.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/api.js';
+import { adminSealKeyRoutes } from './routes/admin-seal-keys.js';
 import { registerSlowUploadGuard } from './slow-upload.js';
 import { registerUploadSlots, UploadSlots } from './upload-slots.js';
 import { registerWebUi, type WebUiDirs } from './web-ui.js';
@@ -37,6 +39,8 @@ export interface BuildAppOptions {
    * loop. main.ts passes a worker pool (config.verifyWorkers) and closes it after the app.
    */
   verifier?: ExchangeDeps['verifier'];
+  /** Binding agency seal keys (PKCS#11): allow-list and PIN source; default: config.pkcs11Modules, no PINs. */
+  sealKeys?: SealKeyOptions;
   /** Where the browser UI's files are; default: dist/web and src/web/public; false: no UI. */
   webUi?: WebUiDirs | false;
 }
@@ -105,6 +109,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     async (api) => {
       await api.register(authPlugin, { deps });
       await api.register(apiRoutes, { deps, config });
+      await api.register(adminSealKeyRoutes, { deps, options: opts.sealKeys ?? { allowedModules: config.pkcs11Modules, env: {} } });
     },
     { prefix: '/api/v1' },
   );

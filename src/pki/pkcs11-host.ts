@@ -26,6 +26,8 @@ export interface OpenedKey {
   label: string;
   /** The certificate object with the key's CKA_ID, DER; null when the token has none. */
   certificate: Uint8Array | null;
+  /** Every other certificate object on the token (typically its CA chain), DER. */
+  others: Uint8Array[];
 }
 
 type Request = ({ op: 'open' } & OpenRequest) | { op: 'sign'; ref: number; mechanism: 'rsa-pkcs' | 'ecdsa'; data: Uint8Array } | { op: 'close'; ref: number };

@@ -19,7 +19,7 @@ export interface Pkcs11KeySpec {
   pin: string;
   /** The signing certificate, DER; default: the token's certificate object with the key's CKA_ID. */
   certificate?: Uint8Array;
-  /** Intermediates to embed, issuer first. */
+  /** Intermediates to embed, issuer first; default: the token's other certificates that are CAs. */
   chain?: readonly Uint8Array[];
 }
 
@@ -75,12 +75,20 @@ export async function openPkcs11Signer(spec: Pkcs11KeySpec, host: Pkcs11Host = s
   }
   return {
     certificate,
-    chain: Object.freeze((spec.chain ?? []).map((c) => c.slice())),
+    chain: Object.freeze((spec.chain ?? opened.others.filter(isCaCertificate)).map((c) => c.slice())),
     keyAlgorithm,
     description,
     sign: rawSign,
     close: () => host.close(opened.ref),
   };
+}
+
+function isCaCertificate(der: Uint8Array): boolean {
+  try {
+    return new X509Certificate(Buffer.from(der)).ca;
+  } catch {
+    return false;
+  }
 }
 
 async function openOn(host: Pkcs11Host, spec: Pkcs11KeySpec): Promise<OpenedKey> {

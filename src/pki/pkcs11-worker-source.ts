@@ -124,14 +124,18 @@ function open(msg) {
     if (!algorithm) throw new HsmError('HSM_KEY_NOT_FOUND', 'the key is neither RSA nor EC (CKK ' + keyType + ')');
     const id = attrs[1].value;
     const label = attrs[2].value.toString('utf8');
+    // The key's certificate has its CKA_ID; the others on the token (its CA chain, usually) are
+    // handed back too, as candidates for the chain to embed.
     let certificate = null;
-    if (id.length > 0) {
-      const certs = find(lib, session, [{ type: p11.CKA_CLASS, value: p11.CKO_CERTIFICATE }, { type: p11.CKA_ID, value: id }], 2);
-      if (certs.length === 1) certificate = new Uint8Array(lib.C_GetAttributeValue(session, certs[0], [{ type: p11.CKA_VALUE }])[0].value);
+    const others = [];
+    for (const c of find(lib, session, [{ type: p11.CKA_CLASS, value: p11.CKO_CERTIFICATE }], 64)) {
+      const [value, cid] = lib.C_GetAttributeValue(session, c, [{ type: p11.CKA_VALUE }, { type: p11.CKA_ID }]);
+      if (id.length > 0 && cid.value.equals(id) && certificate === null) certificate = new Uint8Array(value.value);
+      else others.push(new Uint8Array(value.value));
     }
     const ref = nextRef++;
     keys.set(ref, { lib, session, key });
-    return { ref, algorithm, id: id.toString('hex'), label, certificate };
+    return { ref, algorithm, id: id.toString('hex'), label, certificate, others };
   } catch (e) {
     try { lib.C_CloseSession(session); } catch { /* already gone */ }
     throw e;

@@ -43,6 +43,10 @@ export function createSoftHsm(): SoftHsm {
         const der = join(dir, `${label}.cert.der`);
         run('openssl', ['x509', '-in', join(FIXTURES_DIR, `${fixture}.cert.pem`), '-outform', 'DER', '-out', der]);
         run('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', label, '--login', '--pin', pin, '--write-object', der, '--type', 'cert', '--id', keyId, '--label', keyLabel]);
+        // The issuing CA too, as tokens from a CA carry it: the chain the seal embeds.
+        const ca = join(dir, `${label}.ca.der`);
+        run('openssl', ['x509', '-in', join(FIXTURES_DIR, 'intermediate-ca.cert.pem'), '-outform', 'DER', '-out', ca]);
+        run('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', label, '--login', '--pin', pin, '--write-object', ca, '--type', 'cert', '--id', 'ca01', '--label', 'issuing-ca']);
       }
     },
   };
