@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         uploadsPerUser: 8,
         uploadsTotal: 32,
       },
+      pkcs11Modules: [],
     });
     expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
     expect(Object.isFrozen(c)).toBe(true);
@@ -41,6 +42,11 @@ describe('loadConfig', () => {
     expect([1, 2, 3, 8, 64].map((n) => defaultVerifyWorkers(n))).toEqual([1, 1, 2, 4, 4]);
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBe(defaultVerifyWorkers(availableParallelism()));
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).verifyWorkers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('PKCS11_MODULES: a comma-separated allow-list of absolute paths; a relative path is refused', () => {
+    expect(loadConfig({ PKCS11_MODULES: ' /usr/lib/softhsm/libsofthsm2.so , /opt/hsm/lib.so ' }).pkcs11Modules).toEqual(['/usr/lib/softhsm/libsofthsm2.so', '/opt/hsm/lib.so']);
+    for (const bad of ['libsofthsm2.so', '/usr/lib/../tmp/x.so', '/a.so,./b.so']) expect(() => loadConfig({ PKCS11_MODULES: bad })).toThrow(/PKCS11_MODULES/);
   });
 
   it('reads every variable', () => {
