@@ -34,6 +34,8 @@ forEachDatabase('http admin seal keys', (t) => {
     const wrongPin = await call('POST', { ...body, pinEnv: 'BAD_PIN' });
     expect(wrongPin.statusCode).toBe(400);
     expect(wrongPin.json().error.code).toBe('HSM_PIN_INCORRECT');
+    const nul = await call('POST', { ...body, tokenLabel: 'ub\u0000nd' });
+    expect(nul.json().error.code).toBe('TEXT_INVALID');
     expect((await call('GET')).json()).toEqual([]);
   });
 

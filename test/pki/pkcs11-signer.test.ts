@@ -90,6 +90,20 @@ describe('PKCS#11 signer (SoftHSM2)', () => {
     await signer.close();
   });
 
+  it('a call past its deadline: HSM_TIMEOUT, the thread is replaced, and a later host call works', async () => {
+    // 1 ms: less than a worker thread takes to start, so the first answer is always late.
+    const slow = new Pkcs11Host({ timeoutMs: 1 });
+    try {
+      expect(await codeOf(openPkcs11Signer(spec(), slow))).toBe('HSM_TIMEOUT');
+      expect(slow.generation).toBe(1);
+    } finally {
+      await slow.shutdown();
+    }
+    const signer = await openPkcs11Signer(spec(), host);
+    expect((await signer.sign(new Uint8Array([1, 2, 3]), 'sha256')).length).toBe(384);
+    await signer.close();
+  });
+
   it('ecdsaRawToDer: leading zeros dropped, a high bit gets a 0x00, as DER INTEGERs', () => {
     const r = new Uint8Array(32).fill(0);
     r[31] = 5;
