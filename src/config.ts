@@ -48,6 +48,12 @@ export interface Config {
   readonly http: HttpLimits;
   /** The live event streams (GET /api/v1/events). */
   readonly live: LiveLimits;
+  /**
+   * PKCS11_MODULES: the PKCS#11 modules (absolute paths of .so files) an admin may bind an agency
+   * seal key from; nothing else is ever loaded. Empty: no HSM, and in the demo the seeded agencies
+   * seal with the TEST-ONLY fixture keys.
+   */
+  readonly pkcs11Modules: readonly string[];
 }
 
 export interface LiveLimits {
@@ -141,6 +147,7 @@ export function loadConfig(env: Env): Config {
     verifyMaxSignatures: integer(env, 'VERIFY_MAX_SIGNATURES', 20, 1, 1000),
     http,
     live: liveLimits(env, http),
+    pkcs11Modules: pkcs11Modules(env),
   });
 }
 
@@ -184,6 +191,15 @@ function axisP12(env: Env): Config['axisP12'] {
   if (passwordEnv === undefined) throw invalid('AXIS_P12_PASSWORD_ENV', 'must name the variable holding the AXIS_P12 password');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(passwordEnv)) throw invalid('AXIS_P12_PASSWORD_ENV', `must be a variable name, got "${passwordEnv}"`);
   return Object.freeze({ path, passwordEnv });
+}
+
+function pkcs11Modules(env: Env): readonly string[] {
+  const v = text(env, 'PKCS11_MODULES');
+  if (v === undefined) return Object.freeze([]);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((m) => !m.startsWith('/') || m.includes('/../') || m.endsWith('/..'));
+  if (bad !== undefined) throw invalid('PKCS11_MODULES', `must be a comma-separated list of absolute paths, got "${bad}"`);
+  return Object.freeze(list);
 }
 
 function tsaUrl(env: Env): string | undefined {

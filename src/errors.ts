@@ -62,6 +62,19 @@ export const ERROR_CATALOGUE = {
   TSA_REJECTED: { category: 'unavailable', message: 'The timestamp authority refused the request' },
   TIMESTAMP_INVALID: { category: 'input', message: 'The timestamp token does not match the request or does not verify' },
 
+  // PKCS#11 (HSM, token): src/pki/pkcs11-*.ts. Nothing is changed when one of these is raised.
+  HSM_MODULE_UNAVAILABLE: { category: 'unavailable', message: 'The PKCS#11 module could not be loaded or initialised' },
+  HSM_MODULE_NOT_ALLOWED: { category: 'usage', message: 'The PKCS#11 module is not in the allow-list (PKCS11_MODULES)' },
+  HSM_TOKEN_NOT_FOUND: { category: 'usage', message: 'No token with that label is present in the PKCS#11 module' },
+  HSM_PIN_INCORRECT: { category: 'usage', message: 'The token refused the PIN' },
+  HSM_PIN_LOCKED: { category: 'usage', message: 'The token PIN is locked or expired; unlock it with the token tool' },
+  HSM_KEY_NOT_FOUND: { category: 'usage', message: 'No (single) private key with that label or id on the token' },
+  HSM_CERT_NOT_FOUND: { category: 'usage', message: 'No certificate for the key on the token, and none was given' },
+  HSM_KEY_CERT_MISMATCH: { category: 'usage', message: 'The token key and the certificate do not belong together' },
+  HSM_SIGN_FAILED: { category: 'unavailable', message: 'The PKCS#11 module failed to sign' },
+  HSM_TIMEOUT: { category: 'unavailable', message: 'The PKCS#11 module did not answer in time' },
+  HSM_UNAVAILABLE: { category: 'unavailable', message: 'The PKCS#11 thread is not available' },
+
   // --- PAdES signing (src/pades) ---
   SIG_PLACEHOLDER_TOO_SMALL: { category: 'usage', message: 'The signature does not fit the reserved /Contents placeholder' },
   SIG_PREPARED_MISMATCH: { category: 'usage', message: 'The prepared signature record does not match the document bytes' },
@@ -121,6 +134,8 @@ export const ERROR_CATALOGUE = {
   REQUEST_ABORTED: { category: 'input', message: 'The client closed the request before its body was read' },
   LIVE_CONNECTIONS_PER_USER_LIMIT: { category: 'rate-limited', message: 'You already have as many live event streams open as allowed (close a tab); retry after the Retry-After delay' },
   LIVE_CONNECTIONS_FULL: { category: 'rate-limited', message: 'The service holds as many live event streams as it can; retry after the Retry-After delay' },
+  SEAL_KEY_MISSING: { category: 'unavailable', message: 'No seal key is bound to this agency (an admin binds an HSM key; the demo uses the TEST-ONLY fixture keys)' },
+  SEAL_KEY_INVALID: { category: 'input', message: 'The seal key binding is invalid' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

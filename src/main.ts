@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { installPostgresDriverGuard } from './db/postgres-driver-guard.js';
 import { createStores } from './db/create-stores.js';
 import { isDocaxisError } from './errors.js';
+import type { SealKeyOptions } from './exchange/seal-keys.js';
 import { startSealTimer } from './exchange/seal-timer.js';
 import { seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
@@ -33,7 +34,10 @@ async function main(): Promise<void> {
   const keys = loadServiceKeys(config, process.env, { path: (name) => FIXTURES_DIR + name, password: FIXTURE_P12_PASSWORD });
   // Always workers: an uploaded PDF is never parsed on the event loop (see verify-pool.ts).
   const verifier = verifierPool(config);
-  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier, notifications: database.notifications });
+  // Agency seal keys: PINs are read from the variables the bindings name (sealDocument resolves
+  // keys through createAgencySealKeys with the same options, plus the demo's fixture keys).
+  const sealKeys: SealKeyOptions = { allowedModules: config.pkcs11Modules, env: process.env, ...(keys.sealFixtures ? { fixtures: keys.sealFixtures } : {}) };
+  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier, notifications: database.notifications, sealKeys });
   const sealer =
     config.logSealIntervalSeconds > 0
       ? startSealTimer(
@@ -69,6 +73,7 @@ function banner(address: string, config: Config, database: Database, users: Seed
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
     `  PDF verification: ${config.verifyWorkers} worker process(es), ${config.verifyTimeoutSeconds} s and ${config.verifyWorkerMemoryMb} MB per file`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
+    `  agency seals: ${config.pkcs11Modules.length > 0 ? `PKCS#11 keys bound by an admin (modules: ${config.pkcs11Modules.join(', ')})` : config.seedDemo ? 'TEST-ONLY fixture keys in this process (no PKCS11_MODULES)' : 'none (set PKCS11_MODULES and bind keys)'}`,
     `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,
   ];
   if (users.length > 0) {

@@ -7,6 +7,7 @@ const USAGE = `docaxis - sign and verify official PDFs (PAdES)
 usage:
   docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO] [--require-revocation] [--json]
   docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL]
+               (or, a key on a token: --pkcs11-module PATH --token-label L --key-label K [--pin-env VAR])
                [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
   docaxis inspect FILE [--json]
   docaxis tsa --port N

@@ -9,9 +9,11 @@ import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { parseCommandArgs, requireOne } from './args.js';
 import { AtomicOutput, maxPdfBytes, readInput, readPdfDigesting } from './files.js';
+import { PKCS11_ARG_OPTIONS, PKCS11_USAGE, checkPkcs11Args, closePkcs11, openPkcs11FromArgs, terminalPrompt, wantsPkcs11 } from './pkcs11-options.js';
+import type { Pkcs11Signer } from '../pki/pkcs11-signer.js';
 
 export const SIGN_USAGE =
-  'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL] ' +
+  `usage: docaxis sign IN -o OUT (--p12 FILE --password-env VAR | ${PKCS11_USAGE}) [--level B-B|B-T] [--tsa URL] ` +
   '[--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--layout signer|seal|text] [--reason TEXT] [--location TEXT] ' +
   '[--field NAME] [--digest sha256|sha384|sha512] [--adbe]';
 
@@ -33,14 +35,19 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
       field: { type: 'string' },
       digest: { type: 'string' },
       adbe: { type: 'boolean' },
+      ...PKCS11_ARG_OPTIONS,
     },
     SIGN_USAGE,
   );
   const input = requireOne(positionals, 'input PDF', SIGN_USAGE);
   const output = need(values.output, '-o OUT');
-  const p12Path = need(values.p12, '--p12 FILE');
-  const passwordVar = need(values['password-env'], '--password-env VAR');
-  const password = env[passwordVar];
+  // A key on a token (PKCS#11) instead of the .p12 file: src/cli/pkcs11-options.ts.
+  const pkcs11 = wantsPkcs11(values);
+  if (pkcs11 && values.p12) throw new DocaxisError('USAGE', `--p12 and --pkcs11-module exclude each other\n${SIGN_USAGE}`);
+  if (pkcs11) checkPkcs11Args(values, SIGN_USAGE);
+  const p12Path = pkcs11 ? '' : need(values.p12, '--p12 FILE');
+  const passwordVar = pkcs11 ? '' : need(values['password-env'], '--password-env VAR');
+  const password = pkcs11 ? '' : env[passwordVar];
   if (password === undefined) throw new DocaxisError('ENV_VAR_MISSING', `${passwordVar} (it holds the PKCS#12 password)`);
   const level = values.level ?? 'B-B';
   if (level !== 'B-B' && level !== 'B-T') throw new DocaxisError('USAGE', `--level must be B-B or B-T\n${SIGN_USAGE}`);
@@ -65,6 +72,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   }
   const early = target ? reading.then(({ bytes }) => target.writeAt(bytes, 0)).then(() => target.flush()) : undefined;
   early?.catch(() => undefined);
+  let hsmSigner: Pkcs11Signer | undefined;
   try {
     const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
       import('../pki/key-signer.js'),
@@ -74,7 +82,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
     let signerError: unknown;
     try {
-      signer = openSigner(readInput(p12Path), password);
+      signer = pkcs11 ? (hsmSigner = await openPkcs11FromArgs(values, { env, prompt: terminalPrompt() }, SIGN_USAGE)) : openSigner(readInput(p12Path), password);
     } catch (e) {
       signerError = e;
     }
@@ -120,6 +128,8 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     if (early) await early.catch(() => undefined);
     target?.abort();
     throw e;
+  } finally {
+    if (pkcs11) await closePkcs11(hsmSigner);
   }
   return 0;
 }

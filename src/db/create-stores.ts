@@ -13,6 +13,7 @@ import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
 import { logStore } from './stores/log.js';
 import { registerStore } from './stores/register.js';
+import { sealKeyStore } from './stores/seal-keys.js';
 import { sealStore } from './stores/seals.js';
 import { statisticsStore } from './stores/statistics.js';
 import { tokenStore } from './stores/tokens.js';
@@ -43,6 +44,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     seals: guard(sealStore(db)),
     statistics: guard(statisticsStore(db)),
     register: guard(registerStore(db, inTransaction)),
+    sealKeys: guard(sealKeyStore(db)),
   };
   return stores;
 }

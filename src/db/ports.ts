@@ -170,6 +170,8 @@ export const LOG_EVENTS = [
   'admin.certificate',
   'admin.trust-anchor',
   'admin.crl',
+  'admin.seal-key',
+  'document.sealed',
   'log.sealed',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
@@ -325,6 +327,34 @@ export interface CertificateStore {
   setActive(id: string, active: boolean): Promise<void>;
 }
 
+/** An agency seal key in an HSM or token (PKCS#11): where it is, never its PIN (only the variable's name). */
+export interface SealKeyBinding {
+  id: string;
+  agencyId: string;
+  modulePath: string;
+  tokenLabel: string;
+  keyLabel: string | null;
+  /** CKA_ID, lowercase hex. */
+  keyId: string | null;
+  /** The certificate read from the token when it was bound, DER. */
+  certificateDer: Uint8Array;
+  fingerprintSha256: string;
+  pinEnv: string;
+  active: boolean;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
+export interface SealKeyStore {
+  /** The new binding becomes the agency's active one (the caller deactivates the previous one first, in the same transaction). */
+  insert(b: Omit<SealKeyBinding, 'id' | 'createdAt' | 'active'>): Promise<SealKeyBinding>;
+  activeFor(agencyId: string): Promise<SealKeyBinding | undefined>;
+  /** Every binding of the agency, newest first. */
+  listFor(agencyId: string): Promise<SealKeyBinding[]>;
+  /** Deactivates the agency's active binding; the number of rows changed (0 or 1). */
+  deactivate(agencyId: string): Promise<number>;
+}
+
 export interface TrustStore {
   anchors(activeOnly?: boolean): Promise<TrustAnchor[]>;
   addAnchor(a: Omit<TrustAnchor, 'id' | 'createdAt' | 'active'>): Promise<TrustAnchor>;
@@ -454,4 +484,5 @@ export interface Stores {
   seals: SealStore;
   statistics: StatisticsStore;
   register: RegisterStore;
+  sealKeys: SealKeyStore;
 }

@@ -278,3 +278,25 @@ export const registerAbbreviations = pgTable(
   },
   (t) => [check('register_abbreviations_length_check', sql`char_length(${t.abbreviation}) between 1 and 20`)],
 );
+/** Migration 0006: the agency seal's PKCS#11 key (see drizzle/0006_agency_seal_keys.sql). */
+export const agencySealKeys = pgTable(
+  'agency_seal_keys',
+  {
+    id: id(),
+    agencyId: uuid('agency_id').notNull().references(() => agencies.id),
+    modulePath: text('module_path').notNull(),
+    tokenLabel: text('token_label').notNull(),
+    keyLabel: text('key_label'),
+    keyId: text('key_id'),
+    certificateDer: bytea('certificate_der').notNull(),
+    fingerprintSha256: text('fingerprint_sha256').notNull(),
+    pinEnv: text('pin_env').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('agency_seal_keys_one_active').on(t.agencyId).where(sql`${t.active}`),
+    check('agency_seal_keys_key_check', sql`${t.keyLabel} IS NOT NULL OR ${t.keyId} IS NOT NULL`),
+  ],
+);

@@ -7,6 +7,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
 import type { ExchangeDeps } from './deps.js';
+import type { SealKeyOptions } from '../exchange/seal-keys.js';
 import { InProcessVerifier } from '../pades/verifier.js';
 import { isDocaxisError } from '../errors.js';
 import { answerClientError } from './client-errors.js';
@@ -16,6 +17,7 @@ import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/api.js';
 import { eventRoutes } from './routes/events.js';
+import { adminSealKeyRoutes } from './routes/admin-seal-keys.js';
 import { registerSlowUploadGuard } from './slow-upload.js';
 import { registerUploadSlots, UploadSlots } from './upload-slots.js';
 import { registerWebUi, type WebUiDirs } from './web-ui.js';
@@ -40,6 +42,8 @@ export interface BuildAppOptions {
   verifier?: ExchangeDeps['verifier'];
   /** Tells live sessions of arrivals and status changes, across instances (Database.notifications). */
   notifications?: ExchangeDeps['notifications'];
+  /** Binding agency seal keys (PKCS#11): allow-list and PIN source; default: config.pkcs11Modules, no PINs. */
+  sealKeys?: SealKeyOptions;
   /** Where the browser UI's files are; default: dist/web and src/web/public; false: no UI. */
   webUi?: WebUiDirs | false;
 }
@@ -115,6 +119,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
       await api.register(authPlugin, { deps });
       await api.register(apiRoutes, { deps, config });
       await api.register(eventRoutes, { deps, config });
+      await api.register(adminSealKeyRoutes, { deps, options: opts.sealKeys ?? { allowedModules: config.pkcs11Modules, env: {} } });
     },
     { prefix: '/api/v1' },
   );

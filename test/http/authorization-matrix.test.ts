@@ -77,6 +77,10 @@ const CASES: Case[] = [
   { route: 'GET /admin/agencies/:code/certificates (own agency)', request: () => ({ method: 'GET', url: `/api/v1/admin/agencies/${PROVINCE}/certificates` }), expect: adminOnly(200) },
   { route: 'GET /admin/agencies/:code/certificates (other agency)', request: () => ({ method: 'GET', url: `/api/v1/admin/agencies/${HEALTH_DEPT}/certificates` }), expect: adminOnly(200) },
   { route: 'GET /admin/agencies/:code/certificates (unknown)', request: () => ({ method: 'GET', url: '/api/v1/admin/agencies/999.99.99.Z99/certificates' }), expect: adminOnly(404) },
+  // Seal keys (PKCS#11). The harness allows no module: the admin's bind gets HSM_MODULE_NOT_ALLOWED (400), nothing bound.
+  { route: 'GET /admin/agencies/:code/seal-key', request: () => ({ method: 'GET', url: `/api/v1/admin/agencies/${PROVINCE}/seal-key` }), expect: adminOnly(200) },
+  { route: 'POST /admin/agencies/:code/seal-key', request: () => ({ method: 'POST', url: `/api/v1/admin/agencies/${PROVINCE}/seal-key`, payload: { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'seal', keyLabel: 'seal', pinEnv: 'SEAL_PIN' } }), expect: adminOnly(400) },
+  { route: 'DELETE /admin/agencies/:code/seal-key (none bound)', request: () => ({ method: 'DELETE', url: `/api/v1/admin/agencies/${HOME_AFFAIRS}/seal-key` }), expect: adminOnly(404) },
   { route: 'GET /admin/users', request: () => ({ method: 'GET', url: `/api/v1/admin/users?agency=${PROVINCE}` }), expect: adminOnly(200) },
   { route: 'POST /admin/users', request: () => ({ method: 'POST', url: '/api/v1/admin/users', payload: { agencyCode: '999.99.99.Z99', name: 'Nobody', role: 'clerk' } }), expect: adminOnly(404) },
   { route: 'POST /admin/users/:id/tokens', request: (c) => ({ method: 'POST', url: `/api/v1/admin/users/${c.clerkUserId}/tokens`, payload: { label: 'matrix' } }), expect: adminOnly(201) },

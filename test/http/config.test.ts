@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         uploadsTotal: 32,
       },
       live: { connectionsPerUser: 5, connectionsTotal: 1000, heartbeatSeconds: 25, maxConnectionSeconds: 600, maxBufferBytes: 65536 },
+      pkcs11Modules: [],
     });
     expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
     expect(Object.isFrozen(c)).toBe(true);
@@ -49,6 +50,11 @@ describe('loadConfig', () => {
     expect(c.live).toEqual({ connectionsPerUser: 3, connectionsTotal: 50, heartbeatSeconds: 10, maxConnectionSeconds: 60, maxBufferBytes: 4096 });
     expect(() => loadConfig({ LIVE_HEARTBEAT_SECONDS: '120' })).toThrow(/LIVE_HEARTBEAT_SECONDS must be below HTTP_CONNECTION_TIMEOUT_SECONDS/);
     expect(() => loadConfig({ LIVE_CONNECTIONS_PER_USER: '0' })).toThrow(/LIVE_CONNECTIONS_PER_USER/);
+  });
+
+  it('PKCS11_MODULES: a comma-separated allow-list of absolute paths; a relative path is refused', () => {
+    expect(loadConfig({ PKCS11_MODULES: ' /usr/lib/softhsm/libsofthsm2.so , /opt/hsm/lib.so ' }).pkcs11Modules).toEqual(['/usr/lib/softhsm/libsofthsm2.so', '/opt/hsm/lib.so']);
+    for (const bad of ['libsofthsm2.so', '/usr/lib/../tmp/x.so', '/a.so,./b.so']) expect(() => loadConfig({ PKCS11_MODULES: bad })).toThrow(/PKCS11_MODULES/);
   });
 
   it('reads every variable', () => {

@@ -29,6 +29,7 @@ import type {
   Stores,
   StoredCrl,
   TrustAnchor,
+  SealKeyBinding,
   User,
 } from '../../src/db/ports.js';
 
@@ -49,10 +50,11 @@ export interface MemoryState {
   registerCounters: Map<string, number>;
   registerEntries: RegisterEntry[];
   registerAbbreviations: Map<string, string>;
+  sealKeys: SealKeyBinding[];
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map() };
+  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -85,6 +87,7 @@ export class MemoryStores implements Stores {
     this.seals = this.view.seals;
     this.statistics = this.view.statistics;
     this.register = this.view.register;
+    this.sealKeys = this.view.sealKeys;
   }
 
   agencies: Stores['agencies'];
@@ -99,6 +102,7 @@ export class MemoryStores implements Stores {
   seals: Stores['seals'];
   statistics: Stores['statistics'];
   register: Stores['register'];
+  sealKeys: Stores['sealKeys'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -336,6 +340,24 @@ export class MemoryStores implements Stores {
         setAbbreviation: (agencyId, abbreviation) =>
           w(() => {
             s().registerAbbreviations.set(agencyId, abbreviation);
+          }),
+      },
+      sealKeys: {
+        insert: (b) =>
+          w(() => {
+            // As the partial unique index: one active binding per agency.
+            if (s().sealKeys.some((x) => x.agencyId === b.agencyId && x.active)) throw new Error('agency_seal_keys_one_active');
+            const row: SealKeyBinding = { ...copy(b), id: randomUUID(), createdAt: now(), active: true };
+            s().sealKeys.push(row);
+            return copy(row);
+          }),
+        activeFor: (agencyId) => r(() => copy(s().sealKeys.find((x) => x.agencyId === agencyId && x.active))),
+        listFor: (agencyId) => r(() => copy(s().sealKeys.filter((x) => x.agencyId === agencyId).reverse())),
+        deactivate: (agencyId) =>
+          w(() => {
+            const active = s().sealKeys.filter((x) => x.agencyId === agencyId && x.active);
+            for (const x of active) x.active = false;
+            return active.length;
           }),
       },
     };
