@@ -5,8 +5,9 @@
 // ones"). KPI tiles for the province, then bar charts per level and per agency, each with its
 // numbers as a table.
 import { barChart } from '../components/bar-chart.js';
+import { dateField } from '../components/date-field.js';
 import { errorNotice } from '../components/notice.js';
-import { field, h, replace, showFieldError, type Child } from '../dom.js';
+import { h, replace, showFieldError, type Child } from '../dom.js';
 import { currentLang, defineMessages, formatDateTime } from '../i18n.js';
 import { levelLabel } from '../labels.js';
 import type { PageContext } from '../router.js';
@@ -161,27 +162,32 @@ const SIGNED_TARGET = 1;
 export default async function statisticsPage(ctx: PageContext): Promise<Node> {
   ctx.setTitle(t('title'));
   const q = ctx.query;
-  const from = h('input', { type: 'date', name: 'from', value: q.get('from') ?? '' });
-  const to = h('input', { type: 'date', name: 'to', value: q.get('to') ?? '' });
-  const toField = field(t('to'), to);
+  // dd/mm/yyyy whatever the browser's locale; the URL and the API keep yyyy-mm-dd.
+  const fromField = dateField(t('from'), { name: 'from', value: q.get('from') });
+  const toField = dateField(t('to'), { name: 'to', value: q.get('to') });
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('apply'), 'data-testid': 'statistics-range' },
-    field(t('from'), from).wrap,
+    fromField.wrap,
     toField.wrap,
     h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'apply-range' }, t('apply')), h('a', { class: 'button', href: '#/admin/statistics' }, t('reset'))),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    showFieldError(toField, null);
-    if (from.value && to.value && to.value < from.value) {
+    const from = fromField.iso();
+    const to = toField.iso();
+    if (from === undefined || to === undefined) {
+      (from === undefined ? fromField : toField).control.focus();
+      return;
+    }
+    if (from && to && to < from) {
       showFieldError(toField, t('toBeforeFrom'));
-      to.focus();
+      toField.control.focus();
       return;
     }
     const params = new URLSearchParams();
-    if (from.value) params.set('from', from.value);
-    if (to.value) params.set('to', to.value);
+    if (from) params.set('from', from);
+    if (to) params.set('to', to);
     ctx.navigate(`/admin/statistics${params.size ? `?${params}` : ''}`);
   });
 
