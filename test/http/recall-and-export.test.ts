@@ -1,8 +1,12 @@
 // Issue 11 through the API: POST /recall needs a reason (validated like every text), the recipient
 // answers with { answer: '15' | '16' } (the former { accept } is refused, not re-read), the
 // document's history names who acted, and /log.csv speaks the reader's language.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../support/databases.js';
+import { FIXTURES_DIR } from '../support/fixtures.js';
+import { tempDir, writeTemp } from '../support/oracles.js';
 import { HEALTH_DEPT, HOME_AFFAIRS, PROVINCE, type Harness, metadata, sealedLetter, sendBody, startHarness } from './harness.js';
 
 forEachDatabase('http recall with a reason, explicit answers, named history, CSV language', (t) => {
@@ -58,6 +62,14 @@ forEachDatabase('http recall with a reason, explicit answers, named history, CSV
     expect(refuse.json().event).toMatchObject({ status: '16', reason: 'Đã trình lãnh đạo', actor: { name: me.name, agencyCode: HEALTH_DEPT } });
     const agree = await post('recall-answer', HOME_AFFAIRS, { answer: '15' });
     expect(agree.json().delivery).toMatchObject({ status: '15', withdrawn: true });
+
+    // The README's way to read a receipt: base64 -d, then openssl cms -verify prints the event.
+    const dir = tempDir('docaxis-receipt-');
+    const b64 = writeTemp(dir, 'receipt.b64', Buffer.from(refuse.json().event.receipt as string, 'ascii'));
+    const der = join(dir, 'receipt.der');
+    execFileSync('sh', ['-c', `base64 -d < "${b64}" > "${der}"`]);
+    const printed = execFileSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', der, '-CAfile', `${FIXTURES_DIR}root-ca.cert.pem`, '-purpose', 'any'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(printed)).toMatchObject({ status: '16', reason: 'Đã trình lãnh đạo' });
   });
 
   it('/log.csv: Vietnamese by default, English by ?lang=en or Accept-Language, a BOM either way', async () => {
