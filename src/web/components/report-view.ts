@@ -186,7 +186,7 @@ export function renderReport(report: Report): HTMLElement {
     'section',
     { class: 'report', 'data-verdict': verdict },
     h('div', { class: `verdict verdict-${tone}`, role: 'status' }, h('strong', {}, t(verdict)), ' — ', summary),
-    h('p', { class: 'muted small' }, t('file', { size: report.file.size.toLocaleString(), revisions: report.file.revisions, sha: report.file.sha256 })),
+    h('p', { class: 'muted small' }, t('file', { size: report.file.size.toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB'), revisions: report.file.revisions, sha: report.file.sha256 })),
     h('ol', { class: 'sig-cards' }, ...report.signatures.map((s) => h('li', {}, signatureCard(s)))),
   );
 }
