@@ -77,6 +77,22 @@ describe('a clerk’s first day, in headless Chromium', () => {
     expect(await row.locator('[data-status]').first().getAttribute('data-status')).toBe('16');
   });
 
+  it('the sender’s recall asks why: an empty reason is named in the dialog, a given one reaches the log', async () => {
+    const fresh = await sendFromProvince(h, await sealedLetter(), { recipients: [HEALTH_DEPT], subject: 'V/v lấy lại văn bản từ trang chi tiết' });
+    const page = await open(h.tokens.clerk(PROVINCE));
+    await page.goto(`${base}/#/documents/${fresh}`);
+    await page.getByTestId('actions').locator('[data-action=recall]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.locator('button[type=submit]').click();
+    await expect.poll(() => dialog.locator('.field-error').textContent()).toContain('Vui lòng nhập');
+    await dialog.locator('textarea').fill('Sai nơi nhận');
+    await dialog.locator('button[type=submit]').click();
+    await expect.poll(() => page.getByTestId('status-history').locator('li[data-status="13"]').textContent(), { timeout: 15_000 }).toContain('Sai nơi nhận');
+    const log = await h.app.inject({ method: 'GET', url: `/api/v1/log?documentId=${fresh}&event=document.recall-requested`, headers: { authorization: h.tokens.auditor } });
+    expect(log.json().items[0].details).toMatchObject({ reason: 'Sai nơi nhận', to: '13' });
+  });
+
   it('the sender’s outbox counts a recipient at 13 or 16 as still waiting', async () => {
     const page = await open(h.tokens.clerk(PROVINCE));
     await page.goto(`${base}/#/outbox`);
@@ -85,7 +101,10 @@ describe('a clerk’s first day, in headless Chromium', () => {
     await expect.poll(() => row.locator('li[data-status]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-status')).sort())).toEqual(['13', '16']);
     // No copy is at 01 any more: nothing to recall.
     expect(await row.getAttribute('data-recallable')).toBe('false');
-    expect(await page.locator('main p.muted[aria-live]').first().textContent()).toMatch(/^1 /);
+    // The summary's count is the rows with a recipient still to act (01, 13 or 16), this one included.
+    const waitingRows = await page.getByTestId('outbox').locator('tbody tr[data-document-id]').evaluateAll((rs) => rs.filter((r) => [...r.querySelectorAll('li[data-status]')].some((l) => ['01', '13', '16'].includes(l.getAttribute('data-status') ?? ''))).length);
+    expect(waitingRows).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('main p.muted[aria-live]').first().textContent()).toMatch(new RegExp(`^${waitingRows} `));
   });
 
   it('signature cards: plain lines per kind of change, the technical detail behind a keyboard toggle', async () => {
