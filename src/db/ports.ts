@@ -447,7 +447,7 @@ export interface ExchangeCounts {
   /** Sent documents whose stored report shows a personal signature before the sender's seal. */
   signedByBoth: number;
   received: number;
-  /** Deliveries now at 03, 04, 05, 06 or 16. */
+  /** Deliveries now at 03, 04, 05 or 06 (not 16: kept after a recall, not accepted yet). */
   accepted: number;
   /** Deliveries now at 02. */
   rejected: number;

@@ -9,15 +9,46 @@ import type { ExchangeDeps } from './deps.js';
 import { verifyWithStores } from './trust-material.js';
 import { visibleDocument } from './visibility.js';
 
+/** Who acted on an event, as people read it: the user's full name and agency (the id alone tells a clerk nothing). */
+export interface EventActor {
+  name: string;
+  agencyCode: string;
+  agencyName: string;
+}
+
+export type NamedStatusEvent = StatusEvent & { actor: EventActor | null };
+
 export async function getDocument(
   deps: ExchangeDeps,
   p: Principal,
   id: string,
-): Promise<{ document: ExchangeDocument; deliveries: Array<Delivery & { events: StatusEvent[] }> }> {
+): Promise<{ document: ExchangeDocument; deliveries: Array<Delivery & { events: NamedStatusEvent[] }> }> {
   const v = await visibleDocument(deps, p, id, 'read document');
   const deliveries = v.asSender ? await deps.stores.deliveries.forDocument(v.document.id) : [v.delivery];
-  const withEvents = await Promise.all(deliveries.map(async (d) => ({ ...d, events: await deps.stores.deliveries.events(d.id) })));
+  const actorOf = actorNamer(deps);
+  const withEvents = await Promise.all(
+    deliveries.map(async (d) => ({
+      ...d,
+      events: await Promise.all((await deps.stores.deliveries.events(d.id)).map(async (e) => ({ ...e, actor: await actorOf(e.actorUserId) }))),
+    })),
+  );
   return { document: v.document, deliveries: withEvents };
+}
+
+/** Names the actors of one document's events; each user and agency is read once. */
+function actorNamer(deps: ExchangeDeps): (userId: string | null) => Promise<EventActor | null> {
+  const seen = new Map<string, Promise<EventActor | null>>();
+  const lookUp = async (userId: string): Promise<EventActor | null> => {
+    const user = await deps.stores.users.byId(userId);
+    const agency = user && (await deps.stores.agencies.byId(user.agencyId));
+    return user && agency ? { name: user.name, agencyCode: agency.code, agencyName: agency.name } : null;
+  };
+  return (userId) => {
+    if (userId === null) return Promise.resolve(null);
+    let found = seen.get(userId);
+    if (!found) seen.set(userId, (found = lookUp(userId)));
+    return found;
+  };
 }
 
 export async function downloadDocument(deps: ExchangeDeps, p: Principal, id: string): Promise<{ bytes: Uint8Array; sha256: string; fileName: string }> {

@@ -4,10 +4,9 @@ import { STATUS_CODES, type Delivery, type Principal, type StatusCode, type Stat
 import { applyTransition } from './apply-transition.js';
 import type { ExchangeDeps } from './deps.js';
 import { announceStatus } from './notify-events.js';
+import { cleanReason } from './reason.js';
 import { recipientDelivery } from './recipient-delivery.js';
 import { nextStatus, reasonRequired } from './status-machine.js';
-
-const MAX_REASON = 1000;
 
 export async function updateStatus(
   deps: ExchangeDeps,
@@ -20,11 +19,8 @@ export async function updateStatus(
   if (!(STATUS_CODES as readonly string[]).includes(requested)) throw new DocaxisError('STATUS_TRANSITION_INVALID', `unknown status ${String(requested)}`);
   const to = nextStatus(delivery.status, requested);
   if (to === undefined) throw new DocaxisError('STATUS_TRANSITION_INVALID', `${delivery.status} -> ${requested}`);
-  const reason = change.reason?.normalize('NFC').trim() || null;
+  const reason = cleanReason(change.reason);
   if (reason === null && reasonRequired(delivery.status, to)) throw new DocaxisError('REASON_REQUIRED', `status ${to}`);
-  if (reason !== null && reason.length > MAX_REASON) {
-    throw new DocaxisError('METADATA_INVALID', `reason: at most ${MAX_REASON} characters`, { details: { fields: { reason: `at most ${MAX_REASON} characters` } } });
-  }
   const at = deps.clock();
   return announceStatus(deps, document, deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }, deps.receiptSigner)));
 }

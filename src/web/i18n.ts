@@ -1,5 +1,7 @@
 // Vietnamese first, English on request. Each module declares its own messages with
 // defineMessages, so pages never collide in one big table; the language lives in localStorage.
+import { formatVnDate, formatVnDateTime } from './vn-date.js';
+
 export type Lang = 'vi' | 'en';
 export type Params = Record<string, string | number>;
 export type Messages<K extends string> = { vi: Record<K, string>; en: Record<K, string> };
@@ -28,23 +30,11 @@ export function defineMessages<K extends string>(messages: Messages<K>): Transla
   };
 }
 
-/** Dates and times as a Vietnamese clerk reads them: dd/MM/yyyy HH:mm, in Vietnam time. */
+/** Dates and times as a Vietnamese clerk reads them: dd/MM/yyyy HH:mm, in Vietnam time, in both languages (vn-date.ts). */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLang() === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(d);
+  return formatVnDateTime(iso);
 }
 
 export function formatDate(isoDate: string | null | undefined): string {
-  if (!isoDate) return '—';
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : isoDate;
+  return formatVnDate(isoDate);
 }

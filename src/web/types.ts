@@ -45,6 +45,8 @@ export interface StatusEvent {
   status: string;
   reason: string | null;
   actorUserId: string | null;
+  /** Who acted, by name and agency (GET /documents/:id and the answers of status changes). */
+  actor?: { name: string; agencyCode: string; agencyName: string } | null;
   at: string;
   /** base64 DER CMS signed by the axis. */
   receipt: string | null;

@@ -2,7 +2,8 @@
 // tampering.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { csvField, csvRow } from '../../src/exchange/csv.js';
-import { exportLogCsv, searchLog, verifyLog } from '../../src/exchange/exchange-log.js';
+import { searchLog, verifyLog } from '../../src/exchange/exchange-log.js';
+import { exportLogCsv } from '../../src/exchange/log-export.js';
 import { sendDocument } from '../../src/exchange/send-document.js';
 import { updateStatus } from '../../src/exchange/update-status.js';
 import { answerRecall, requestRecall } from '../../src/exchange/recall.js';
@@ -20,8 +21,8 @@ beforeEach(async () => {
   const sent = await sendDocument(w.deps, w.clerk.province, { metadata: metadata({ codeNumber: '42', recipients: [CODES.health, CODES.district] }), pdf: L.valid });
   documentId = sent.document.id;
   await updateStatus(w.deps, w.clerk.health, documentId, { status: '02', reason: 'Sai thẩm quyền, "không" tiếp nhận,\nđề nghị chuyển' });
-  await requestRecall(w.deps, w.clerk.province, documentId);
-  await answerRecall(w.deps, w.clerk.district, documentId, true);
+  await requestRecall(w.deps, w.clerk.province, documentId, 'Gửi nhầm nơi nhận');
+  await answerRecall(w.deps, w.clerk.district, documentId, '15');
 });
 
 describe('chain', () => {
@@ -89,20 +90,22 @@ describe('search and export', () => {
     expect((await searchLog(w.deps, w.admin, { agencyCode: '000.00.99.H54' }, { limit: 100 })).items).toEqual([]);
     const province = await w.stores.agencies.byCode(CODES.province);
     expect((await searchLog(w.deps, w.admin, { agencyCode: CODES.health, agencyId: province!.id }, { limit: 100 })).items).toEqual([]);
-    expect(await exportLogCsv(w.deps, w.auditor, { agencyCode: CODES.health })).toContain(health!.id);
+    const csv = await exportLogCsv(w.deps, w.auditor, { agencyCode: CODES.health });
+    expect(csv).toContain(`,${CODES.health},`);
+    expect(csv).not.toContain(health!.id);
   });
 
   it('exports RFC 4180 CSV with a header, escaping quotes, commas and newlines', async () => {
     const csv = await exportLogCsv(w.deps, w.auditor, { documentId });
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('seq,at,event,actorUserId,agencyId,documentId,details,prevHash,hash');
+    expect(lines[0]).toBe('\uFEFFSố thứ tự,Thời gian (giờ Việt Nam),Sự kiện,Người thực hiện,Mã cơ quan,Tên cơ quan,Mã văn bản,"Số, ký hiệu",Chi tiết,Mã băm trước,Mã băm');
     expect(lines.at(-1)).toBe('');
     // The reason holds a quote, a comma and a newline: JSON escapes them, then CSV doubles the quotes.
     expect(csv).toContain('\\""không\\"" tiếp nhận,\\nđề nghị chuyển');
     const rows = parseCsv(csv);
     expect(rows).toHaveLength(6);
     const status = rows.find((r) => r[2] === 'delivery.status')!;
-    expect(JSON.parse(status[6]!)).toMatchObject({ reason: 'Sai thẩm quyền, "không" tiếp nhận,\nđề nghị chuyển' });
+    expect(JSON.parse(status[8]!)).toMatchObject({ reason: 'Sai thẩm quyền, "không" tiếp nhận,\nđề nghị chuyển' });
   });
 
   it('field escaping', () => {

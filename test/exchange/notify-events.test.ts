@@ -46,8 +46,8 @@ it('send, replay, status change, recall and its answer: each stored change is an
   expect(l.notices).toHaveLength(1); // a replay changed nothing
 
   await updateStatus(w.deps, w.clerk.health, id, { status: '03' });
-  await requestRecall(w.deps, w.clerk.province, id); // only the district is still at 01
-  await answerRecall(w.deps, w.clerk.district, id, true);
+  await requestRecall(w.deps, w.clerk.province, id, 'Gửi nhầm nơi nhận'); // only the district is still at 01
+  await answerRecall(w.deps, w.clerk.district, id, '15');
   await l.settle();
   expect(l.notices.slice(1)).toEqual([
     { kind: 'status', documentId: id, senderAgencyId: province, recipientAgencyIds: [health] },

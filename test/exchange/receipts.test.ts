@@ -36,8 +36,8 @@ describe('receipts in the flow', () => {
     const sent = await sendDocument(w.deps, w.clerk.province, { metadata: metadata({ recipients: [CODES.health, CODES.district] }), pdf: L.valid });
     const doc = sent.document;
     const accepted = await updateStatus(w.deps, w.clerk.health, doc.id, { status: '03' });
-    await requestRecall(w.deps, w.clerk.province, doc.id);
-    const recalled = await answerRecall(w.deps, w.clerk.district, doc.id, true);
+    await requestRecall(w.deps, w.clerk.province, doc.id, 'Gửi nhầm nơi nhận');
+    const recalled = await answerRecall(w.deps, w.clerk.district, doc.id, '15');
 
     const detail = await getDocument(w.deps, w.clerk.province, doc.id);
     const events = detail.deliveries.flatMap((d) => d.events.map((e) => ({ d, e })));

@@ -72,8 +72,8 @@ function scenario(storesOf: () => Stores): void {
     await status(who['health']!, d1, '06', 180);
     await status(who['health']!, d2, '03', 300);
     at(400);
-    await requestRecall(deps, who['province']!, d4);
-    await answerRecall(deps, who['interior']!, d4, false); // 16: kept, counts as accepted, no 03 event
+    await requestRecall(deps, who['province']!, d4, 'Gửi nhầm nơi nhận');
+    await answerRecall(deps, who['interior']!, d4, '16'); // 16: kept but not accepted yet (it may still be rejected): counts as received only
 
     // Refusals: one classified (counted, for the health department), one ordinary (not counted).
     await refused(send(who['health']!, metadata({ classification: 'MAT', recipients: [CODES.province] }), provinceLetter), 'CLASSIFIED_REFUSED');
@@ -86,7 +86,7 @@ function scenario(storesOf: () => Stores): void {
     expect(byCode).toEqual({
       [CODES.vpcp]: fig({}),
       [CODES.province]: fig({ sent: 3, signedByBoth: 3 }),
-      [CODES.interior]: fig({ received: 1, accepted: 1 }),
+      [CODES.interior]: fig({ received: 1 }),
       [CODES.health]: fig({ received: 2, accepted: 2, medianSecondsToAcceptance: 180, classifiedRefusals: 1 }),
       [CODES.district]: fig({ sent: 1, signedByBoth: 1, received: 1, rejected: 1 }),
       [CODES.dongHop]: fig({ received: 1, accepted: 1, medianSecondsToAcceptance: 90 }),
@@ -95,13 +95,13 @@ function scenario(storesOf: () => Stores): void {
     expect(s.agencies.find((a) => a.code === CODES.district)?.level).toBe('district');
     expect(s.levels).toEqual([
       { level: 'central', ...fig({}) },
-      { level: 'province', ...fig({ sent: 3, signedByBoth: 3, received: 3, accepted: 3, medianSecondsToAcceptance: 180, classifiedRefusals: 1 }) },
+      { level: 'province', ...fig({ sent: 3, signedByBoth: 3, received: 3, accepted: 2, medianSecondsToAcceptance: 180, classifiedRefusals: 1 }) },
       { level: 'district', ...fig({ sent: 1, signedByBoth: 1, received: 1, rejected: 1 }) },
       { level: 'commune', ...fig({ received: 2, accepted: 1, medianSecondsToAcceptance: 90 }) },
     ]);
     // Median of 60, 300 and 90 seconds.
-    expect(s.total).toEqual(fig({ sent: 4, signedByBoth: 4, received: 6, accepted: 4, rejected: 1, medianSecondsToAcceptance: 90, classifiedRefusals: 1 }));
-    expect(s.total.acceptedShare).toBeCloseTo(4 / 6);
+    expect(s.total).toEqual(fig({ sent: 4, signedByBoth: 4, received: 6, accepted: 3, rejected: 1, medianSecondsToAcceptance: 90, classifiedRefusals: 1 }));
+    expect(s.total.acceptedShare).toBeCloseTo(3 / 6);
     expect(s.range).toEqual({ from: null, to: null });
   });
 

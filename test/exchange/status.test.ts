@@ -106,12 +106,12 @@ describe('status machine', () => {
 describe('recall', () => {
   it('the sender recalls the copies still at 01; 15 withdraws the copy, 16 keeps it', async () => {
     await status('03'); // Sở Y tế accepted already: its copy is not recalled
-    const recalled = await requestRecall(w.deps, w.clerk.province, sent.document.id);
+    const recalled = await requestRecall(w.deps, w.clerk.province, sent.document.id, 'Gửi nhầm nơi nhận');
     expect(recalled.map((d) => [d.recipientCode, d.status])).toEqual([[CODES.district, '13']]);
     expect(lastLog(w)).toMatchObject({ event: 'document.recall-requested', details: { recipients: [CODES.district] } });
     expect(statusOf(CODES.health)).toBe('03');
 
-    const answer = await answerRecall(w.deps, w.clerk.district, sent.document.id, true);
+    const answer = await answerRecall(w.deps, w.clerk.district, sent.document.id, '15');
     expect(answer.delivery).toMatchObject({ status: '15', withdrawn: true });
     expect(lastLog(w).details).toMatchObject({ from: '13', to: '15' });
     // Gone from the district's inbox and detail; the sender still sees the whole history.
@@ -123,14 +123,14 @@ describe('recall', () => {
   });
 
   it('refusing a recall (16) keeps the copy, which is then handled as just arrived', async () => {
-    await requestRecall(w.deps, w.clerk.province, sent.document.id);
-    const r = await answerRecall(w.deps, health(), sent.document.id, false);
+    await requestRecall(w.deps, w.clerk.province, sent.document.id, 'Gửi nhầm nơi nhận');
+    const r = await answerRecall(w.deps, health(), sent.document.id, '16');
     expect(r.delivery).toMatchObject({ status: '16', withdrawn: false });
     expect((await status('03')).delivery.status).toBe('03');
   });
 
   it('older systems answer a recall with 03 (kept: recorded 16) or 02 (given back: recorded 15)', async () => {
-    await requestRecall(w.deps, w.clerk.province, sent.document.id);
+    await requestRecall(w.deps, w.clerk.province, sent.document.id, 'Gửi nhầm nơi nhận');
     const kept = await status('03');
     expect(kept.delivery.status).toBe('16');
     expect(lastLog(w).details).toMatchObject({ from: '13', to: '16', requested: '03' });
@@ -142,19 +142,19 @@ describe('recall', () => {
   it('RECALL_NOT_ALLOWED once no copy is at 01; answering without a pending recall is refused', async () => {
     await status('03');
     await updateStatus(w.deps, w.clerk.district, sent.document.id, { status: '02', reason: 'Sai địa chỉ' });
-    const e = await refused(requestRecall(w.deps, w.clerk.province, sent.document.id), 'RECALL_NOT_ALLOWED');
+    const e = await refused(requestRecall(w.deps, w.clerk.province, sent.document.id, 'Gửi nhầm nơi nhận'), 'RECALL_NOT_ALLOWED');
     expect(e.message).toBe(`${ERROR_CATALOGUE.RECALL_NOT_ALLOWED.message}: no recipient is still at status 01 (Đã đến)`);
-    await refused(answerRecall(w.deps, health(), sent.document.id, true), 'STATUS_TRANSITION_INVALID');
+    await refused(answerRecall(w.deps, health(), sent.document.id, '15'), 'STATUS_TRANSITION_INVALID');
     expect(w.stores.state.events.filter((x) => x.status === '13')).toHaveLength(0);
   });
 
   it('only the sender recalls; only a recipient answers', async () => {
-    await refused(requestRecall(w.deps, health(), sent.document.id), 'FORBIDDEN');
-    await refused(requestRecall(w.deps, w.clerk.interior, sent.document.id), 'NOT_FOUND');
-    await refused(requestRecall(w.deps, w.admin, sent.document.id), 'FORBIDDEN');
-    await requestRecall(w.deps, w.clerk.province, sent.document.id);
-    await refused(answerRecall(w.deps, w.clerk.province, sent.document.id, true), 'FORBIDDEN');
-    await refused(answerRecall(w.deps, w.clerk.interior, sent.document.id, true), 'NOT_FOUND');
+    await refused(requestRecall(w.deps, health(), sent.document.id, 'Gửi nhầm nơi nhận'), 'FORBIDDEN');
+    await refused(requestRecall(w.deps, w.clerk.interior, sent.document.id, 'Gửi nhầm nơi nhận'), 'NOT_FOUND');
+    await refused(requestRecall(w.deps, w.admin, sent.document.id, 'Gửi nhầm nơi nhận'), 'FORBIDDEN');
+    await requestRecall(w.deps, w.clerk.province, sent.document.id, 'Gửi nhầm nơi nhận');
+    await refused(answerRecall(w.deps, w.clerk.province, sent.document.id, '15'), 'FORBIDDEN');
+    await refused(answerRecall(w.deps, w.clerk.interior, sent.document.id, '15'), 'NOT_FOUND');
     // A recall cannot be answered with an ordinary status either.
     await refused(status('05'), 'STATUS_TRANSITION_INVALID');
   });

@@ -49,8 +49,8 @@ const CASES: Case[] = [
   { route: 'POST /documents/:id/verify', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/verify` }), expect: docReaders },
   // 01 -> 04 is not a legal step: the recipient gets 409, i.e. got past authorisation.
   { route: 'POST /documents/:id/status', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/status`, payload: { status: '04' } }), expect: { ...clerks(403, 409, 404), admin: 403, auditor: 403 } },
-  { route: 'POST /documents/:id/recall', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.accepted}/recall` }), expect: { ...clerks(409, 403, 404), admin: 403, auditor: 403 } },
-  { route: 'POST /documents/:id/recall-answer', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/recall-answer`, payload: { accept: false } }), expect: { ...clerks(403, 409, 404), admin: 403, auditor: 403 } },
+  { route: 'POST /documents/:id/recall', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.accepted}/recall`, payload: { reason: 'Gửi nhầm' } }), expect: { ...clerks(409, 403, 404), admin: 403, auditor: 403 } },
+  { route: 'POST /documents/:id/recall-answer', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/recall-answer`, payload: { answer: '16' } }), expect: { ...clerks(403, 409, 404), admin: 403, auditor: 403 } },
   { route: 'GET /me', request: () => ({ method: 'GET', url: '/api/v1/me' }), expect: everyone(200) },
   // Stores nothing, so every cell can run it; the policy part differs per agency (verify-upload.test.ts).
   { route: 'POST /verify', request: (c) => ({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(c.pdf) }), expect: everyone(200) },

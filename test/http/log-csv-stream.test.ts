@@ -1,7 +1,8 @@
 // Issue 10, finding 7: GET /log.csv built the whole export as one string (29 MB, 1.4 s and +200 MB
 // at 65k entries; past V8's string limit near 1M). It now streams keyset pages as the client reads.
-// Over a real socket (inject would collect the body): the bytes are those of the former export,
-// they arrive in many chunks none bigger than a page, and the heap does not grow with the log.
+// Over a real socket (inject would collect the body): the bytes are those of the export as
+// specified (BOM, Vietnamese header, Vietnam time, names for ids; built here independently), they
+// arrive in many chunks none bigger than a page, and the heap does not grow with the log.
 import { createHash, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,14 +29,26 @@ function liveBytes(): number {
   return m.heapUsed + m.external;
 }
 
-/** The export exactly as it was built before it streamed (exchange-log.ts, whole log, no filter). */
-async function formerExport(stores: Stores): Promise<string> {
-  const rows = [csvRow(['seq', 'at', 'event', 'actorUserId', 'agencyId', 'documentId', 'details', 'prevHash', 'hash'])];
+const VI_HEADER = ['Số thứ tự', 'Thời gian (giờ Việt Nam)', 'Sự kiện', 'Người thực hiện', 'Mã cơ quan', 'Tên cơ quan', 'Mã văn bản', 'Số, ký hiệu', 'Chi tiết', 'Mã băm trước', 'Mã băm'];
+
+/** dd/MM/yyyy HH:mm:ss at UTC+7, computed here without the module under test. */
+const vnTime = (d: Date) => {
+  const [date, time] = new Date(d.getTime() + 7 * 3600_000).toISOString().split('T') as [string, string];
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)} ${time.slice(0, 8)}`;
+};
+
+/** The whole export as specified (no filter): names read from the stores (the seed's entries have them; the bulk entries carry an unknown agency id, kept as it is). */
+async function expectedExport(stores: Stores): Promise<string> {
+  const rows = ['\uFEFF' + csvRow(VI_HEADER)];
+  const agency = async (id: string | null) => (id ? await stores.agencies.byId(id) : undefined);
+  const user = async (id: string | null) => (id ? ((await stores.users.byId(id))?.name ?? id) : '');
   let after: string | undefined;
   do {
     const page = await stores.log.search({}, { limit: 1000, ...(after !== undefined ? { after } : {}) });
     for (const e of page.items) {
-      rows.push(csvRow([String(e.seq), e.at.toISOString(), e.event, e.actorUserId ?? '', e.agencyId ?? '', e.documentId ?? '', canonicalJson(e.details), e.prevHash, e.hash]));
+      const a = await agency(e.agencyId);
+      const number = [e.details['codeNumber'], e.details['codeNotation']].filter((x) => typeof x === 'string' && x !== '').join('/');
+      rows.push(csvRow([String(e.seq), vnTime(e.at), e.event, await user(e.actorUserId), a?.code ?? e.agencyId ?? '', a?.name ?? '', e.documentId ?? '', number, canonicalJson(e.details), e.prevHash, e.hash]));
     }
     after = page.next ?? undefined;
   } while (after !== undefined);
@@ -107,7 +120,7 @@ forEachDatabase('GET /log.csv streams', (t) => {
     await h?.app.close();
   });
 
-  it(`${ENTRIES} entries: the former export's bytes, in page-sized chunks, with the heap flat`, async () => {
+  it(`${ENTRIES} entries: the specified bytes, in page-sized chunks, with the heap flat`, async () => {
     const got = await download(port, '/api/v1/log.csv', h.tokens.auditor);
     expect(got.status).toBe(200);
     expect(got.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -121,20 +134,21 @@ forEachDatabase('GET /log.csv streams', (t) => {
     expect(got.bytes).toBeGreaterThan(10 * 2 ** 20);
     expect(got.heapGrowthMb, `heap grew ${got.heapGrowthMb.toFixed(1)} MB for a ${(got.bytes / 2 ** 20).toFixed(1)} MB export`).toBeLessThan(got.bytes / 2 ** 20 / 2);
 
-    const former = Buffer.from(await formerExport(t.stores), 'utf8');
-    expect(got.bytes).toBe(former.length);
-    expect(got.sha256).toBe(createHash('sha256').update(former).digest('hex'));
+    const expected = Buffer.from(await expectedExport(t.stores), 'utf8');
+    expect(expected.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(got.bytes).toBe(expected.length);
+    expect(got.sha256).toBe(createHash('sha256').update(expected).digest('hex'));
   }, 300_000);
 
-  it('a filtered export and an empty one are the same rows as before; roles still apply', async () => {
+  it('a filtered export and an empty one have the header; roles still apply', async () => {
     const filtered = await h.app.inject({ method: 'GET', url: '/api/v1/log.csv?event=auth.failed&from=2000-01-01', headers: { authorization: h.tokens.admin } });
     expect(filtered.statusCode).toBe(200);
     const lines = filtered.body.split('\r\n');
-    expect(lines[0]).toBe('seq,at,event,actorUserId,agencyId,documentId,details,prevHash,hash');
+    expect(`${lines[0]}\r\n`).toBe('\uFEFF' + csvRow(VI_HEADER));
     expect(filtered.body.match(/,auth\.failed,/g)?.length).toBeGreaterThanOrEqual(Math.floor(ENTRIES / 3));
     const empty = await h.app.inject({ method: 'GET', url: '/api/v1/log.csv?from=1999-01-01&to=1999-01-02', headers: { authorization: h.tokens.admin } });
     expect(empty.statusCode).toBe(200);
-    expect(empty.body).toBe('seq,at,event,actorUserId,agencyId,documentId,details,prevHash,hash\r\n');
+    expect(empty.body).toBe(`\uFEFF${csvRow(VI_HEADER)}`);
     const clerk = await h.app.inject({ method: 'GET', url: '/api/v1/log.csv', headers: { authorization: h.tokens.clerk(PROVINCE) } });
     expect([403, 404]).toContain(clerk.statusCode);
     expect(clerk.json().error.code).toMatch(/^[A-Z_]+$/);

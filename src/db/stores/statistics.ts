@@ -7,8 +7,12 @@ import type { Db } from '../db.js';
 import { rowsOf } from '../rows.js';
 import type { AgencyLevel, ExchangeCounts, ExchangeCountsByGroup, StatisticsRange, StatisticsStore } from '../ports.js';
 
-/** Statuses that mean "the recipient took the document": 03 and later, or 16 (kept after a recall). */
-export const ACCEPTED_STATUSES = ['03', '04', '05', '06', '16'] as const;
+/**
+ * Statuses that mean "the recipient took the document": 03 and later. Not 16: a copy kept after a
+ * recall has not been accepted yet (it may still be rejected); exchange/status-machine.ts
+ * STATUS_PHASE is the table this must match (test/exchange/status-agreement.test.ts checks it).
+ */
+export const ACCEPTED_STATUSES = ['03', '04', '05', '06'] as const;
 
 interface Row {
   g_agency: number;

@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { LogEvent, LogSeal, StatusCode } from '../../db/ports.js';
-import { searchLog, streamLogCsv, verifyLog, type LogQuery as LogSearch } from '../../exchange/exchange-log.js';
+import { searchLog, verifyLog, type LogQuery as LogSearch } from '../../exchange/exchange-log.js';
+import { streamLogCsv, type CsvLang } from '../../exchange/log-export.js';
 import { listLogSeals, sealLogNow } from '../../exchange/seal-log.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
@@ -72,8 +73,11 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = asyn
     {
       schema: {
         tags: ['log'],
-        summary: 'Export the matching log entries as CSV (admin, auditor)',
-        querystring: LogQuery,
+        summary: 'Export the matching log entries as CSV (admin, auditor): UTF-8 with a BOM, Vietnam time, names instead of ids',
+        querystring: Type.Object({
+          ...LogQuery.properties,
+          lang: Type.Optional(Type.Unsafe<CsvLang>({ type: 'string', enum: ['vi', 'en'], description: 'Column names: vi (default) or en; without it, Accept-Language decides' })),
+        }),
         produces: ['text/csv'],
         response: withErrors({ 200: Type.String({ description: 'CSV, one entry per row, with a header row' }) }),
       },
@@ -81,9 +85,12 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = asyn
     async (request, reply) => {
       // Streamed: pages are read as the client takes them (backpressure), and a client that goes
       // away stops the reading (the stream is destroyed, the generator returns).
-      const csv = Readable.from(await streamLogCsv(deps, principalOf(request), filterOf(request.query)), { objectMode: false });
+      const lang = request.query.lang ?? langOf(request.headers['accept-language']);
+      const csv = Readable.from(await streamLogCsv(deps, principalOf(request), filterOf(request.query), lang), { objectMode: false });
       // The response schema describes the body (a string); a stream is sent as it is, unserialised.
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="exchange-log.csv"').send(csv as unknown as string);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('vary', 'accept-language').header('content-disposition', 'attachment; filename="exchange-log.csv"').send(csv as unknown as string);
     },
   );
 
@@ -114,6 +121,12 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = asyn
     async (request) => (await listLogSeals(deps, principalOf(request))).map(sealDto),
   );
 };
+
+/** English only when the client's first choice is English; the axis speaks Vietnamese otherwise. */
+export function langOf(acceptLanguage: string | undefined): CsvLang {
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first === 'en' || first.startsWith('en-') || first.startsWith('en;') ? 'en' : 'vi';
+}
 
 function filterOf(q: Static<typeof LogQuery>): LogSearch {
   const f: LogSearch = {};

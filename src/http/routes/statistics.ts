@@ -16,7 +16,7 @@ const Count = Type.Integer({ minimum: 0 });
 const FiguresProps = {
   sent: Type.Integer({ minimum: 0, description: 'Documents sent' }),
   received: Type.Integer({ minimum: 0, description: 'Deliveries received' }),
-  accepted: Type.Integer({ minimum: 0, description: 'Deliveries now at 03, 04, 05, 06 or 16' }),
+  accepted: Type.Integer({ minimum: 0, description: 'Deliveries now at 03, 04, 05 or 06 (16, kept after a recall, is not accepted yet)' }),
   rejected: Type.Integer({ minimum: 0, description: 'Deliveries now at 02' }),
   acceptedShare: Share,
   rejectedShare: Share,

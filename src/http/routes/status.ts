@@ -3,13 +3,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { StatusCode } from '../../db/ports.js';
-import { answerRecall, requestRecall } from '../../exchange/recall.js';
+import { MAX_REASON } from '../../exchange/reason.js';
+import { answerRecall, requestRecall, type RecallAnswer } from '../../exchange/recall.js';
 import { updateStatus } from '../../exchange/update-status.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
-import { eventDto } from '../dto.js';
+import { ownEventDto } from '../dto.js';
 import { UuidParams, withErrors } from '../schemas/common.js';
 import { DeliverySchema, StatusCodeSchema, StatusEventSchema } from '../schemas/records.js';
+
+const ReasonSchema = (description: string) => Type.String({ minLength: 1, maxLength: MAX_REASON, description });
 
 const ChangeSchema = Type.Object({ delivery: DeliverySchema, event: StatusEventSchema });
 
@@ -23,15 +26,16 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = a
         params: UuidParams,
         body: Type.Object({
           status: StatusCodeSchema,
-          reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Required for 02 (rejected)' })),
+          reason: Type.Optional(ReasonSchema('Required for 02 (rejected)')),
         }),
         response: withErrors({ 200: ChangeSchema }),
       },
     },
     async (request) => {
       const { status, reason } = request.body;
-      const r = await updateStatus(deps, principalOf(request), request.params.id, { status: status as StatusCode, ...(reason !== undefined ? { reason } : {}) });
-      return { delivery: r.delivery, event: eventDto(r.event) };
+      const p = principalOf(request);
+      const r = await updateStatus(deps, p, request.params.id, { status: status as StatusCode, ...(reason !== undefined ? { reason } : {}) });
+      return { delivery: r.delivery, event: ownEventDto(r.event, p) };
     },
   );
 
@@ -40,12 +44,13 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = a
     {
       schema: {
         tags: ['status'],
-        summary: 'Ask the recipients to give a document back (sender; before acceptance)',
+        summary: 'Ask the recipients to give a document back (sender; before acceptance), saying why',
         params: UuidParams,
+        body: Type.Object({ reason: ReasonSchema('Why the document is recalled: shown to each recipient and written to the log') }, { additionalProperties: false }),
         response: withErrors({ 200: Type.Object({ deliveries: Type.Array(DeliverySchema) }) }),
       },
     },
-    async (request) => ({ deliveries: await requestRecall(deps, principalOf(request), request.params.id) }),
+    async (request) => ({ deliveries: await requestRecall(deps, principalOf(request), request.params.id, request.body.reason) }),
   );
 
   app.post(
@@ -53,15 +58,22 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = a
     {
       schema: {
         tags: ['status'],
-        summary: 'Answer a recall: accept (15, the copy leaves my inbox) or refuse (16)',
+        summary: 'Answer a recall: 15 agree (Đồng ý thu hồi: the copy leaves my inbox) or 16 refuse (Từ chối thu hồi: I keep it)',
         params: UuidParams,
-        body: Type.Object({ accept: Type.Boolean() }),
+        body: Type.Object(
+          {
+            answer: Type.Unsafe<RecallAnswer>({ type: 'string', enum: ['15', '16'], description: '15 agree to the recall, 16 refuse it; nothing else is accepted here' }),
+            reason: Type.Optional(ReasonSchema('Optional note to the sender')),
+          },
+          { additionalProperties: false },
+        ),
         response: withErrors({ 200: ChangeSchema }),
       },
     },
     async (request) => {
-      const r = await answerRecall(deps, principalOf(request), request.params.id, request.body.accept);
-      return { delivery: r.delivery, event: eventDto(r.event) };
+      const p = principalOf(request);
+      const r = await answerRecall(deps, p, request.params.id, request.body.answer, request.body.reason);
+      return { delivery: r.delivery, event: ownEventDto(r.event, p) };
     },
   );
 };

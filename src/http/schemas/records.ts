@@ -114,6 +114,14 @@ export const StatusEventSchema = Type.Object({
   status: StatusCodeSchema,
   reason: Nullable(Type.String()),
   actorUserId: Nullable(Uuid),
+  actor: Type.Optional(
+    Nullable(
+      Type.Object(
+        { name: Type.String({ description: 'Full name' }), agencyCode: Type.String(), agencyName: Type.String() },
+        { description: 'Who acted (null: the axis itself, or a user no longer known)' },
+      ),
+    ),
+  ),
   at: DateTime,
   /** Base64 DER CMS: the axis's signed receipt for this event. */
   receipt: Nullable(Type.String({ description: 'base64 DER CMS SignedData over the event (axis receipt)' })),

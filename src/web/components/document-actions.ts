@@ -1,7 +1,9 @@
 // What a clerk may do with a document now (status-machine.ts): a recipient accepts / rejects,
-// assigns, marks it in progress or complete, or answers a recall; the sender recalls it while a
-// recipient has not acted yet. Each action is confirmed in a dialog (a rejection asks why), calls
-// the endpoint, and shows the axis's signed receipt of the change in the page's flash area.
+// assigns, marks it in progress or complete, or answers a recall with one of two explicit choices
+// (agree: 15, refuse: 16) after reading the sender's reason; the sender recalls it, saying why,
+// while a recipient has not acted yet. Each action is confirmed in a dialog (a rejection and a
+// recall ask why), calls the endpoint, and shows the axis's signed receipt of the change in the
+// page's flash area.
 import { ApiError, type ApiClient } from '../api.js';
 import { h, replace } from '../dom.js';
 import { defineMessages } from '../i18n.js';
@@ -26,9 +28,14 @@ const t = defineMessages({
     inProgress: 'Đang xử lý',
     complete: 'Hoàn thành',
     recall: 'Yêu cầu lấy lại',
-    recallAccept: 'Đồng ý trả lại',
-    recallRefuse: 'Từ chối trả lại',
-    recallPending: 'Nơi gửi yêu cầu lấy lại văn bản này. Vui lòng trả lời yêu cầu.',
+    recallReason: 'Lý do lấy lại (nơi nhận sẽ thấy)',
+    recallAccept: 'Đồng ý thu hồi',
+    recallRefuse: 'Từ chối thu hồi',
+    recallPending: 'Nơi gửi yêu cầu lấy lại (thu hồi) văn bản này. Vui lòng chọn Đồng ý thu hồi hoặc Từ chối thu hồi.',
+    recallWhy: 'Lý do nơi gửi nêu: {reason}',
+    recallNote: 'Ghi chú cho nơi gửi (không bắt buộc)',
+    keptLead: 'Cơ quan bạn đã từ chối thu hồi và giữ lại văn bản. Văn bản vẫn chờ tiếp nhận: hãy tiếp nhận hoặc từ chối tiếp nhận.',
+    senderRecallPending: '{n} nơi nhận chưa trả lời yêu cầu lấy lại.',
     confirmAcceptTitle: 'Tiếp nhận văn bản?',
     confirmAcceptBody: 'Văn bản được vào sổ văn bản đến (trạng thái 03 · Đã tiếp nhận). Nơi gửi sẽ nhận được biên nhận có chữ ký số của trục.',
     confirmRejectTitle: 'Từ chối tiếp nhận văn bản?',
@@ -40,12 +47,12 @@ const t = defineMessages({
     confirmProgressBody: 'Ghi nhận văn bản đang được xử lý (trạng thái 05).',
     confirmCompleteTitle: 'Đánh dấu văn bản đã hoàn thành?',
     confirmCompleteBody: 'Ghi nhận văn bản đã được xử lý xong (trạng thái 06). Sau bước này không còn thao tác nào khác.',
-    confirmRecallAcceptTitle: 'Đồng ý trả lại văn bản?',
+    confirmRecallAcceptTitle: 'Đồng ý thu hồi văn bản?',
     confirmRecallAcceptBody: 'Văn bản sẽ bị rút khỏi hộp thư đến của cơ quan bạn (trạng thái 15 · Đồng ý lấy lại) và nơi gửi được thông báo. Không thể hoàn tác.',
-    confirmRecallRefuseTitle: 'Từ chối trả lại văn bản?',
+    confirmRecallRefuseTitle: 'Từ chối thu hồi văn bản?',
     confirmRecallRefuseBody: 'Cơ quan bạn giữ lại văn bản (trạng thái 16 · Từ chối lấy lại). Sau đó bạn vẫn cần tiếp nhận hoặc từ chối tiếp nhận văn bản.',
     confirmRecallTitle: 'Yêu cầu lấy lại văn bản?',
-    confirmRecallBody: 'Yêu cầu lấy lại (trạng thái 13) được gửi tới {n} nơi nhận chưa tiếp nhận: {names}. Nơi nhận đã tiếp nhận hoặc đã xử lý không bị ảnh hưởng.',
+    confirmRecallBody: 'Yêu cầu lấy lại (trạng thái 13) được gửi tới {n} nơi nhận chưa tiếp nhận: {names}. Nơi nhận đã tiếp nhận hoặc đã xử lý không bị ảnh hưởng. Hãy nêu lý do: nơi nhận sẽ đọc trước khi trả lời.',
     done: 'Đã ghi nhận: {status}.',
     doneRecall: 'Đã gửi yêu cầu lấy lại tới {n} nơi nhận.',
     doneFor: 'Nơi nhận {name}: {status}',
@@ -63,9 +70,14 @@ const t = defineMessages({
     inProgress: 'In progress',
     complete: 'Complete',
     recall: 'Recall',
-    recallAccept: 'Give it back',
-    recallRefuse: 'Keep it',
-    recallPending: 'The sender asks to take this document back. Please answer.',
+    recallReason: 'Why it is recalled (the recipients will see this)',
+    recallAccept: 'Agree to the recall',
+    recallRefuse: 'Refuse the recall',
+    recallPending: 'The sender asks to take this document back (recall). Please choose Agree to the recall or Refuse the recall.',
+    recallWhy: 'The sender’s reason: {reason}',
+    recallNote: 'Note to the sender (optional)',
+    keptLead: 'Your agency refused the recall and kept the document. It still waits to be accepted: accept or reject it.',
+    senderRecallPending: '{n} recipient(s) have not answered the recall yet.',
     confirmAcceptTitle: 'Accept this document?',
     confirmAcceptBody: 'The document is entered in the incoming register (status 03 · Accepted). The sender receives a receipt signed by the axis.',
     confirmRejectTitle: 'Reject this document?',
@@ -77,12 +89,12 @@ const t = defineMessages({
     confirmProgressBody: 'Records that the document is being handled (status 05).',
     confirmCompleteTitle: 'Mark the document as completed?',
     confirmCompleteBody: 'Records that handling is finished (status 06). No further step follows.',
-    confirmRecallAcceptTitle: 'Give the document back?',
+    confirmRecallAcceptTitle: 'Agree to the recall?',
     confirmRecallAcceptBody: 'The document leaves your agency’s inbox (status 15 · Recall accepted) and the sender is told. This cannot be undone.',
-    confirmRecallRefuseTitle: 'Refuse to give the document back?',
+    confirmRecallRefuseTitle: 'Refuse the recall?',
     confirmRecallRefuseBody: 'Your agency keeps the document (status 16 · Recall refused). You still need to accept or reject it afterwards.',
     confirmRecallTitle: 'Recall this document?',
-    confirmRecallBody: 'A recall request (status 13) goes to the {n} recipient(s) that have not accepted it yet: {names}. Recipients that already accepted or handled it are not affected.',
+    confirmRecallBody: 'A recall request (status 13) goes to the {n} recipient(s) that have not accepted it yet: {names}. Recipients that already accepted or handled it are not affected. Say why: the recipients read it before answering.',
     done: 'Recorded: {status}.',
     doneRecall: 'Recall requested from {n} recipient(s).',
     doneFor: 'Recipient {name}: {status}',
@@ -153,18 +165,31 @@ export function documentActions(opts: DocumentActionsOptions): DocumentActions {
       el,
       h('h2', { id: 'doc-actions-title' }, t('actionsHeading')),
       leadLine(opts, mine),
-      !opts.asSender && mine?.status === '13' ? notice('warn', t('recallPending')) : null,
+      !opts.asSender && mine?.status === '13' ? recallNotice(mine) : null,
+      !opts.asSender && mine?.status === '16' ? notice('info', t('keptLead')) : null,
       buttons.length ? h('div', { class: 'actions' }, ...buttons) : opts.asSender ? null : h('p', { class: 'muted' }, t('noActions')),
     );
   };
   return { el, draw };
 }
 
-/** The sender reads how many recipients are still waiting; a recipient, its own status. */
+/** The recall request as the recipient must read it before answering: what is asked, and why. */
+function recallNotice(mine: DeliveryWithEvents): HTMLElement {
+  const asked = [...mine.events].filter((e) => e.status === '13').sort((a, b) => b.at.localeCompare(a.at))[0];
+  const why = asked?.reason ? [h('p', { class: 'recall-reason' }, t('recallWhy', { reason: asked.reason }))] : [];
+  const n = notice('warn', h('p', {}, t('recallPending')), ...why);
+  n.setAttribute('data-testid', 'recall-pending');
+  return n;
+}
+
+/** The sender reads how many recipients are still to act; a recipient, its own status. */
 function leadLine(opts: DocumentActionsOptions, mine: DeliveryWithEvents | undefined): HTMLElement | null {
   if (opts.asSender) {
-    const waiting = opts.detail().deliveries.filter((d) => d.status === '01').length;
-    return h('p', {}, waiting > 0 ? t('senderWaiting', { n: waiting }) : t('senderNoActions'));
+    const deliveries = opts.detail().deliveries;
+    const arrived = deliveries.filter((d) => d.status === '01' || d.status === '16').length;
+    const recalling = deliveries.filter((d) => d.status === '13').length;
+    if (arrived === 0 && recalling === 0) return h('p', {}, t('senderNoActions'));
+    return h('p', {}, [arrived > 0 ? t('senderWaiting', { n: arrived }) : '', recalling > 0 ? t('senderRecallPending', { n: recalling }) : ''].filter(Boolean).join(' '));
   }
   return mine ? h('p', { 'data-status': mine.status }, t('yourStatus', { status: statusLabel(mine.status) })) : null;
 }
@@ -189,9 +214,10 @@ function senderActions(opts: DocumentActionsOptions): ActionSpec[] {
         body: t('confirmRecallBody', { n: waiting.length, names: waiting.map((d) => agencyName(opts.directory, d.recipientCode)).join('; ') }),
         confirmLabel: t('recall'),
         danger: true,
+        input: { label: t('recallReason'), required: true },
       },
-      run: async () => {
-        const r = await opts.api.post<{ deliveries: Delivery[] }>(`${opts.base}/recall`);
+      run: async (reason) => {
+        const r = await opts.api.post<{ deliveries: Delivery[] }>(`${opts.base}/recall`, { reason });
         await opts.reload();
         return r.deliveries.map((d) => ({ recipientCode: d.recipientCode, event: newestRecallEvent(opts, d) }));
       },
@@ -223,7 +249,7 @@ function recipientActions(opts: DocumentActionsOptions, status: string): ActionS
     case '05':
       return [statusAction(opts, '06', 'complete', t('complete'), t('confirmCompleteTitle'), t('confirmCompleteBody'), 'primary')];
     case '13':
-      return [recallAnswer(opts, false), recallAnswer(opts, true)];
+      return [recallAnswer(opts, '15'), recallAnswer(opts, '16')];
     default:
       return [];
   }
@@ -253,17 +279,19 @@ function statusAction(
   };
 }
 
-/** The recipient's answer to a recall request: give the document back (15) or keep it (16). */
-function recallAnswer(opts: DocumentActionsOptions, accept: boolean): ActionSpec {
+/** The recipient's answer to a recall request, sent as the status it records: agree (15) or refuse (16). */
+function recallAnswer(opts: DocumentActionsOptions, answer: '15' | '16'): ActionSpec {
+  const accept = answer === '15';
+  const note = { label: t('recallNote'), required: false };
   return {
     name: accept ? 'recall-accept' : 'recall-refuse',
     label: accept ? t('recallAccept') : t('recallRefuse'),
     tone: accept ? 'danger' : 'primary',
     confirm: accept
-      ? { title: t('confirmRecallAcceptTitle'), body: t('confirmRecallAcceptBody'), confirmLabel: t('recallAccept'), danger: true }
-      : { title: t('confirmRecallRefuseTitle'), body: t('confirmRecallRefuseBody'), confirmLabel: t('recallRefuse') },
-    run: async () => {
-      const r = await opts.api.post<Change>(`${opts.base}/recall-answer`, { accept });
+      ? { title: t('confirmRecallAcceptTitle'), body: t('confirmRecallAcceptBody'), confirmLabel: t('recallAccept'), danger: true, input: note }
+      : { title: t('confirmRecallRefuseTitle'), body: t('confirmRecallRefuseBody'), confirmLabel: t('recallRefuse'), input: note },
+    run: async (reason) => {
+      const r = await opts.api.post<Change>(`${opts.base}/recall-answer`, { answer, ...(reason ? { reason } : {}) });
       // An accepted recall withdraws our copy: the document is no longer ours to read.
       if (accept) opts.withdrawn();
       else await opts.reload();

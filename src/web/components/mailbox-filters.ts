@@ -3,6 +3,7 @@
 // one to one onto GET /inbox's and GET /outbox's query.
 import { field, h, selectBox } from '../dom.js';
 import { DOCUMENT_TYPES, PRIORITY, STATUS, priorityLabel, statusLabel } from '../labels.js';
+import { dateField } from './date-field.js';
 
 export type MailboxFilterLabel = 'search' | 'searchHint' | 'status' | 'priority' | 'type' | 'from' | 'to' | 'urgentFirst' | 'apply' | 'reset' | 'any';
 
@@ -37,8 +38,9 @@ export function mailboxFilters(o: MailboxFilterOptions): MailboxFilters {
   const priority = select('priority', Object.keys(PRIORITY).map((p) => [p, priorityLabel(Number(p))]));
   const type = select('type', DOCUMENT_TYPES.map(([name]) => [name, name]));
   const sender = o.senders ? select('sender', o.senders.options) : null;
-  const from = h('input', { type: 'date', name: 'from', value: q.get('from') ?? '' });
-  const to = h('input', { type: 'date', name: 'to', value: q.get('to') ?? '' });
+  // dd/mm/yyyy whatever the browser's locale; the URL and the API keep yyyy-mm-dd.
+  const from = dateField(o.label('from'), { name: 'from', value: q.get('from') });
+  const to = dateField(o.label('to'), { name: 'to', value: q.get('to') });
   const urgentFirst = o.urgentByDefault ? q.get('urgentFirst') !== 'false' : q.get('urgentFirst') === 'true';
   const urgent = h('input', { type: 'checkbox', name: 'urgentFirst', checked: urgentFirst });
   const search = h('input', { type: 'search', name: 'q', maxlength: 200, value: q.get('q') ?? '' });
@@ -50,15 +52,22 @@ export function mailboxFilters(o: MailboxFilterOptions): MailboxFilters {
     field(o.label('priority'), priority).wrap,
     field(o.label('type'), type).wrap,
     sender && o.senders && field(o.senders.label, sender).wrap,
-    field(o.label('from'), from).wrap,
-    field(o.label('to'), to).wrap,
+    from.wrap,
+    to.wrap,
     h('div', { class: 'field' }, h('label', {}, urgent, ' ', o.label('urgentFirst'))),
     h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, o.label('apply')), h('a', { class: 'button', href: `#${o.route}` }, o.label('reset'))),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    const dates = { from: from.iso(), to: to.iso() };
+    const bad = dates.from === undefined ? from : dates.to === undefined ? to : null;
+    if (bad) {
+      bad.control.focus();
+      return;
+    }
     const params = new URLSearchParams();
-    for (const el of [search, status, priority, type, sender, from, to]) if (el && el.value.trim()) params.set(el.name, el.value.trim());
+    for (const el of [search, status, priority, type, sender]) if (el && el.value.trim()) params.set(el.name, el.value.trim());
+    for (const [name, iso] of Object.entries(dates)) if (iso) params.set(name, iso);
     // Only a departure from the page's default goes into the URL.
     if (urgent.checked !== o.urgentByDefault) params.set('urgentFirst', String(urgent.checked));
     o.navigate(`${o.route}${params.size ? `?${params}` : ''}`);

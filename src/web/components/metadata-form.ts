@@ -6,6 +6,7 @@
 import { fieldErrorsOf, type ApiError } from '../api.js';
 import { field, h, replace, showFieldError, uid } from '../dom.js';
 import { defineMessages, formatDate } from '../i18n.js';
+import { parseVnDate, vietnamToday } from '../vn-date.js';
 import { BUSINESS_TYPE, CLASSIFICATION, DOCUMENT_TYPES, PRIORITY, STEERING, businessTypeLabel, classificationLabel, priorityLabel, steeringLabel } from '../labels.js';
 import type { ExchangeDocument, Metadata, PickerAgency } from '../types.js';
 import { notice } from './notice.js';
@@ -27,7 +28,8 @@ const t = defineMessages({
     promulgationPlace: 'Nơi ban hành',
     promulgationPlaceHint: 'Địa danh, ví dụ Thái Bình',
     promulgationDate: 'Ngày ban hành',
-    promulgationDateHint: 'Không được sau ngày hôm nay',
+    promulgationDateHint: 'Dạng ngày/tháng/năm (dd/mm/yyyy), không được sau ngày hôm nay',
+    dueDateHint: 'Dạng ngày/tháng/năm (dd/mm/yyyy)',
     priority: 'Độ khẩn',
     steeringType: 'Loại chỉ đạo',
     dueDate: 'Hạn trả lời (không bắt buộc)',
@@ -52,7 +54,7 @@ const t = defineMessages({
     required: 'Vui lòng nhập thông tin này.',
     chooseRequired: 'Vui lòng chọn.',
     tooLong: 'Tối đa {n} ký tự.',
-    badDate: 'Ngày không hợp lệ.',
+    badDate: 'Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 07/12/2026.',
     future: 'Ngày ban hành không được sau ngày hôm nay ({today}).',
     dueBeforeIssue: 'Hạn trả lời không được trước ngày ban hành.',
     recipientsRequired: 'Vui lòng chọn ít nhất một cơ quan nhận.',
@@ -79,7 +81,8 @@ const t = defineMessages({
     promulgationPlace: 'Place of issue',
     promulgationPlaceHint: 'A place name, e.g. Thái Bình',
     promulgationDate: 'Date of issue',
-    promulgationDateHint: 'Not after today',
+    promulgationDateHint: 'Day/month/year (dd/mm/yyyy), not after today',
+    dueDateHint: 'Day/month/year (dd/mm/yyyy)',
     priority: 'Urgency',
     steeringType: 'Steering type',
     dueDate: 'Reply due (optional)',
@@ -104,7 +107,7 @@ const t = defineMessages({
     required: 'Please fill this in.',
     chooseRequired: 'Please choose one.',
     tooLong: 'At most {n} characters.',
-    badDate: 'Not a valid date.',
+    badDate: 'Not a valid date: type dd/mm/yyyy, e.g. 07/12/2026.',
     future: 'The date of issue cannot be after today ({today}).',
     dueBeforeIssue: 'The reply due date cannot be before the date of issue.',
     recipientsRequired: 'Please choose at least one recipient agency.',
@@ -207,11 +210,6 @@ export interface MetadataForm {
   onClassificationChange(cb: (classified: boolean) => void): void;
 }
 
-/** Today's date in Vietnam (UTC+7, no daylight saving), yyyy-mm-dd. */
-function vietnamToday(now = Date.now()): string {
-  return new Date(now + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
 export function metadataForm(opts: MetadataFormOptions): MetadataForm {
   const controls = makeControls(vietnamToday());
   const fields = makeFields(controls);
@@ -243,6 +241,13 @@ export function metadataForm(opts: MetadataFormOptions): MetadataForm {
   };
 }
 
+const DATE_INPUT = { inputmode: 'numeric', placeholder: 'dd/mm/yyyy', pattern: '\\s*\\d{1,2}/\\d{1,2}/\\d{4}\\s*', maxlength: 12 } as const;
+
+/** yyyy-mm-dd for a typed dd/mm/yyyy; the text as typed when it is no date (check() then says so). */
+function isoDate(typed: string): string {
+  return parseVnDate(typed) ?? typed.trim();
+}
+
 function makeControls(today: string): Controls {
   const input = (attrs: Record<string, string | number | boolean>) => h('input', { type: 'text', autocomplete: 'off', ...attrs });
   const select = (options: Array<[string, string]>, value: string) => {
@@ -259,10 +264,12 @@ function makeControls(today: string): Controls {
     ),
     subject: h('textarea', { rows: 3, maxlength: MAX.subject, required: true }),
     promulgationPlace: input({ maxlength: MAX.promulgationPlace, required: true }),
-    promulgationDate: input({ type: 'date', max: today, value: today, required: true }),
+    // Typed dd/mm/yyyy whatever the browser's locale (an <input type=date> follows the browser's);
+    // collect() turns it into yyyy-mm-dd, check() names a date that is none.
+    promulgationDate: input({ ...DATE_INPUT, value: formatDate(today), required: true }),
     priority: select(Object.keys(PRIORITY).map((p) => [p, priorityLabel(Number(p))]), '0'),
     steeringType: select(Object.keys(STEERING).map((s) => [s, steeringLabel(Number(s))]), '0'),
-    dueDate: input({ type: 'date' }),
+    dueDate: input({ ...DATE_INPUT }),
     businessType: select(Object.keys(BUSINESS_TYPE).map((b) => [b, businessTypeLabel(b)]), 'new'),
     relatedDocumentId: h('select', {}, h('option', { value: '' }, t('relatedChoose'))),
     classification: select(Object.keys(CLASSIFICATION).map((c) => [c, classificationLabel(c)]), 'NONE'),
@@ -283,7 +290,7 @@ function makeFields(c: Controls): Fields {
     subject: labelled('subject', t('subject'), c.subject, t('subjectHint', { n: 0 }), { wide: true }),
     priority: labelled('priority', t('priority'), c.priority),
     steeringType: labelled('steeringType', t('steeringType'), c.steeringType),
-    dueDate: labelled('dueDate', t('dueDate'), c.dueDate),
+    dueDate: labelled('dueDate', t('dueDate'), c.dueDate, t('dueDateHint')),
     businessType: labelled('businessType', t('businessType'), c.businessType),
     relatedDocumentId: labelled('relatedDocumentId', t('relatedDocumentId'), c.relatedDocumentId, t('relatedHint_update')),
     classification: labelled('classification', t('classification'), c.classification, undefined, { wide: true }),
@@ -400,11 +407,11 @@ function collect(c: Controls, picker: RecipientPicker): Metadata {
     documentType: c.documentType.value,
     subject: v(c.subject),
     promulgationPlace: v(c.promulgationPlace),
-    promulgationDate: c.promulgationDate.value,
+    promulgationDate: isoDate(c.promulgationDate.value),
     signer: { competence: v(c.competence) || null, position: v(c.position) || null, fullName: v(c.fullName) },
     priority: Number(c.priority.value),
     steeringType: Number(c.steeringType.value),
-    dueDate: c.dueDate.value || null,
+    dueDate: c.dueDate.value.trim() ? isoDate(c.dueDate.value) : null,
     responseFor: [],
     businessType: type,
     relatedDocumentId: type === 'new' ? null : c.relatedDocumentId.value || null,
@@ -440,7 +447,8 @@ function check(p: Parts, m: Metadata): HTMLElement[] {
   if (!m.promulgationDate) fail(f.promulgationDate, t('required'));
   else if (!/^\d{4}-\d{2}-\d{2}$/.test(m.promulgationDate)) fail(f.promulgationDate, t('badDate'));
   else if (m.promulgationDate > vietnamToday()) fail(f.promulgationDate, t('future', { today: formatDate(vietnamToday()) }));
-  if (m.dueDate && m.promulgationDate && m.dueDate < m.promulgationDate) fail(f.dueDate, t('dueBeforeIssue'));
+  if (m.dueDate && !/^\d{4}-\d{2}-\d{2}$/.test(m.dueDate)) fail(f.dueDate, t('badDate'));
+  else if (m.dueDate && m.promulgationDate && m.dueDate < m.promulgationDate) fail(f.dueDate, t('dueBeforeIssue'));
   if (m.businessType !== 'new' && !m.relatedDocumentId) fail(f.relatedDocumentId, t('chooseRequired'));
   if (m.recipients.length === 0) {
     p.picker.showError(t('recipientsRequired'));

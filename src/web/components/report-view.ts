@@ -1,9 +1,12 @@
 // The verification report (src/pades/report.ts) as people read it: the document's verdict, then one
 // card per signature: green (passed), red (failed, or the document was changed after it in a way
 // signing does not allow), amber (could not be confirmed). Each card says who signed, for which
-// agency, when (claimed and proven), the certificate chain and what changed after the signature.
+// agency, when (claimed and proven), the certificate chain and what changed after the signature:
+// one plain line per kind of change, the object-level detail behind a "technical detail" toggle
+// (a native <details>: keyboard and screen-reader accessible without script).
 import { h, type Child } from '../dom.js';
 import { changeLabel } from '../change-labels.js';
+import { changeLines } from '../change-summary.js';
 import { currentLang, defineMessages, formatDateTime } from '../i18n.js';
 
 /** The subset of the report's JSON this view reads; the service's report has more. */
@@ -37,11 +40,11 @@ interface Modification {
   description: string;
 }
 
-/** The change in words (its kind's label), then the technical detail with the object number. */
+/** One change in the technical detail: its label, the analyser's description and where it is. */
 function modificationText(m: Modification): Child[] {
   const label = changeLabel(m.kind, currentLang() === 'vi' ? 'vi' : 'en');
-  const where = m.object !== null && m.object !== undefined ? ` — ${t('objectRef', { n: m.object, rev: m.revision })}` : '';
-  return label ? [label, h('span', { class: 'muted small' }, ` (${m.description}${where})`)] : [m.description];
+  const where = m.object !== null && m.object !== undefined ? t('objectRef', { n: m.object, rev: m.revision }) : `rev ${m.revision}`;
+  return [label ? `${label}: ` : '', h('code', {}, m.kind), ` — ${m.description} (${where})`];
 }
 
 const t = defineMessages({
@@ -79,6 +82,10 @@ const t = defineMessages({
     failed: 'Chữ ký không hợp lệ',
     unknown: 'Chưa xác định được',
     objectRef: 'đối tượng {n}, phiên bản {rev}',
+    times: '({n} lần)',
+    notAllowed: 'không được phép',
+    techDetail: 'Chi tiết kỹ thuật',
+    techMore: '… và {n} thay đổi khác.',
   },
   en: {
     valid: 'Valid',
@@ -114,6 +121,10 @@ const t = defineMessages({
     failed: 'Signature invalid',
     unknown: 'Could not be confirmed',
     objectRef: 'object {n}, revision {rev}',
+    times: '({n} times)',
+    notAllowed: 'not allowed',
+    techDetail: 'Technical detail',
+    techMore: '… and {n} more change(s).',
   },
 });
 
@@ -175,7 +186,7 @@ export function renderReport(report: Report): HTMLElement {
     'section',
     { class: 'report', 'data-verdict': verdict },
     h('div', { class: `verdict verdict-${tone}`, role: 'status' }, h('strong', {}, t(verdict)), ' — ', summary),
-    h('p', { class: 'muted small' }, t('file', { size: report.file.size.toLocaleString(), revisions: report.file.revisions, sha: report.file.sha256 })),
+    h('p', { class: 'muted small' }, t('file', { size: report.file.size.toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB'), revisions: report.file.revisions, sha: report.file.sha256 })),
     h('ol', { class: 'sig-cards' }, ...report.signatures.map((s) => h('li', {}, signatureCard(s)))),
   );
 }
@@ -229,22 +240,25 @@ function signatureCard(s: SignatureReport): HTMLElement {
   );
 }
 
-function afterSigning(s: SignatureReport): HTMLElement {
-  if (s.modifiedAfterSigning === 'none') return h('span', {}, t('afterNone'));
-  const disallowed = s.modifiedAfterSigning === 'disallowed';
-  // Disallowed changes one by one (each matters); allowed ones once per kind (a DSS adds dozens).
-  const items = disallowed ? s.modifications.disallowed.slice(0, 10).map((m) => h('li', {}, ...modificationText(m))) : allowedByKind(s.modifications.allowed);
-  return h('span', {}, disallowed ? t('afterDisallowed') : t('afterAllowed'), h('ul', {}, ...items));
-}
+/** Up to this many object-level changes in the technical detail (a DSS update adds dozens). */
+const MAX_DETAIL = 100;
 
-function allowedByKind(mods: Modification[]): HTMLElement[] {
-  const byKind = new Map<string, Modification[]>();
-  for (const m of mods) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
-  return [...byKind.values()].slice(0, 10).map((group) => {
-    const first = group[0]!;
-    const label = changeLabel(first.kind, currentLang() === 'vi' ? 'vi' : 'en') ?? first.description;
-    return h('li', {}, label, group.length > 1 ? ` ×${group.length}` : '', h('span', { class: 'muted small' }, ` (${first.description})`));
-  });
+function afterSigning(s: SignatureReport): HTMLElement {
+  if (s.modifiedAfterSigning === 'none') return h('span', { 'data-after': 'none' }, t('afterNone'));
+  const disallowed = s.modifiedAfterSigning === 'disallowed';
+  const lang = currentLang() === 'vi' ? 'vi' : 'en';
+  const lines = changeLines(s.modifications, lang).map((l) =>
+    h('li', { 'data-kind': l.kind, class: l.disallowed ? 'change-bad' : null }, l.text, l.count > 1 ? ` ${t('times', { n: l.count })}` : '', l.disallowed ? h('strong', {}, ` — ${t('notAllowed')}`) : ''),
+  );
+  const all = [...s.modifications.disallowed, ...s.modifications.allowed];
+  const detail = h(
+    'details',
+    { class: 'tech-detail' },
+    h('summary', {}, t('techDetail')),
+    h('ul', { class: 'small' }, ...all.slice(0, MAX_DETAIL).map((m) => h('li', { 'data-kind': m.kind }, ...modificationText(m)))),
+    all.length > MAX_DETAIL ? h('p', { class: 'muted small' }, t('techMore', { n: all.length - MAX_DETAIL })) : null,
+  );
+  return h('span', { 'data-after': s.modifiedAfterSigning }, disallowed ? t('afterDisallowed') : t('afterAllowed'), h('ul', { class: 'change-lines' }, ...lines), detail);
 }
 
 function row(label: string, value: string | Array<string>): HTMLElement[] {

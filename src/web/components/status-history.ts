@@ -1,6 +1,6 @@
 // The status history of a document, one timeline per delivery (the sender sees every recipient,
-// a recipient only its own): each event with its status, time, reason and who acted, and the
-// axis's signed receipt for it.
+// a recipient only its own): each event with its status, time, reason and who acted (the user's
+// full name and agency, as the API names them), and the axis's signed receipt for it.
 import type { ApiClient } from '../api.js';
 import { h } from '../dom.js';
 import { defineMessages, formatDateTime } from '../i18n.js';
@@ -18,7 +18,8 @@ const t = defineMessages({
     by: 'Thực hiện bởi',
     byMe: 'bạn',
     byAxis: 'trục liên thông (tự động)',
-    byUser: 'văn thư {agency} (mã người dùng {id})',
+    byUser: '{name} ({agency})',
+    byUnknown: 'người dùng không còn trong danh bạ ({agency})',
     noEvents: 'Chưa có sự kiện nào.',
     noReceipt: 'Sự kiện này không có biên nhận (trục chưa cấu hình khóa ký biên nhận).',
     events: 'Lịch sử trạng thái của {name}',
@@ -32,7 +33,8 @@ const t = defineMessages({
     by: 'Done by',
     byMe: 'you',
     byAxis: 'the axis (automatic)',
-    byUser: 'clerk of {agency} (user id {id})',
+    byUser: '{name} ({agency})',
+    byUnknown: 'a user no longer in the directory ({agency})',
     noEvents: 'No events yet.',
     noReceipt: 'This event has no receipt (the axis has no receipt signing key configured).',
     events: 'Status history of {name}',
@@ -72,16 +74,24 @@ function deliveryHistory(d: DeliveryWithEvents, opts: HistoryOptions): HTMLEleme
 }
 
 function eventItem(e: StatusEvent, d: DeliveryWithEvents, opts: HistoryOptions): HTMLElement {
-  // 01 (sent) and 13 (recall asked) are the sender's acts; every other status is the recipient's.
-  const agency = agencyName(opts.directory, e.status === '01' || e.status === '13' ? opts.senderCode : d.recipientCode);
-  const who = e.actorUserId === null ? t('byAxis') : e.actorUserId === opts.meId ? t('byMe') : t('byUser', { agency, id: e.actorUserId.slice(0, 8) });
+  const who = actorText(e, d, opts);
   const stamp = e.at.replace(/[^0-9]/g, '').slice(0, 14);
   return h(
     'li',
     { class: `event event-${e.status}`, 'data-status': e.status, 'data-event-id': e.id },
     h('div', { class: 'event-head' }, statusPill(e.status), ' ', h('time', { datetime: e.at }, formatDateTime(e.at))),
     e.reason ? h('p', { class: 'event-reason' }, h('strong', {}, `${t('reason')}: `), e.reason) : null,
-    h('p', { class: 'muted small' }, `${t('by')}: `, h('span', { title: e.actorUserId ?? '' }, who)),
+    h('p', { class: 'muted small event-actor' }, `${t('by')}: `, h('span', { 'data-actor': e.actorUserId ?? '' }, who)),
     e.receipt ? receiptView(opts.api, e.receipt, { fileName: `${opts.fileBase}-${d.recipientCode}-${e.status}-${stamp}.p7s` }) : h('p', { class: 'muted small' }, t('noReceipt')),
   );
+}
+
+/** "Nguyễn Văn A (Sở Y tế)", with "(bạn)" for the signed-in user; the axis when nobody acted. */
+function actorText(e: StatusEvent, d: DeliveryWithEvents, opts: HistoryOptions): string {
+  if (e.actorUserId === null) return t('byAxis');
+  const named = e.actor ? t('byUser', { name: e.actor.name, agency: e.actor.agencyName }) : null;
+  if (e.actorUserId === opts.meId) return named ? `${named} — ${t('byMe')}` : t('byMe');
+  if (named) return named;
+  // 01 (sent) and 13 (recall asked) are the sender's acts; every other status is the recipient's.
+  return t('byUnknown', { agency: agencyName(opts.directory, e.status === '01' || e.status === '13' ? opts.senderCode : d.recipientCode) });
 }

@@ -3,12 +3,14 @@
 // export the CSV; "verify the log" recomputes the chain and the seals on the server and names the
 // first broken link. Only an admin may seal now.
 import { confirmDialog } from '../components/dialog.js';
+import { dateField } from '../components/date-field.js';
 import { errorNotice, notice } from '../components/notice.js';
 import { progressBar } from '../components/progress.js';
 import { field, formatBytes, h, replace, selectBox, type Child } from '../dom.js';
 import { currentLang, defineMessages, formatDateTime } from '../i18n.js';
 import { STATUS, statusLabel } from '../labels.js';
 import type { PageContext } from '../router.js';
+import { vietnamToday } from '../vn-date.js';
 import type { Agency, LogEntry, Page, PickerAgency } from '../types.js';
 
 const t = defineMessages({
@@ -171,8 +173,9 @@ export default async function logPage(ctx: PageContext): Promise<Node> {
   const eventSel = select('event', Object.keys(EVENTS).map((e) => [e, eventLabel(e)]));
   const statusSel = select('status', Object.keys(STATUS).map((c) => [c, statusLabel(c)]));
   const docNumber = h('input', { type: 'text', name: 'documentNumber', maxlength: 50, value: q.get('documentNumber') ?? '' });
-  const from = h('input', { type: 'datetime-local', name: 'from', value: q.get('from') ?? '' });
-  const to = h('input', { type: 'datetime-local', name: 'to', value: q.get('to') ?? '' });
+  // dd/mm/yyyy [HH:mm] in Vietnam time whatever the browser's locale; the URL keeps ISO.
+  const from = dateField(t('from'), { name: 'from', value: q.get('from'), withTime: true });
+  const to = dateField(t('to'), { name: 'to', value: q.get('to'), withTime: true });
   const filters = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('apply'), 'data-testid': 'log-filters' },
@@ -180,18 +183,24 @@ export default async function logPage(ctx: PageContext): Promise<Node> {
     field(t('event'), eventSel).wrap,
     field(t('documentNumber'), docNumber, { hint: t('documentNumberHint') }).wrap,
     field(t('status'), statusSel).wrap,
-    field(t('from'), from, { hint: t('timeHint') }).wrap,
-    field(t('to'), to, { hint: t('timeHint') }).wrap,
+    from.wrap,
+    to.wrap,
     h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'filter-log' }, t('apply')), h('a', { class: 'button', href: '#/admin/log' }, t('reset'))),
   );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
+    const times = { from: from.iso(), to: to.iso() };
+    if (times.from === undefined || times.to === undefined) {
+      (times.from === undefined ? from : to).control.focus();
+      return;
+    }
     const params = new URLSearchParams();
-    for (const el of [agencySel, eventSel, docNumber, statusSel, from, to]) if (el.value.trim()) params.set(el.name, el.value.trim());
+    for (const el of [agencySel, eventSel, docNumber, statusSel]) if (el.value.trim()) params.set(el.name, el.value.trim());
+    for (const [name, iso] of Object.entries(times)) if (iso) params.set(name, iso);
     ctx.navigate(`/admin/log${params.size ? `?${params}` : ''}`);
   });
 
-  // The API's query: datetime-local values are Vietnam time, sent with their offset.
+  // The API's query: times are ISO with +07:00 (older links may hold a bare yyyy-mm-ddTHH:mm, Vietnam time).
   const query: Record<string, string | undefined> = {};
   for (const name of FILTERS) {
     const v = q.get(name)?.trim();
@@ -242,8 +251,10 @@ export default async function logPage(ctx: PageContext): Promise<Node> {
     try {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+      // Column names in the page's language, not the browser's (its Accept-Language may differ).
+      params.set('lang', currentLang());
       const { blob } = await ctx.api.download(`/log.csv${params.size ? `?${params}` : ''}`, (loaded, total) => exportProgress.update(loaded, total));
-      const name = `nhat-ky-trao-doi-${new Date().toISOString().slice(0, 10)}.csv`;
+      const name = `nhat-ky-trao-doi-${vietnamToday()}.csv`;
       const url = URL.createObjectURL(blob);
       const a = h('a', { href: url, download: name, hidden: true });
       document.body.append(a);

@@ -5,8 +5,9 @@
 // ones"). KPI tiles for the province, then bar charts per level and per agency, each with its
 // numbers as a table.
 import { barChart } from '../components/bar-chart.js';
+import { dateField } from '../components/date-field.js';
 import { errorNotice } from '../components/notice.js';
-import { field, h, replace, showFieldError, type Child } from '../dom.js';
+import { h, replace, showFieldError, type Child } from '../dom.js';
 import { currentLang, defineMessages, formatDateTime } from '../i18n.js';
 import { levelLabel } from '../labels.js';
 import type { PageContext } from '../router.js';
@@ -57,7 +58,7 @@ const t = defineMessages({
     chartVolume: 'Văn bản gửi và nhận',
     chartVolumeDesc: 'Số văn bản đã gửi và số lượt nhận của {what}.',
     chartAccepted: 'Tỷ lệ tiếp nhận và từ chối',
-    chartAcceptedDesc: 'Phần lượt nhận đã được tiếp nhận (03–06, 16) và bị từ chối (02) của {what}.',
+    chartAcceptedDesc: 'Phần lượt nhận đã được tiếp nhận (03–06) và bị từ chối (02) của {what}; văn bản đang chờ (01, 13, 16) không thuộc phần nào.',
     chartMedian: 'Thời gian từ khi đến tới khi tiếp nhận',
     chartMedianDesc: 'Trung vị thời gian từ lúc văn bản đến tới lần tiếp nhận đầu tiên (03) của {what}.',
     chartSigned: 'Tỷ lệ văn bản có đủ hai chữ ký số',
@@ -116,7 +117,7 @@ const t = defineMessages({
     chartVolume: 'Documents sent and received',
     chartVolumeDesc: 'Documents sent and deliveries received, {what}.',
     chartAccepted: 'Accepted and rejected shares',
-    chartAcceptedDesc: 'Share of deliveries accepted (03–06, 16) and rejected (02), {what}.',
+    chartAcceptedDesc: 'Share of deliveries accepted (03–06) and rejected (02), {what}; those still waiting (01, 13, 16) are in neither.',
     chartMedian: 'Time from arrival to acceptance',
     chartMedianDesc: 'Median time from a document’s arrival to its first acceptance (03), {what}.',
     chartSigned: 'Share of documents carrying both signatures',
@@ -161,27 +162,32 @@ const SIGNED_TARGET = 1;
 export default async function statisticsPage(ctx: PageContext): Promise<Node> {
   ctx.setTitle(t('title'));
   const q = ctx.query;
-  const from = h('input', { type: 'date', name: 'from', value: q.get('from') ?? '' });
-  const to = h('input', { type: 'date', name: 'to', value: q.get('to') ?? '' });
-  const toField = field(t('to'), to);
+  // dd/mm/yyyy whatever the browser's locale; the URL and the API keep yyyy-mm-dd.
+  const fromField = dateField(t('from'), { name: 'from', value: q.get('from') });
+  const toField = dateField(t('to'), { name: 'to', value: q.get('to') });
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('apply'), 'data-testid': 'statistics-range' },
-    field(t('from'), from).wrap,
+    fromField.wrap,
     toField.wrap,
     h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary', 'data-action': 'apply-range' }, t('apply')), h('a', { class: 'button', href: '#/admin/statistics' }, t('reset'))),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    showFieldError(toField, null);
-    if (from.value && to.value && to.value < from.value) {
+    const from = fromField.iso();
+    const to = toField.iso();
+    if (from === undefined || to === undefined) {
+      (from === undefined ? fromField : toField).control.focus();
+      return;
+    }
+    if (from && to && to < from) {
       showFieldError(toField, t('toBeforeFrom'));
-      to.focus();
+      toField.control.focus();
       return;
     }
     const params = new URLSearchParams();
-    if (from.value) params.set('from', from.value);
-    if (to.value) params.set('to', to.value);
+    if (from) params.set('from', from);
+    if (to) params.set('to', to);
     ctx.navigate(`/admin/statistics${params.size ? `?${params}` : ''}`);
   });
 

@@ -1,12 +1,14 @@
 // Inbox: documents delivered to my agency, urgent first (Hỏa tốc, Thượng khẩn, Khẩn), with
 // filters (and a text search) that map one to one onto GET /inbox's query, and
-// "unread" rows (status 01: arrived, nobody has acted on it yet) in bold.
+// the rows that wait for my agency in bold: arrived (01), a recall to answer (13), kept after a
+// recall but not accepted yet (16); status-phase.ts is the one table the counts read.
 import { agencyDirectory, agencyName, priorityBadge, statusPill } from '../components/badges.js';
 import { mailboxFilters } from '../components/mailbox-filters.js';
 import { errorNotice } from '../components/notice.js';
 import { h, replace, tableHead } from '../dom.js';
 import { defineMessages, formatDateTime } from '../i18n.js';
 import type { PageContext } from '../router.js';
+import { awaitsRecipient } from '../status-phase.js';
 import type { MailboxItem, Page, PickerAgency } from '../types.js';
 
 const t = defineMessages({
@@ -92,7 +94,7 @@ export default async function inboxPage(ctx: PageContext): Promise<Node> {
   };
   const draw = () => {
     replace(tbody, ...(items.length ? items.map((i) => row(i, directory)) : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('empty')))]));
-    const unread = items.filter((i) => i.delivery?.status === '01').length;
+    const unread = items.filter((i) => awaitsRecipient(i.delivery?.status ?? '01')).length;
     summary.textContent = t('unread', { n: unread });
   };
   more.addEventListener('click', () => void load());
@@ -118,7 +120,7 @@ export default async function inboxPage(ctx: PageContext): Promise<Node> {
 function row(item: MailboxItem, directory: ReadonlyMap<string, PickerAgency>): HTMLElement {
   const d = item.document;
   const status = item.delivery?.status ?? '01';
-  const unread = status === '01';
+  const unread = awaitsRecipient(status);
   return h(
     'tr',
     { class: unread ? 'unread' : null, 'data-document-id': d.id },

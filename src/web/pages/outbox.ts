@@ -1,6 +1,8 @@
 // Outbox: the documents my agency sent, newest first, with every recipient's status, filters that
 // (and a text search) that map one to one onto GET /outbox's query, and a recall
-// button on the documents a recipient has not acted on yet (status 01; recall.ts recalls those).
+// button on the documents a recipient has not acted on yet (status 01; recall.ts recalls those),
+// which asks why (the reason is required and shown to the recipients). "Waiting" counts every
+// recipient that still has to act (status-phase.ts: 01, 13, 16).
 import { agencyDirectory, agencyName, priorityBadge, statusPill } from '../components/badges.js';
 import { confirmDialog } from '../components/dialog.js';
 import { mailboxFilters } from '../components/mailbox-filters.js';
@@ -8,6 +10,7 @@ import { errorNotice, notice } from '../components/notice.js';
 import { h, replace, tableHead } from '../dom.js';
 import { defineMessages, formatDateTime } from '../i18n.js';
 import type { PageContext } from '../router.js';
+import { awaitsRecipient } from '../status-phase.js';
 import type { Delivery, DocumentDetail, OutboxItem, Page } from '../types.js';
 
 const t = defineMessages({
@@ -38,6 +41,7 @@ const t = defineMessages({
     confirmRecallTitle: 'Yêu cầu lấy lại văn bản {number}?',
     confirmRecallBody: 'Yêu cầu lấy lại (trạng thái 13) được gửi tới {n} nơi nhận chưa tiếp nhận: {names}. Nơi nhận đã tiếp nhận hoặc đã xử lý không bị ảnh hưởng.',
     recalled: 'Đã gửi yêu cầu lấy lại văn bản {number} tới {n} nơi nhận.',
+    recallReason: 'Lý do lấy lại (nơi nhận sẽ thấy)',
   },
   en: {
     title: 'Sent documents',
@@ -66,6 +70,7 @@ const t = defineMessages({
     confirmRecallTitle: 'Recall document {number}?',
     confirmRecallBody: 'A recall request (status 13) goes to the {n} recipient(s) that have not accepted it yet: {names}. Recipients that already accepted or handled it are not affected.',
     recalled: 'Recall of document {number} requested from {n} recipient(s).',
+    recallReason: 'Why it is recalled (the recipients will see this)',
   },
 });
 
@@ -117,15 +122,16 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
     const d = item.document;
     const number = `${d.metadata.codeNumber}/${d.metadata.codeNotation}`;
     const waiting = item.deliveries.filter((x) => x.status === '01');
-    const ok = await confirmDialog({
+    const reason = await confirmDialog({
       title: t('confirmRecallTitle', { number }),
       body: t('confirmRecallBody', { n: waiting.length, names: waiting.map((x) => agencyName(directory, x.recipientCode)).join('; ') }),
       confirmLabel: t('recall'),
       danger: true,
+      input: { label: t('recallReason'), required: true },
     });
-    if (ok === null) return;
+    if (reason === null) return;
     try {
-      const r = await ctx.api.post<{ deliveries: Delivery[] }>(`/documents/${encodeURIComponent(d.id)}/recall`);
+      const r = await ctx.api.post<{ deliveries: Delivery[] }>(`/documents/${encodeURIComponent(d.id)}/recall`, { reason });
       replace(messages, notice('ok', t('recalled', { number, n: r.deliveries.length })));
     } catch (e) {
       replace(messages, errorNotice(e));
@@ -142,7 +148,7 @@ export default async function outboxPage(ctx: PageContext): Promise<Node> {
 
   const draw = () => {
     replace(tbody, ...(items.length ? items.map((i) => row(i)) : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('empty')))]));
-    summary.textContent = t('waiting', { n: items.filter((i) => i.deliveries.some((x) => x.status === '01')).length });
+    summary.textContent = t('waiting', { n: items.filter((i) => i.deliveries.some((x) => awaitsRecipient(x.status))).length });
   };
 
   const row = (item: OutboxItem): HTMLElement => {
