@@ -393,7 +393,7 @@ export interface DeliveryStore {
   addEvents(es: ReadonlyArray<Omit<StatusEvent, 'id'>>): Promise<StatusEvent[]>;
   events(deliveryId: string): Promise<StatusEvent[]>;
   /** The agency's inbox documents nobody has acted on yet (status 01, not withdrawn): the live "not handled" count. */
-  notHandledCount(recipientAgencyId: string): Promise<number>;
+  notHandledCount(recipientAgencyId: string, statuses: readonly StatusCode[]): Promise<number>;
 }
 
 export interface LogStore {

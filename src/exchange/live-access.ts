@@ -5,6 +5,7 @@
 import type { Principal } from '../db/ports.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
+import { statusesIn } from './status-machine.js';
 import type { ExchangeNotice, NoticeKind } from './notify-events.js';
 
 /** Refuses (FORBIDDEN, logged) anyone but a clerk. */
@@ -15,7 +16,7 @@ export async function ensureLiveAllowed(deps: ExchangeDeps, p: Principal): Promi
 /** The "not handled" count of the caller's inbox (status 01: arrived, nobody has acted yet). */
 export async function notHandledCount(deps: ExchangeDeps, p: Principal): Promise<number> {
   await ensureRole(deps, p, 'read the inbox count', 'clerk');
-  return deps.stores.deliveries.notHandledCount(p.agency.id);
+  return deps.stores.deliveries.notHandledCount(p.agency.id, statusesIn('waiting'));
 }
 
 /** What an agency's clerks may learn of a notice: nothing, a change in their inbox, or in their outbox. */

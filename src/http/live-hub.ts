@@ -14,6 +14,7 @@ import type { Principal } from '../db/ports.js';
 import { DocaxisError } from '../errors.js';
 import type { ExchangeDeps } from './deps.js';
 import { liveEventFor } from '../exchange/live-access.js';
+import { statusesIn } from '../exchange/status-machine.js';
 import { EXCHANGE_CHANNEL, parseNotice } from '../exchange/notify-events.js';
 
 /** The part of a ServerResponse a stream writes to (a test double implements it too). */
@@ -193,7 +194,7 @@ export class LiveHub {
       do {
         state.again = false;
         try {
-          const n = await this.deps.stores.deliveries.notHandledCount(agencyId);
+          const n = await this.deps.stores.deliveries.notHandledCount(agencyId, statusesIn('waiting'));
           for (const s of [...(this.byAgency.get(agencyId) ?? [])]) s.send('count', { notHandled: n });
         } catch (err) {
           // The database is away: the streams keep their last count; the next notice or reconnection re-reads.

@@ -1,10 +1,14 @@
 // The live "not handled" count (DeliveryStore.notHandledCount) on each database and on the memory
-// double: an agency's deliveries at 01 and not withdrawn, nothing of another agency's.
+// double: an agency's deliveries at the given statuses (the inbox's "waiting": 01, 13, 16) and not
+// withdrawn, nothing of another agency's.
 import { expect, it } from 'vitest';
 import type { Stores } from '../../src/db/ports.js';
 import { forEachDatabase } from '../support/databases.js';
 import { MemoryStores } from '../support/memory-stores.js';
+import { statusesIn } from '../../src/exchange/status-machine.js';
 import { documentInput, seedAgency, seedUser } from './seed.js';
+
+const waiting = statusesIn('waiting');
 
 async function check(s: Stores): Promise<void> {
   const sender = await seedAgency(s);
@@ -19,15 +23,17 @@ async function check(s: Stores): Promise<void> {
     ]);
     const mine = (await s.deliveries.byDocumentAndRecipient(d.id, r1.id))!;
     if (i === 1) await s.deliveries.updateStatus(mine.id, '01', '03', at); // accepted: handled
-    if (i === 2) await s.deliveries.updateStatus(mine.id, '01', '13', at); // recall pending: no longer "arrived"
+    if (i === 2) await s.deliveries.updateStatus(mine.id, '01', '13', at); // recall pending: still waiting for an answer
+    if (i === 3) await s.deliveries.updateStatus(mine.id, '01', '05', at); // rejected: handled
   }
-  expect(await s.deliveries.notHandledCount(r1.id)).toBe(2);
-  expect(await s.deliveries.notHandledCount(r2.id)).toBe(4);
-  expect(await s.deliveries.notHandledCount(sender.id)).toBe(0);
+  expect(await s.deliveries.notHandledCount(r1.id, waiting)).toBe(2);
+  expect(await s.deliveries.notHandledCount(r2.id, waiting)).toBe(4);
+  expect(await s.deliveries.notHandledCount(sender.id, waiting)).toBe(0);
+  expect(await s.deliveries.notHandledCount(r1.id, [])).toBe(0);
 }
 
 forEachDatabase('notHandledCount', (t) => {
-  it('counts the agency’s deliveries at 01 only', () => check(t.stores));
+  it('counts the agency’s waiting deliveries only (01, 13, 16)', () => check(t.stores));
 });
 
 it('notHandledCount on the memory stores agrees', () => check(new MemoryStores()));

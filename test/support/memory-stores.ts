@@ -271,7 +271,7 @@ export class MemoryStores implements Stores {
           }),
         forDocument: (documentId) => r(() => copy(s().deliveries.filter((d) => d.documentId === documentId))),
         byDocumentAndRecipient: (documentId, recipientAgencyId) => r(() => copy(s().deliveries.find((d) => d.documentId === documentId && d.recipientAgencyId === recipientAgencyId))),
-        notHandledCount: (agencyId) => r(() => s().deliveries.filter((d) => d.recipientAgencyId === agencyId && d.status === '01' && !d.withdrawn).length),
+        notHandledCount: (agencyId, statuses) => r(() => s().deliveries.filter((d) => d.recipientAgencyId === agencyId && statuses.includes(d.status) && !d.withdrawn).length),
         updateStatus: (id, from, to, at, withdrawn) =>
           w(() => {
             const d = s().deliveries.find((x) => x.id === id);

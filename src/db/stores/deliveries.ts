@@ -1,6 +1,6 @@
 // One delivery per (document, recipient) and its status history. updateStatus is a
 // compare-and-set on the current status, so two clerks racing on one delivery cannot both win.
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import type { Delivery, DeliveryStore, StatusCode, StatusEvent } from '../ports.js';
 import { deliveries, statusEvents } from '../schema.js';
@@ -61,11 +61,12 @@ export async function statusEventsFor(db: Db, deliveryId: string): Promise<Statu
 }
 
 /** One index range (deliveries_recipient_status_idx): cheap enough to run on every live event. */
-export async function notHandledCount(db: Db, recipientAgencyId: string): Promise<number> {
+export async function notHandledCount(db: Db, recipientAgencyId: string, statuses: readonly StatusCode[]): Promise<number> {
+  if (statuses.length === 0) return 0;
   const [r] = await db
     .select({ n: count() })
     .from(deliveries)
-    .where(and(eq(deliveries.recipientAgencyId, recipientAgencyId), eq(deliveries.status, '01'), eq(deliveries.withdrawn, false)));
+    .where(and(eq(deliveries.recipientAgencyId, recipientAgencyId), inArray(deliveries.status, [...statuses]), eq(deliveries.withdrawn, false)));
   return r?.n ?? 0;
 }
 
@@ -78,6 +79,6 @@ export function deliveryStore(db: Db): DeliveryStore {
     addEvent: (e) => addStatusEvent(db, e),
     addEvents: (es) => addStatusEvents(db, es),
     events: (deliveryId) => statusEventsFor(db, deliveryId),
-    notHandledCount: (recipientAgencyId) => notHandledCount(db, recipientAgencyId),
+    notHandledCount: (recipientAgencyId, statuses) => notHandledCount(db, recipientAgencyId, statuses),
   };
 }
