@@ -3,12 +3,13 @@
 // given data dir, or DATABASE_URL), migrates, seeds the demo province from the CURRENT fixtures,
 // listens on 127.0.0.1:0 with LOG_LEVEL=warn, and prints ONE JSON line on stdout:
 //   { "url": "http://127.0.0.1:PORT", "users": [{ role, agencyCode, token, ... }], "database": "pglite" }
-// Over IPC it answers { cmd: 'cpu' } with its CPU time so far (the cost of the requests);
+// Over IPC it answers { cmd: 'cpu' } with its CPU time so far (the cost of the requests) and its
+// verification workers' (child processes: not in process.cpuUsage);
 // { cmd: 'profile-start' } / { cmd: 'profile-stop', path } run V8's CPU profiler (what
 // `node --cpu-prof` runs) over just the load window and write the .cpuprofile to `path`; on SIGTERM
 // or { cmd: 'stop' } it closes the server and the database and exits 0.
 // usage: node dist-bench/bench/exchange-server.js   (env: DATABASE_URL or DOCAXIS_DATA_DIR)
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,10 +70,37 @@ async function profiler(m: { cmd?: string; path?: string }): Promise<void> {
   }
 }
 
+/**
+ * CPU time (ms) of the verification workers: the live child processes' own, plus what the kernel
+ * credits this process for the children it has reaped (replaced workers). Linux only; 0 elsewhere.
+ */
+function workersCpuMs(): number {
+  const ticksOf = (stat: string, from: number, count: number) =>
+    stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(from, from + count)
+      .reduce((a, b) => a + Number(b), 0);
+  try {
+    let ticks = ticksOf(readFileSync('/proc/self/stat', 'latin1'), 13, 2); // cutime, cstime (fields 16, 17)
+    for (const pid of readFileSync(`/proc/self/task/${process.pid}/children`, 'latin1').split(' ').filter(Boolean)) {
+      try {
+        ticks += ticksOf(readFileSync(`/proc/${pid}/stat`, 'latin1'), 11, 2); // utime, stime (fields 14, 15)
+      } catch {
+        // exited meanwhile: counted in cutime once reaped
+      }
+    }
+    return ticks * 10; // USER_HZ = 100
+  } catch {
+    return 0;
+  }
+}
+const workersAtListen = workersCpuMs();
+
 process.on('message', (m: { cmd?: string; id?: number; path?: string }) => {
   if (m.cmd === 'cpu') {
     const u = process.cpuUsage(cpuAtListen);
-    process.send?.({ id: m.id, cpuMs: (u.user + u.system) / 1000, rssMB: process.memoryUsage().rss / 2 ** 20 });
+    process.send?.({ id: m.id, cpuMs: (u.user + u.system) / 1000, workersCpuMs: workersCpuMs() - workersAtListen, rssMB: process.memoryUsage().rss / 2 ** 20 });
   } else if (m.cmd === 'profile-start' || m.cmd === 'profile-stop') {
     profiler(m).then(
       () => process.send?.({ id: m.id, ok: true }),

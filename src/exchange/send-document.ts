@@ -26,7 +26,7 @@ import { refuseClassified } from './refuse-classified.js';
 import { codeOf, logSendRefused } from './refusal-log.js';
 import { checkNoClassificationMarks, checkNotInFuture, checkNumberFree, checkRecipients, checkRelated, yearOf } from './send-policy.js';
 import { checkSignatures } from './signature-policy.js';
-import { verifyWithStores } from './trust-material.js';
+import { verifyAndScanWithStores } from './verify-and-scan.js';
 import { classificationOf, parseMetadata } from './validate-metadata.js';
 
 export interface SendInput {
@@ -78,9 +78,10 @@ async function sendChecked(deps: ExchangeDeps, p: Principal, input: SendInput): 
   // The verification (on a worker thread in the service) and the metadata's reads run together;
   // the refusals still come in the policy's order (a stamp in the file, then the metadata, in the
   // order below), and whatever the later checks found is then dropped.
-  const verifying = verifyWithStores(deps, input.pdf, now);
-  const unstamped = verifying.then(
-    () => checkNoClassificationMarks(deps, input.pdf),
+  const checked = verifyAndScanWithStores(deps, input.pdf, now); // one worker job for both
+  const verifying = checked.then((c) => c.report);
+  const unstamped = checked.then(
+    (c) => checkNoClassificationMarks(c.marks),
     () => undefined, // not parsed, not scanned: the verification's own refusal comes below
   );
   const recipientsFound = checkRecipients(deps, p, metadata);

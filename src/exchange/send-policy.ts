@@ -3,7 +3,6 @@
 import { DocaxisError } from '../errors.js';
 import type { ClassificationMark } from '../content/classification-marks.js';
 import type { Agency, DocumentMetadata, Principal } from '../db/ports.js';
-import { InProcessVerifier } from '../pades/verifier.js';
 import type { ExchangeDeps } from './deps.js';
 import { vietnamDate } from './text.js';
 
@@ -50,12 +49,11 @@ export async function checkRelated(deps: ExchangeDeps, p: Principal, m: Document
 
 /**
  * A file whose text carries a classification stamp (MẬT, TỐI MẬT, TUYỆT MẬT in the stamp form) is
- * classified whatever its metadata says. The scan runs where verification runs (deps.verifier: the
- * worker pool in the service). The refusal names the first stamped page and the level, never more
- * of the text than the stamp itself.
+ * classified whatever its metadata says. The scan runs where verification runs, in the same job
+ * (verify-and-scan.ts: one worker job in the service). The refusal names the first stamped page
+ * and the level, never more of the text than the stamp itself.
  */
-export async function checkNoClassificationMarks(deps: ExchangeDeps, pdf: Uint8Array): Promise<void> {
-  const marks = await (deps.verifier ?? new InProcessVerifier()).scanMarks(pdf);
+export function checkNoClassificationMarks(marks: ClassificationMark[]): void {
   const first = marks[0];
   if (first) throw new DocaxisError('CLASSIFICATION_MARK_FOUND', `${first.text} on page ${first.page}`, { details: markDetails(first, marks) });
 }

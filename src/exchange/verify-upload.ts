@@ -7,12 +7,11 @@
 import { DocaxisError } from '../errors.js';
 import type { ClassificationMark } from '../content/classification-marks.js';
 import type { Principal } from '../db/ports.js';
-import { InProcessVerifier } from '../pades/verifier.js';
 import type { VerificationReport } from '../pades/report.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
 import { evaluateSignatures, type SignatureRefusal } from './signature-policy.js';
-import { verifyWithStores } from './trust-material.js';
+import { verifyAndScanWithStores } from './verify-and-scan.js';
 
 /** The signature rules of a send by the caller's agency; the metadata checks are not part of it. */
 export interface SendPolicyPreview {
@@ -40,8 +39,7 @@ export interface UploadVerification {
 export async function verifyUpload(deps: ExchangeDeps, p: Principal, pdf: Uint8Array): Promise<UploadVerification> {
   await ensureRole(deps, p, 'verify an uploaded PDF', 'clerk', 'admin', 'auditor');
   if (pdf.length === 0) throw new DocaxisError('FILE_MISSING', 'the PDF is empty');
-  const report = await verifyWithStores(deps, pdf, deps.clock());
-  const classificationMarks = await (deps.verifier ?? new InProcessVerifier()).scanMarks(pdf);
+  const { report, marks: classificationMarks } = await verifyAndScanWithStores(deps, pdf, deps.clock());
   if (p.user.role !== 'clerk') return { report, policy: null, classificationMarks };
   const e = await evaluateSignatures(deps, p.agency, report);
   return {

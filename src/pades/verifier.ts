@@ -22,10 +22,21 @@ export interface TrustSnapshot {
   load(): Promise<TrustMaterial>;
 }
 
+/** A verification and the classification stamps found after it (a send needs both). */
+export interface VerifiedAndScanned {
+  report: VerificationReport;
+  marks: ClassificationMark[];
+}
+
 export interface PdfVerifier {
   verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport>;
   /** The classification stamps in the PDF's own text (content/classification-marks.ts); [] when none. */
   scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]>;
+  /**
+   * verify, then (only if it did not throw: the file parsed) scanMarks, in one pass: the pool sends
+   * the bytes to one worker once. Optional: without it, callers make the two calls (verify-and-scan.ts).
+   */
+  verifyAndScan?(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerifiedAndScanned>;
   close(): Promise<void>;
 }
 
@@ -67,6 +78,11 @@ export class InProcessVerifier implements PdfVerifier {
 
   scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]> {
     return scanClassificationMarks(pdf);
+  }
+
+  async verifyAndScan(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerifiedAndScanned> {
+    const report = await this.verify(pdf, trust, at);
+    return { report, marks: await this.scanMarks(pdf) };
   }
 
   async close(): Promise<void> {}

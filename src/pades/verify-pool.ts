@@ -3,6 +3,8 @@
 // uses one core of several. The pool runs it on `size` workers, each holding its own parsed trust
 // store, and queues the rest. The caller keeps its bytes: each job gets a copy. The same workers
 // read a PDF's text for classification marks (scanMarks): it parses the same untrusted bytes.
+// verifyAndScan does both in ONE job: the bytes cross once, the worker wakes once, and the scan
+// does not queue a second time behind other documents' verifications (a send needs both).
 //
 // A worker is a child process by default, a worker thread on request (`isolation`). Threads
 // share the process's malloc: glibc keeps what a thread freed in that thread's arena, and a
@@ -26,19 +28,21 @@ import { Worker } from 'node:worker_threads';
 import type { ClassificationMark } from '../content/classification-marks.js';
 import { DocaxisError, errorFromData, type ErrorData } from '../errors.js';
 import type { VerificationReport } from './report.js';
-import type { PdfVerifier, TrustMaterial, TrustSnapshot } from './verifier.js';
+import type { PdfVerifier, TrustMaterial, TrustSnapshot, VerifiedAndScanned } from './verifier.js';
 
 /** Main thread -> worker. `material` is sent only when the worker's key differs. */
-export type VerifyJob = { kind: 'verify'; id: number; pdf: Uint8Array; at: number; key: string; material?: TrustMaterial; maxSignatures?: number } | { kind: 'scan'; id: number; pdf: Uint8Array };
+export type VerifyJob =
+  | { kind: 'verify'; id: number; pdf: Uint8Array; at: number; key: string; material?: TrustMaterial; maxSignatures?: number; /** Then scan for marks (only if the verification ran). */ scan?: true }
+  | { kind: 'scan'; id: number; pdf: Uint8Array };
 
 /**
  * Worker -> main thread: `ready` once, when its modules have loaded; then one answer per job,
  * with what the worker's heap and buffers hold after it (MB), for recycling.
  */
-export type VerifyAnswer = { ready: true } | (({ id: number; report: VerificationReport } | { id: number; marks: ClassificationMark[] } | { id: number; error: ErrorData }) & { heldMb?: number });
+export type VerifyAnswer = { ready: true } | (({ id: number; report: VerificationReport; marks?: ClassificationMark[] } | { id: number; marks: ClassificationMark[] } | { id: number; error: ErrorData }) & { heldMb?: number });
 
 type Pending = { pdf: Uint8Array; reject(e: unknown): void } & (
-  | { kind: 'verify'; trust: TrustSnapshot; at: Date; resolve(r: VerificationReport): void }
+  | { kind: 'verify'; trust: TrustSnapshot; at: Date; scan: boolean; resolve(r: { report: VerificationReport; marks?: ClassificationMark[] }): void }
   | { kind: 'scan'; resolve(r: ClassificationMark[]): void }
 );
 
@@ -145,7 +149,14 @@ export class WorkerVerifierPool implements PdfVerifier {
   }
 
   verify(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerificationReport> {
-    return new Promise((resolve, reject) => this.#submit({ kind: 'verify', pdf, trust, at, resolve, reject }));
+    return new Promise((resolve, reject) => this.#submit({ kind: 'verify', pdf, trust, at, scan: false, resolve: (r) => resolve(r.report), reject }));
+  }
+
+  /** One job: the verification, then (if it ran) the scan; a verification that throws is the answer. */
+  verifyAndScan(pdf: Uint8Array, trust: TrustSnapshot, at: Date): Promise<VerifiedAndScanned> {
+    return new Promise((resolve, reject) =>
+      this.#submit({ kind: 'verify', pdf, trust, at, scan: true, resolve: ({ report, marks }) => (marks ? resolve({ report, marks }) : reject(new DocaxisError('INTERNAL', 'the verification worker did not scan'))), reject }),
+    );
   }
 
   scanMarks(pdf: Uint8Array): Promise<ClassificationMark[]> {
@@ -251,7 +262,7 @@ export class WorkerVerifierPool implements PdfVerifier {
         return;
       }
       if (slot.job !== job) return; // the worker was lost meanwhile; the job was already rejected
-      message = { kind: 'verify', id: job.id, pdf: p.pdf, at: p.at.getTime(), key: p.trust.key, ...(material ? { material } : {}), ...(this.#maxSignatures !== undefined ? { maxSignatures: this.#maxSignatures } : {}) };
+      message = { kind: 'verify', id: job.id, pdf: p.pdf, at: p.at.getTime(), key: p.trust.key, ...(material ? { material } : {}), ...(this.#maxSignatures !== undefined ? { maxSignatures: this.#maxSignatures } : {}), ...(p.scan ? { scan: true as const } : {}) };
       slot.key = p.trust.key;
     } else {
       message = { kind: 'scan', id: job.id, pdf: p.pdf };
@@ -338,8 +349,8 @@ export class WorkerVerifierPool implements PdfVerifier {
       // The worker may not have taken the material (it failed to parse): send it again next time.
       slot.key = undefined;
       job.reject(errorFromData(a.error));
-    } else if (job.kind === 'verify' && 'report' in a) job.resolve(a.report);
-    else if (job.kind === 'scan' && 'marks' in a) job.resolve(a.marks);
+    } else if (job.kind === 'verify' && 'report' in a) job.resolve(a);
+    else if (job.kind === 'scan' && 'marks' in a && a.marks) job.resolve(a.marks);
     else job.reject(new DocaxisError('INTERNAL', `the verification worker answered a ${job.kind} job with something else`));
     this.#pump();
   }

@@ -1,7 +1,8 @@
 // The verification worker pool: the same reports as this thread, the trust material read once per
 // version and re-sent to workers when it changes, errors that keep their codes across threads, a
-// worker lost mid-job replaced, a broken install failing fast, and close(). It runs the compiled
-// worker (dist/pades/verify-worker.js): `npm test` builds before it runs the tests.
+// worker lost mid-job replaced, a broken install failing fast, and close(); a verification and a
+// stamp scan in one job. It runs the compiled worker (dist/pades/verify-worker.js): `npm test`
+// builds before it runs the tests.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDocaxisError } from '../../src/errors.js';
 import { joinDocument } from '../../src/pades/complete.js';
@@ -10,6 +11,7 @@ import { InProcessVerifier, type TrustMaterial, type TrustSnapshot } from '../..
 import { WorkerVerifierPool } from '../../src/pades/verify-pool.js';
 import { readCertificates, readCrls } from '../../src/pki/pem.js';
 import { fixture, fixtureSigner, sampleLetter } from '../support/fixtures.js';
+import { stampExisting } from '../content/stamped-pdfs.js';
 
 const material: TrustMaterial = {
   trustAnchors: readCertificates(fixture('trust-anchors.pem')),
@@ -22,9 +24,13 @@ function snapshot(key: string, m: TrustMaterial, counter: { loads: number }): Tr
   return { key, load: async () => (counter.loads++, m) };
 }
 
-async function sealedLetter(): Promise<Uint8Array> {
-  const signed = joinDocument(await signPdf((await sampleLetter()).pdf, fixtureSigner('signer-nguyen-van-an')));
+async function sealed(pdf: Uint8Array): Promise<Uint8Array> {
+  const signed = joinDocument(await signPdf(pdf, fixtureSigner('signer-nguyen-van-an')));
   return joinDocument(await signPdf(signed, fixtureSigner('seal-ubnd-thai-binh')));
+}
+
+async function sealedLetter(): Promise<Uint8Array> {
+  return sealed((await sampleLetter()).pdf);
 }
 
 const STAND_IN = new URL('./workers/dies-on-one-byte.mjs', import.meta.url);
@@ -178,6 +184,38 @@ describe('WorkerVerifierPool', () => {
     const pdf = await sealedLetter();
     const here = await new InProcessVerifier().scanMarks(pdf);
     expect(await pool(1).scanMarks(pdf)).toEqual(here);
+  });
+
+  it('verifies and scans in ONE job: the report and the marks together, a refusal or the deadline for both', async () => {
+    const workers = pool(1, STAND_IN, 300);
+    const counter = { loads: 0 };
+    const both = await workers.verifyAndScan(new Uint8Array(5), snapshot('k', material, counter), new Date());
+    // The stand-in counts the jobs it answered: one job carried the verification and the scan.
+    expect(both).toEqual({ report: { stand: 'in', bytes: 5, key: 'k', hadMaterial: true, jobs: 1 }, marks: [{ page: 1, level: 'MAT', text: 'stand-in' }] });
+    const again = await workers.verifyAndScan(new Uint8Array(5), snapshot('k', material, counter), new Date());
+    expect((again.report as unknown as { jobs: number }).jobs).toBe(2);
+    const refused = await workers.verifyAndScan(new Uint8Array(2), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(refused, 'PDF_NOT_PDF')).toBe(true);
+    const stuck = await workers.verifyAndScan(new Uint8Array(3), snapshot('k', material, counter), new Date()).catch((e: unknown) => e);
+    expect(isDocaxisError(stuck, 'VERIFY_TIMEOUT')).toBe(true);
+    expect(workers.replaced).toBe(1);
+  });
+
+  it("verifies and scans a stamped letter in the build's worker as this thread does in two calls; a non-PDF is refused as by verify", async () => {
+    const stamped = await sealed(await stampExisting((await sampleLetter({ extraPages: 1 })).pdf, 'TỐI MẬT', 2));
+    const counter = { loads: 0 };
+    const when = new Date();
+    const here = new InProcessVerifier();
+    const expected = { report: await here.verify(stamped, snapshot('k', material, counter), when), marks: await here.scanMarks(stamped) };
+    expect(expected.marks).toEqual([{ page: 2, level: 'TOI_MAT', text: 'TỐI MẬT' }]);
+    expect(expected.report.document.verdict).toBe('valid');
+    for (const isolation of ['process', 'thread'] as const) {
+      const workers = pool(1, undefined, undefined, { isolation });
+      expect(await workers.verifyAndScan(stamped, snapshot('k', material, counter), when)).toEqual(expected);
+      const notPdf = await workers.verifyAndScan(new TextEncoder().encode('not a PDF'), snapshot('k', material, counter), when).catch((e: unknown) => e);
+      expect(isDocaxisError(notPdf, 'PDF_NOT_PDF')).toBe(true);
+    }
+    expect(await here.verifyAndScan(stamped, snapshot('k', material, counter), when)).toEqual(expected);
   });
 
   it('on worker threads too: the same reports, the heap limit, the deadline', async () => {

@@ -4,7 +4,8 @@
 // file that needs more memory than allowed), holds 64 MB of buffers outside the heap per MB
 // asked on a seven-byte one and then never answers (a decompression bomb), says it holds 1 GB
 // after a six-byte one (a worker left swollen), and otherwise answers with a recognisable report
-// saying whether the job carried the trust material, or, for a scan, one recognisable mark.
+// saying whether the job carried the trust material, or, for a scan, one recognisable mark (for
+// a verification asked to scan too: both, and how many verification jobs this worker has answered).
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { parentPort as threadPort } from 'node:worker_threads';
@@ -14,6 +15,7 @@ const parentPort = threadPort ?? { postMessage: (m) => process.send(m), on: (eve
 process.on('disconnect', () => process.exit(0));
 parentPort.postMessage({ ready: true });
 const kept = [];
+let jobs = 0; // verification jobs answered, reported to a verify-and-scan job
 parentPort.on('message', (job) => {
   const n = job.pdf.length;
   if (n === 1) process.exit(3);
@@ -34,5 +36,7 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id: job.id, marks: [{ page: 1, level: 'MAT', text: 'stand-in' }], heldMb });
     return;
   }
-  parentPort.postMessage({ id: job.id, report: { stand: 'in', bytes: n, key: job.key, hadMaterial: job.material !== undefined }, heldMb });
+  jobs++;
+  const marks = job.scan ? { marks: [{ page: 1, level: 'MAT', text: 'stand-in' }] } : {};
+  parentPort.postMessage({ id: job.id, report: { stand: 'in', bytes: n, key: job.key, hadMaterial: job.material !== undefined, ...(job.scan ? { jobs } : {}) }, ...marks, heldMb });
 });
