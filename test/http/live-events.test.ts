@@ -123,7 +123,7 @@ forEachDatabase('live events between two instances', (t) => {
     const id = await send([HEALTH_DEPT]);
     const health = await stream(clerk(HEALTH_DEPT));
     await health.waitFor((e) => e.event === 'count');
-    const r = await a.inject({ method: 'POST', url: `/api/v1/documents/${id}/recall`, headers: { authorization: clerk(PROVINCE) } });
+    const r = await a.inject({ method: 'POST', url: `/api/v1/documents/${id}/recall`, headers: { authorization: clerk(PROVINCE) }, payload: { reason: 'Gửi nhầm nơi nhận' } });
     expect(r.statusCode, r.body).toBe(200);
     // The send's own notice may arrive after the stream opened: wait for the recall's.
     await health.waitFor((e) => e.event === 'inbox' && (e.data as { kind: string }).kind === 'recall' && mentions(id)(e));
