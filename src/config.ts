@@ -46,6 +46,15 @@ export interface Config {
   readonly verifyMaxSignatures: number;
   /** Slow clients: the budgets of the HTTP server and of the routes that take a PDF. */
   readonly http: HttpLimits;
+  /** Browser sessions (SESSION_IDLE_MINUTES 30, SESSION_MAX_HOURS 12, SESSION_COOKIE_SECURE auto). */
+  readonly sessions: SessionConfig;
+}
+
+export interface SessionConfig {
+  readonly idleMinutes: number;
+  readonly maxHours: number;
+  /** 'auto': Secure when the request came over TLS (request.protocol, behind TRUST_PROXY too). */
+  readonly cookieSecure: 'auto' | 'always';
 }
 
 export interface HttpLimits {
@@ -113,6 +122,11 @@ export function loadConfig(env: Env): Config {
     verifyWorkerRecycleMb: integer(env, 'VERIFY_WORKER_RECYCLE_MB', 128, 16, 16384),
     verifyMaxSignatures: integer(env, 'VERIFY_MAX_SIGNATURES', 20, 1, 1000),
     http: httpLimits(env),
+    sessions: Object.freeze({
+      idleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+      maxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
+      cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
+    }),
   });
 }
 
