@@ -4,8 +4,8 @@
 // secret (one-way), so it is per session, needs no storage, and reveals nothing of the cookie.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal, Session } from '../db/ports.js';
-import { DocaxisError } from '../errors.js';
 import type { ExchangeDeps } from './deps.js';
+import { forbidden } from './guard.js';
 
 export interface SessionSettings {
   /** A session unused for this long ends (SESSION_IDLE_MINUTES). */
@@ -79,7 +79,7 @@ export async function resolveSession(deps: ExchangeDeps, settings: SessionSettin
 
 /** Sign-out: the session ends on the server, not only in the browser. */
 export async function endSession(deps: ExchangeDeps, p: Principal, meta: { ip?: string | undefined }): Promise<void> {
-  if (!p.sessionId) throw new DocaxisError('FORBIDDEN', 'only a browser session signs out; an admin revokes a bearer token');
+  if (!p.sessionId) return forbidden(deps, p, 'sign out', 'only a browser session signs out; an admin revokes a bearer token');
   const sessionId = p.sessionId;
   await deps.stores.transaction(async (tx) => {
     await tx.sessions.revoke(sessionId, deps.clock());
