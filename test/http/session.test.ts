@@ -227,4 +227,12 @@ forEachDatabase('http sessions', (t) => {
       expect(signedIn[0]!.details['ip']).toBe('127.0.0.1');
     });
   });
+
+  it('no password, session secret or CSRF token in the service log', async () => {
+    const s = await signIn(name('auditor'));
+    await h.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload: { currentPassword: 'a wrong current one', newPassword: 'never logged at all' } });
+    const text = h.logLines().join('\n');
+    expect(text).toContain('"reqId"');
+    for (const secret of [DEMO_PASSWORD, 'a wrong current one', 'never logged at all', s.cookie.split('=')[1]!, s.csrf]) expect(text).not.toContain(secret);
+  });
 });

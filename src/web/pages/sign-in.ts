@@ -2,6 +2,7 @@
 // gets only the CSRF token), and the set-password form an administrator's one-time link opens
 // (#/set-password/<token>: a fragment never reaches the server's logs).
 import { ApiError } from '../api.js';
+import { authErrorLabel } from '../auth-errors.js';
 import { field, h, showFieldError } from '../dom.js';
 import { currentLang, defineMessages, setLang } from '../i18n.js';
 import type { Me } from '../session.js';
@@ -94,7 +95,7 @@ function messageOf(err: unknown): string {
     case 'SET_PASSWORD_LINK_INVALID':
       return t('linkInvalid');
     default:
-      return err.message;
+      return authErrorLabel(err.code) ?? err.message;
   }
 }
 
