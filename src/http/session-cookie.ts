@@ -39,12 +39,20 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply,
 }
 
 /**
- * False when the browser says the request comes from another site: an Origin that is not this
- * service's, or Sec-Fetch-Site: cross-site. Requests without either (curl, old browsers) pass
+ * False when the browser says the request comes from another site: Sec-Fetch-Site: cross-site, or
+ * an Origin whose host is not the one the request was sent to. The scheme is not compared: behind
+ * a TLS-terminating proxy without TRUST_PROXY the service sees http while the page is https (the
+ * proxy must pass the Host header on). Requests with neither header (curl, old browsers) pass
  * this check; the CSRF token still guards them.
  */
 export function sameOrigin(request: FastifyRequest): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return false;
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) return false;
-  return request.headers['sec-fetch-site'] !== 'cross-site';
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === new URL(`http://${request.host}`).host || new URL(origin).host === new URL(`https://${request.host}`).host;
+  } catch {
+    // "null" (a sandboxed frame, a file: page) or garbage: not us.
+    return false;
+  }
 }

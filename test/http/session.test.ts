@@ -102,6 +102,8 @@ forEachDatabase('http sessions', (t) => {
       expect(wrong.json().error.code).toBe('CSRF_INVALID');
       const foreign = await h.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: 'https://evil.example' }, payload: { currentPassword: 'x', newPassword: 'y' } });
       expect(foreign.json().error.code).toBe('CSRF_INVALID');
+      const nullOrigin = await h.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: 'null' }, payload: { currentPassword: 'x', newPassword: 'y' } });
+      expect(nullOrigin.json().error.code).toBe('CSRF_INVALID');
       const crossSite = await h.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'sec-fetch-site': 'cross-site' }, payload: { currentPassword: 'x', newPassword: 'y' } });
       expect(crossSite.json().error.code).toBe('CSRF_INVALID');
       // The right token from our own origin passes the CSRF check and reaches the use case.
