@@ -54,6 +54,15 @@ export interface Config {
    * seal with the TEST-ONLY fixture keys.
    */
   readonly pkcs11Modules: readonly string[];
+  /** Browser sessions (SESSION_IDLE_MINUTES 30, SESSION_MAX_HOURS 12, SESSION_COOKIE_SECURE auto). */
+  readonly sessions: SessionConfig;
+}
+
+export interface SessionConfig {
+  readonly idleMinutes: number;
+  readonly maxHours: number;
+  /** 'auto': Secure when the request came over TLS (request.protocol, behind TRUST_PROXY too). */
+  readonly cookieSecure: 'auto' | 'always';
 }
 
 export interface LiveLimits {
@@ -148,6 +157,11 @@ export function loadConfig(env: Env): Config {
     http,
     live: liveLimits(env, http),
     pkcs11Modules: pkcs11Modules(env),
+    sessions: Object.freeze({
+      idleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+      maxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
+      cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
+    }),
   });
 }
 

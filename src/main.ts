@@ -9,7 +9,7 @@ import { createStores } from './db/create-stores.js';
 import { isDocaxisError } from './errors.js';
 import type { SealKeyOptions } from './exchange/seal-keys.js';
 import { startSealTimer } from './exchange/seal-timer.js';
-import { seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
+import { DEMO_PASSWORD, seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
 import { WorkerVerifierPool } from './pades/verify-pool.js';
 import { loadServiceKeys } from './service-keys.js';
@@ -69,7 +69,7 @@ function verifierPool(config: Config): WorkerVerifierPool {
 function banner(address: string, config: Config, database: Database, users: SeededUser[]): string {
   const lines = [
     `docaxis exchange axis listening on ${address}`,
-    `  Web UI ${address}/  (sign in with a token below)`,
+    `  Web UI ${address}/  (sign in with a user name below and the demo password)`,
     `  API ${address}/api/v1   OpenAPI ${address}/docs   health ${address}/health`,
     `  PDF verification: ${config.verifyWorkers} worker process(es), ${config.verifyTimeoutSeconds} s and ${config.verifyWorkerMemoryMb} MB per file`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
@@ -78,12 +78,13 @@ function banner(address: string, config: Config, database: Database, users: Seed
   ];
   if (users.length > 0) {
     lines.push('', 'Demo province seeded. DEMO TOKENS — TEST KEYS ONLY (certs-fixtures/ is a public test PKI; never use in production):', '');
-    const rows = users.map((u) => [u.role, u.agencyCode, u.name, u.token]);
-    const head = ['role', 'agency', 'user', 'token'];
+    const rows = users.map((u) => [u.role, u.agencyCode, u.username, u.name, u.token]);
+    const head = ['role', 'agency', 'sign-in name', 'user', 'token'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => ('  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt));
-    lines.push('', '  These tokens are shown once; a restart on the same database does not print them again.');
+    lines.push('', `  DEMO PASSWORD — TEST-ONLY, the same for every user above: ${DEMO_PASSWORD}`);
+    lines.push('  These tokens are shown once; a restart on the same database does not print them again.');
   }
   return lines.join('\n') + '\n';
 }

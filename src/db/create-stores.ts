@@ -9,12 +9,14 @@ import type { Stores } from './ports.js';
 import { agencyStore } from './stores/agencies.js';
 import { type BlobParameter, blobStore } from './stores/blobs.js';
 import { certificateStore } from './stores/certificates.js';
+import { credentialStore } from './stores/credentials.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
 import { logStore } from './stores/log.js';
 import { registerStore } from './stores/register.js';
 import { sealKeyStore } from './stores/seal-keys.js';
 import { sealStore } from './stores/seals.js';
+import { sessionStore } from './stores/sessions.js';
 import { statisticsStore } from './stores/statistics.js';
 import { tokenStore } from './stores/tokens.js';
 import { trustStore } from './stores/trust.js';
@@ -35,6 +37,8 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     agencies: guard(agencyStore(db)),
     users: guard(userStore(db)),
     tokens: guard(tokenStore(db)),
+    credentials: guard(credentialStore(db)),
+    sessions: guard(sessionStore(db)),
     certificates: guard(certificateStore(db)),
     trust: guard(trustStore(db)),
     blobs: guard(blobStore(db, blobParameter)),

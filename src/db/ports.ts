@@ -39,11 +39,53 @@ export interface ApiToken {
   revokedAt: Date | null;
 }
 
-/** Who is calling: resolved from a bearer token, only for active users of active agencies. */
+/**
+ * Who is calling: resolved from a bearer token (programs) or a session cookie (the browser), only
+ * for active users of active agencies. Exactly one of `tokenId` and `sessionId` is set.
+ */
 export interface Principal {
   user: User;
   agency: Agency;
-  tokenId: string;
+  /** The bearer token used; null when the caller came with a session cookie. */
+  tokenId: string | null;
+  /** The browser session used (absent or null for a bearer token). */
+  sessionId?: string | null;
+}
+
+/** A user's sign-in name and password hash (never leaves exchange/: no route returns it). */
+export interface Credentials {
+  userId: string;
+  username: string;
+  /** The encoded KDF output with its parameters (exchange/passwords.ts); null until first set. */
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+}
+
+/** Failed sign-ins of one user name, known or not. */
+export interface SignInThrottle {
+  username: string;
+  failures: number;
+  lockCount: number;
+  lockedUntil: Date | null;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface PasswordLink {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
 }
 
 export interface AgencyCertificate {
@@ -164,6 +206,13 @@ export const LOG_EVENTS = [
   'send.refused',
   'access.denied',
   'auth.failed',
+  'auth.signed-in',
+  'auth.sign-in-failed',
+  'auth.locked',
+  'auth.signed-out',
+  'auth.password-set',
+  'admin.session',
+  'admin.password-link',
   'admin.agency',
   'admin.user',
   'admin.token',
@@ -308,6 +357,45 @@ export interface TokenStore {
   findPrincipal(tokenHash: string): Promise<Principal | undefined>;
   revoke(tokenId: string, at: Date): Promise<void>;
   listForUser(userId: string): Promise<ApiToken[]>;
+}
+
+export interface CredentialStore {
+  /** Lower-case user name, as stored. */
+  byUsername(username: string): Promise<Credentials | undefined>;
+  byUserId(userId: string): Promise<Credentials | undefined>;
+  /** USERNAME_TAKEN when the name is in use. */
+  insert(c: { userId: string; username: string }): Promise<Credentials>;
+  setPassword(userId: string, passwordHash: string, at: Date): Promise<void>;
+  throttle(username: string): Promise<SignInThrottle | undefined>;
+  /** Counts one more attempt of this name, atomically (parallel guesses cannot share a count). */
+  addFailure(username: string, at: Date): Promise<SignInThrottle>;
+  /** Locks the name until `until`: the count restarts at 0, lockCount grows by one. */
+  lock(username: string, until: Date, at: Date): Promise<SignInThrottle>;
+  clearThrottle(username: string): Promise<void>;
+  /** `tokenHash`: hex SHA-256 of the link's token. */
+  insertLink(l: { userId: string; tokenHash: string; expiresAt: Date }): Promise<PasswordLink>;
+  /** The link if unused and not expired at `at`. */
+  usableLink(tokenHash: string, at: Date): Promise<PasswordLink | undefined>;
+  /** Marks it used; false when it was used meanwhile (a race lost). */
+  useLink(id: string, at: Date): Promise<boolean>;
+  /** Every unused link of the user ends (a new link replaces the old ones). */
+  endLinks(userId: string, at: Date): Promise<void>;
+}
+
+export interface SessionStore {
+  insert(s: { userId: string; secretHash: string; at: Date; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<Session>;
+  /**
+   * The session of this secret hash with its principal (active user and agency), whatever its
+   * state: the caller decides expiry so it can say SESSION_EXPIRED rather than "unknown".
+   */
+  findBySecret(secretHash: string): Promise<{ session: Session; principal: Principal } | undefined>;
+  touch(id: string, at: Date): Promise<void>;
+  revoke(id: string, at: Date): Promise<void>;
+  /** Revokes every open session of the user except `exceptId`; the number revoked. */
+  revokeAllForUser(userId: string, at: Date, exceptId?: string): Promise<number>;
+  /** Open (not revoked, not past the absolute cap at `at`) sessions, newest first. */
+  listOpenForUser(userId: string, at: Date): Promise<Session[]>;
+  byId(id: string): Promise<Session | undefined>;
 }
 
 export interface CertificateBinding {
@@ -475,6 +563,8 @@ export interface Stores {
   agencies: AgencyStore;
   users: UserStore;
   tokens: TokenStore;
+  credentials: CredentialStore;
+  sessions: SessionStore;
   certificates: CertificateStore;
   trust: TrustStore;
   blobs: BlobStore;

@@ -300,3 +300,65 @@ export const agencySealKeys = pgTable(
     check('agency_seal_keys_key_check', sql`${t.keyLabel} IS NOT NULL OR ${t.keyId} IS NOT NULL`),
   ],
 );
+
+/**
+ * Sign-in credentials, one row per user who may sign in with a password (programs use bearer
+ * tokens instead). Kept out of `users` so a user record never carries a hash. `password_hash`
+ * holds the KDF's parameters with the salt and digest (exchange/passwords.ts), so the cost can be
+ * raised later; null until the user follows the set-password link.
+ */
+export const userCredentials = pgTable(
+  'user_credentials',
+  {
+    userId: uuid('user_id').primaryKey().references(() => users.id),
+    username: text('username').notNull().unique('user_credentials_username_unique'),
+    passwordHash: text('password_hash'),
+    passwordChangedAt: ts('password_changed_at'),
+    createdAt: createdAt(),
+  },
+  () => [check('user_credentials_username_check', sql.raw(`username ~ '^[a-z0-9][a-z0-9._-]{2,63}$'`))],
+);
+
+/**
+ * Failed sign-ins per user NAME, known or not, so a locked name answers the same whether or not
+ * such a user exists. `lock_count` makes each lock longer than the last; a sign-in clears the row.
+ */
+export const signInThrottle = pgTable('sign_in_throttle', {
+  username: text('username').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockCount: integer('lock_count').notNull().default(0),
+  lockedUntil: ts('locked_until'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Browser sessions: the cookie's random secret is stored only as its SHA-256. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    secretHash: text('secret_hash').notNull().unique('sessions_secret_hash_unique'),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+    /** The absolute cap: no use of the session extends it. */
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** One-time set-password links: the token is stored only as its SHA-256; single use, expiring. */
+export const passwordLinks = pgTable(
+  'password_links',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique('password_links_token_hash_unique'),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('password_links_user_idx').on(t.userId)],
+);

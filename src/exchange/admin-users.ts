@@ -1,20 +1,24 @@
 // Users and their bearer tokens. A token's secret is returned once, at issue, and stored only as
 // its hash; the log records the token's id and label, never the secret or the hash.
 import { ROLES, type ApiToken, type Principal, type Role, type User } from '../db/ports.js';
+import { checkUsername } from './accounts.js';
 import { adminChange, invalidField, requiredText } from './admin-change.js';
 import { hashToken, newTokenSecret } from './auth.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole, notFound } from './guard.js';
 
-export async function createUser(deps: ExchangeDeps, p: Principal, input: { agencyCode: string; name: string; role: Role }): Promise<User> {
+/** With `username`, the user also gets a sign-in account (its password set through a link: admin-accounts.ts). */
+export async function createUser(deps: ExchangeDeps, p: Principal, input: { agencyCode: string; name: string; role: Role; username?: string | undefined }): Promise<User> {
   await ensureRole(deps, p, 'create user', 'admin');
   const name = requiredText('name', input.name, 255);
+  const username = input.username === undefined ? undefined : checkUsername(input.username);
   if (!ROLES.includes(input.role)) throw invalidField('role', `one of ${ROLES.join(', ')}`);
   const agency = await deps.stores.agencies.byCode(input.agencyCode);
   if (!agency) return notFound(deps, p, `create user in agency ${input.agencyCode}`);
   return adminChange(deps, p, 'admin.user', async (tx) => {
     const user = await tx.users.insert({ agencyId: agency.id, name, role: input.role, active: true });
-    return { result: user, agencyId: agency.id, details: { action: 'create', userId: user.id, name, role: user.role, agencyCode: agency.code } };
+    if (username !== undefined) await tx.credentials.insert({ userId: user.id, username });
+    return { result: user, agencyId: agency.id, details: { action: 'create', userId: user.id, name, role: user.role, agencyCode: agency.code, ...(username !== undefined ? { username } : {}) } };
   });
 }
 

@@ -24,7 +24,8 @@ function tokenOf(bearer: string | undefined): string | undefined {
   return v ? v : undefined;
 }
 
-export type AuthFailureReason = 'missing' | 'malformed' | 'unknown-or-revoked';
+/** 'session-unknown': a session cookie that matches no session (forged, or from another database). */
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown-or-revoked' | 'session-unknown';
 
 /** Who holds the token, or why nobody does. Logs nothing: the caller decides how failures are logged. */
 export async function identify(deps: ExchangeDeps, bearer: string | undefined): Promise<{ principal: Principal } | { failure: AuthFailureReason }> {

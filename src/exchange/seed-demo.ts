@@ -2,7 +2,8 @@
 // (certs-fixtures/manifest.json: Thái Bình H54 with two departments, a district, two communes,
 // and the Government Office G22), each seal certificate bound to its agency, the fixture root as
 // trust anchor, the fixture CRLs, one clerk per agency plus an admin and an auditor at the
-// province, each with a fresh token (returned once, to be printed at start).
+// province, each with a fresh token (returned once, to be printed at start) and a user name that
+// signs in with the one shared TEST-ONLY demo password.
 // It runs only when no agency exists, in one transaction, so two instances starting together
 // seed once. Every row is logged like an admin change, with no actor.
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { readCertificates, readCrls } from '../pki/pem.js';
 import { parseCrl } from '../pki/revocation.js';
 import { parentCodeOf } from './agency-code.js';
 import { hashToken, newTokenSecret } from './auth.js';
+import { hashPassword } from './passwords.js';
 import type { ExchangeDeps } from './deps.js';
 
 interface ManifestEntry {
@@ -29,8 +31,31 @@ interface Manifest {
   entries: ManifestEntry[];
 }
 
+/** TEST-ONLY: every demo user's password, printed at start. Never use a demo database in production. */
+export const DEMO_PASSWORD = 'demo-docaxis-2026';
+
+/** The demo user names: clerks by agency code without its zero groups ("vanthu.12.h54"), one admin, one auditor. */
+export function demoUsername(role: Role, agencyCode: string): string {
+  if (role === 'admin') return 'quantri';
+  if (role === 'auditor') return 'kiemtra';
+  return `vanthu.${agencyCode.split('.').filter((part) => !/^0+$/.test(part)).join('.').toLowerCase()}`;
+}
+
+/**
+ * The demo password's hash for the i-th demo user: its own salt, computed once per process. A
+ * hash costs about 0.25 s of CPU (measured with process.cpuUsage), and the tests seed a fresh
+ * province per file or per test; the demo data is TEST-ONLY, so sharing these across seeds of one
+ * process gives nothing away.
+ */
+const demoHashes: Array<Promise<string>> = [];
+function demoPasswordHash(i: number): Promise<string> {
+  return (demoHashes[i] ??= hashPassword(DEMO_PASSWORD));
+}
+
 export interface SeededUser {
   name: string;
+  /** Signs in with DEMO_PASSWORD. */
+  username: string;
   role: Role;
   agencyCode: string;
   token: string;
@@ -106,13 +131,17 @@ class Seeder {
       { agency: province, name: 'Kiểm tra viên', role: 'auditor' },
     ];
     const out: SeededUser[] = [];
-    for (const { agency, name, role } of people) {
+    const hashes = await Promise.all(people.map((_, i) => demoPasswordHash(i)));
+    for (const [i, { agency, name, role }] of people.entries()) {
       const user = await this.tx.users.insert({ agencyId: agency.id, name, role, active: true });
-      await this.log('admin.user', agency.id, { userId: user.id, name, role, agencyCode: agency.code });
+      const username = demoUsername(role, agency.code);
+      await this.log('admin.user', agency.id, { userId: user.id, name, role, agencyCode: agency.code, username });
+      await this.tx.credentials.insert({ userId: user.id, username });
+      await this.tx.credentials.setPassword(user.id, hashes[i]!, this.at);
       const secret = newTokenSecret();
       const token = await this.tx.tokens.insert({ userId: user.id, tokenHash: hashToken(secret), label: 'demo' });
       await this.log('admin.token', agency.id, { tokenId: token.id, userId: user.id, label: 'demo' });
-      out.push({ name, role, agencyCode: agency.code, token: secret });
+      out.push({ name, username, role, agencyCode: agency.code, token: secret });
     }
     return out;
   }

@@ -116,7 +116,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   app.register(healthRoutes, { ping: opts.ping ?? (async () => void (await opts.stores.agencies.byCode('000.00.00.A00'))) });
   app.register(
     async (api) => {
-      await api.register(authPlugin, { deps });
+      await api.register(authPlugin, { deps, sessions: config.sessions });
       await api.register(apiRoutes, { deps, config });
       await api.register(eventRoutes, { deps, config });
       await api.register(adminSealKeyRoutes, { deps, options: opts.sealKeys ?? { allowedModules: config.pkcs11Modules, env: {} } });

@@ -1,5 +1,7 @@
-// The UI's only way to the service: /api/v1 with the signed-in user's bearer token. Every
-// failure becomes an ApiError carrying the service's stable code, message and details.
+// The UI's only way to the service: /api/v1 with the session cookie (sent by the browser, never
+// read here) and the session's CSRF token in X-CSRF-Token on every request (the server checks it
+// on each state-changing one). Every failure becomes an ApiError carrying the service's stable
+// code, message and details.
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -15,7 +17,8 @@ export type Progress = (loaded: number, total: number) => void;
 
 export class ApiClient {
   constructor(
-    private readonly token: string,
+    /** The session's CSRF token (not a credential: useless without the HttpOnly cookie). */
+    private readonly csrfToken: string,
     /** Called on 401 so the shell can send the user back to sign-in. */
     private readonly onUnauthenticated: () => void = () => undefined,
   ) {}
@@ -37,7 +40,7 @@ export class ApiClient {
   }
 
   async json<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${this.token}`, ...headers } };
+    const init: RequestInit = { method, credentials: 'same-origin', headers: { 'x-csrf-token': this.csrfToken, ...headers } };
     if (body !== undefined) {
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -48,7 +51,7 @@ export class ApiClient {
 
   /** A binary download (the signed PDF, the CSV export) with its headers, progress as it arrives. */
   async download(path: string, onProgress?: Progress): Promise<{ blob: Blob; headers: Headers }> {
-    const res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin', headers: { 'x-csrf-token': this.csrfToken } });
     if (!res.ok) this.read(res.status, await res.text());
     const total = Number(res.headers.get('content-length') ?? 0);
     if (!res.body || !onProgress) return { blob: await res.blob(), headers: res.headers };
@@ -73,7 +76,7 @@ export class ApiClient {
     return new Promise<T>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `/api/v1${path}`);
-      xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
+      xhr.setRequestHeader('x-csrf-token', this.csrfToken);
       for (const [k, v] of Object.entries(opts.headers ?? {})) xhr.setRequestHeader(k, v);
       if (body instanceof Blob && body.type) xhr.setRequestHeader('content-type', body.type);
       if (opts.onProgress) {

@@ -8,7 +8,7 @@ import { renderSignIn } from './pages/sign-in.js';
 import { currentPath, homeOf, match, navigate, type PageContext } from './router.js';
 import { ROUTES } from './routes.js';
 import { renderShell, tShell, type Shell } from './shell.js';
-import { forgetToken, storedToken, storeToken, type Me } from './session.js';
+import { forgetToken, resumeSession, storeToken, type Me } from './session.js';
 
 interface Signed {
   api: ApiClient;
@@ -27,15 +27,10 @@ class App {
 
   async start(): Promise<void> {
     setLang(currentLang());
-    const token = storedToken();
-    if (!token) return this.showSignIn();
-    try {
-      const api = this.client(token);
-      this.enter(api, await api.get<Me>('/me'));
-    } catch {
-      forgetToken();
-      this.showSignIn();
-    }
+    // The HttpOnly session cookie, if any, decides; the answer carries the CSRF token.
+    const me = await resumeSession();
+    if (!me?.csrfToken) return this.showSignIn();
+    this.enter(this.client(me.csrfToken), me);
   }
 
   private client(token: string): ApiClient {

@@ -1,26 +1,53 @@
-// Who is signed in. The token lives in sessionStorage: it is gone when the tab closes, and it is
-// never put in a URL (URLs end up in logs and history).
+// Who is signed in. The credential is the session cookie, HttpOnly: no script here can read it.
+// The page keeps only the session's CSRF token (sessionStorage: gone when the tab closes, never
+// in a URL), which is useless without the cookie and which every state-changing request carries.
 export type Role = 'clerk' | 'admin' | 'auditor';
 
 export interface Me {
   user: { id: string; name: string; role: Role };
   agency: { id: string; code: string; name: string; level: string };
+  /** Given by GET /me and by the sign-in answer for a browser session. */
+  csrfToken?: string;
 }
 
-const TOKEN_KEY = 'docaxis.token';
+const CSRF_KEY = 'docaxis.csrf';
 
+/** The CSRF token of this tab's session, if it signed in (the cookie may still have expired). */
 export function storedToken(): string | null {
   try {
-    return sessionStorage.getItem(TOKEN_KEY);
+    return sessionStorage.getItem(CSRF_KEY);
   } catch {
     return null;
   }
 }
 
-export function storeToken(token: string): void {
-  sessionStorage.setItem(TOKEN_KEY, token);
+export function storeToken(csrfToken: string): void {
+  sessionStorage.setItem(CSRF_KEY, csrfToken);
 }
 
+/**
+ * Sign-out: the session ends on the server (DELETE /api/v1/session, which also drops the cookie),
+ * then the tab forgets its CSRF token. Fire and forget: the page returns to sign-in either way.
+ */
 export function forgetToken(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
+  const csrf = storedToken();
+  try {
+    sessionStorage.removeItem(CSRF_KEY);
+  } catch {
+    /* storage unavailable: nothing to forget */
+  }
+  if (csrf) void fetch('/api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': csrf }, credentials: 'same-origin' }).catch(() => undefined);
+}
+
+/** The session the cookie carries, if any: a new tab or a reload finds it without signing in again. */
+export async function resumeSession(): Promise<Me | null> {
+  try {
+    const res = await fetch('/api/v1/me', { credentials: 'same-origin', cache: 'no-store' });
+    if (!res.ok) return null;
+    const me = (await res.json()) as Me;
+    if (me.csrfToken) storeToken(me.csrfToken);
+    return me;
+  } catch {
+    return null;
+  }
 }

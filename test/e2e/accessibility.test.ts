@@ -8,7 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTH_DEPT, PROVINCE, sealedLetter } from '../http/harness.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
-import { launchChromium, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
+import { DEMO_PASSWORD } from '../../src/exchange/seed-demo.js';
+import { demoUsernames, launchChromium, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -37,8 +38,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
   let documentId: string;
   let sealedFile: string;
   const sessions: Session[] = [];
-  const as = async (token: string, viewport?: { width: number; height: number }) => {
-    const s = await signIn(browser, server.base, token, viewport ? { viewport } : {});
+  const as = async (username: string, viewport?: { width: number; height: number }) => {
+    const s = await signIn(browser, server.base, username, viewport ? { viewport } : {});
     sessions.push(s);
     return s.page;
   };
@@ -91,10 +92,10 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
   });
 
   it('clerk screens: inbox, document with its report and actions, outbox, send with a verified file, verify', async () => {
-    const recipient = await as(server.h.tokens.clerk(HEALTH_DEPT));
+    const recipient = await as(demoUsernames(server.h).clerk(HEALTH_DEPT));
     expect(await audit(recipient, '/inbox', '[data-testid=inbox] tbody tr[data-document-id]')).toEqual([]);
     expect(await audit(recipient, `/documents/${documentId}`, '.sig-card')).toEqual([]);
-    const sender = await as(server.h.tokens.clerk(PROVINCE));
+    const sender = await as(demoUsernames(server.h).clerk(PROVINCE));
     expect(await audit(sender, '/outbox', '[data-testid=outbox] tbody tr[data-document-id]')).toEqual([]);
     await sender.goto(`${server.base}/#/send`);
     await sender.getByTestId('send-form').waitFor();
@@ -105,7 +106,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
   });
 
   it('admin screens: log, statistics, agencies, users, trust', async () => {
-    const admin = await as(server.h.tokens.admin);
+    const admin = await as(demoUsernames(server.h).admin);
     expect(await audit(admin, '/admin/log', '[data-testid=log-table] tbody tr')).toEqual([]);
     expect(await audit(admin, '/admin/statistics', '[data-testid=statistics] svg')).toEqual([]);
     expect(await audit(admin, '/admin/agencies', '[data-testid=agency-table] tbody tr')).toEqual([]);
@@ -119,8 +120,10 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
     sessions.push({ context, page });
     await page.goto(`${server.base}/`);
     await page.locator('form.sign-in').waitFor();
-    // The token field has the focus when the page opens.
-    await page.keyboard.type(server.h.tokens.clerk(HEALTH_DEPT).replace(/^Bearer /, ''));
+    // The user name field has the focus when the page opens; Tab reaches the password.
+    await page.keyboard.type(demoUsernames(server.h).clerk(HEALTH_DEPT));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
     await page.keyboard.press('Enter');
     await page.getByTestId('inbox').locator('tbody tr[data-document-id]').first().waitFor();
     const tabTo = async (selector: string) => {
@@ -144,7 +147,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
   });
 
   it('on a phone, and in English', async () => {
-    const page = await as(server.h.tokens.clerk(HEALTH_DEPT), { width: 390, height: 844 });
+    const page = await as(demoUsernames(server.h).clerk(HEALTH_DEPT), { width: 390, height: 844 });
     expect(await audit(page, '/inbox', '[data-testid=inbox] tbody tr[data-document-id]')).toEqual([]);
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.locator('main h1', { hasText: 'Inbox' }).waitFor();

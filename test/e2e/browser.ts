@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createStores } from '../../src/db/create-stores.js';
+import { DEMO_PASSWORD } from '../../src/exchange/seed-demo.js';
 import { WorkerVerifierPool } from '../../src/pades/verify-pool.js';
 import { PROVINCE, type Harness, metadata, sendBody, startHarness } from '../http/harness.js';
 
@@ -34,15 +35,33 @@ export interface Session {
   page: Page;
 }
 
-/** A fresh browser profile (its own sessionStorage), signed in with `token` ("Bearer …" or bare). */
-export async function signIn(browser: Browser, base: string, token: string, opts: { viewport?: { width: number; height: number } } = {}): Promise<Session> {
+/**
+ * A fresh browser profile (its own cookies and sessionStorage), signed in through the sign-in
+ * form with a demo user name and the TEST-ONLY demo password (demoUsernames gives the names).
+ */
+export async function signIn(browser: Browser, base: string, username: string, opts: { viewport?: { width: number; height: number }; password?: string } = {}): Promise<Session> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 900 }, acceptDownloads: true, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await context.newPage();
   await page.goto(`${base}/`);
-  await page.getByLabel('Mã truy cập (token)').fill(token.replace(/^Bearer /, ''));
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(opts.password ?? DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByTestId('whoami').waitFor();
   return { context, page };
+}
+
+/** The demo users' sign-in names, as the harness's `tokens` gives their bearer headers. */
+export function demoUsernames(h: Harness): { clerk(code: string): string; admin: string; auditor: string } {
+  const name = (pred: (u: Harness['users'][number]) => boolean) => {
+    const u = h.users.find(pred);
+    if (!u) throw new Error('no such demo user');
+    return u.username;
+  };
+  return {
+    clerk: (code) => name((u) => u.role === 'clerk' && u.agencyCode === code),
+    admin: name((u) => u.role === 'admin'),
+    auditor: name((u) => u.role === 'auditor'),
+  };
 }
 
 export interface UiServer {

@@ -12,7 +12,7 @@ import type { Database } from '../../src/db/client.js';
 import { rowsOf } from '../support/databases.js';
 import { HEALTH_DEPT, PROVINCE, type Harness, sealedLetter } from '../http/harness.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
-import { launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
+import { demoUsernames, launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 describe('web UI in headless Chromium', () => {
   let server: UiServer;
@@ -25,8 +25,8 @@ describe('web UI in headless Chromium', () => {
   /** Number/notation of the letter the province sends in the first test; later tests look for it. */
   const letter = { number: String(3000 + Math.floor(Math.random() * 6000)), notation: 'UBND-VP', subject: 'V/v kiểm thử giao diện trục liên thông' };
   const sessions: Session[] = [];
-  const open = async (token: string, viewport?: { width: number; height: number }) => {
-    const s = await signIn(browser, base, token, viewport ? { viewport } : {});
+  const open = async (username: string, viewport?: { width: number; height: number }) => {
+    const s = await signIn(browser, base, username, viewport ? { viewport } : {});
     sessions.push(s);
     return s.page;
   };
@@ -55,17 +55,18 @@ describe('web UI in headless Chromium', () => {
     await server?.close();
   });
 
-  it('shows the sign-in page, refuses a wrong token and signs a clerk in with agency and role shown', async () => {
+  it('shows the sign-in page, refuses a wrong password and signs a clerk in with agency and role shown', async () => {
     const s = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     sessions.push({ context: s, page: await s.newPage() });
     const page = sessions.at(-1)!.page;
     await page.goto(`${base}/`);
     await page.screenshot({ path: join(shots, '01-sign-in.png') });
-    await page.getByLabel('Mã truy cập (token)').fill('dax_not-a-real-token');
+    await page.getByLabel('Tên đăng nhập').fill(demoUsernames(h).clerk(HEALTH_DEPT));
+    await page.getByLabel('Mật khẩu').fill('not the demo password');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('không đúng');
 
-    const clerk = await open(h.tokens.clerk(HEALTH_DEPT));
+    const clerk = await open(demoUsernames(h).clerk(HEALTH_DEPT));
     const who = clerk.getByTestId('whoami');
     await expect.poll(() => who.textContent()).toContain(HEALTH_DEPT);
     expect(await who.locator('[data-role]').getAttribute('data-role')).toBe('clerk');
@@ -73,7 +74,7 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('a clerk drops a signed letter, sees its report before sending, and sends it', async () => {
-    const page = await open(h.tokens.clerk(PROVINCE));
+    const page = await open(demoUsernames(h).clerk(PROVINCE));
     await page.goto(`${base}/#/send`);
     const form = page.getByTestId('send-form');
     await form.waitFor();
@@ -105,7 +106,7 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('the recipient finds it unread in the inbox, sees two green cards, and accepts it with a receipt', async () => {
-    const page = await open(h.tokens.clerk(HEALTH_DEPT));
+    const page = await open(demoUsernames(h).clerk(HEALTH_DEPT));
     await page.goto(`${base}/#/inbox`);
     const row = page.getByTestId('inbox').locator('tr', { hasText: `${letter.number}/${letter.notation}` });
     await row.waitFor();
@@ -139,7 +140,7 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('the sender sees the recipient’s new status in the outbox', async () => {
-    const page = await open(h.tokens.clerk(PROVINCE));
+    const page = await open(demoUsernames(h).clerk(PROVINCE));
     await page.goto(`${base}/#/outbox`);
     const row = page.getByTestId('outbox').locator('tr', { hasText: `${letter.number}/${letter.notation}` });
     await row.waitFor();
@@ -168,7 +169,7 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('the admin filters the log, exports CSV and verifies the chain', async () => {
-    const page = await open(h.tokens.admin);
+    const page = await open(demoUsernames(h).admin);
     await page.goto(`${base}/#/admin/log`);
     const table = page.getByTestId('log-table');
     await table.waitFor();
@@ -202,7 +203,7 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('an auditor reads the log and statistics but cannot reach management pages', async () => {
-    const page = await open(h.tokens.auditor);
+    const page = await open(demoUsernames(h).auditor);
     const nav = page.getByRole('navigation');
     await expect.poll(() => nav.locator('[data-nav]').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')))).toEqual(['log', 'statistics', 'verify']);
     for (const path of ['/admin/agencies', '/admin/users', '/admin/trust', '/send', '/inbox']) {
@@ -218,7 +219,7 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('works on a phone and switches to English', async () => {
-    const page = await open(h.tokens.clerk(HEALTH_DEPT), { width: 390, height: 844 });
+    const page = await open(demoUsernames(h).clerk(HEALTH_DEPT), { width: 390, height: 844 });
     await page.goto(`${base}/#/inbox`);
     await page.getByTestId('inbox').waitFor();
     await page.getByTestId('inbox').locator('tbody tr').first().waitFor();

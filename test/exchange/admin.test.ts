@@ -86,7 +86,7 @@ describe('users and tokens', () => {
     await refused(issueToken(w.deps, w.admin, 'nobody', 'x'), 'NOT_FOUND');
     await refused(issueToken(w.deps, w.clerk.province, w.clerk.province.user.id, 'x'), 'FORBIDDEN');
     await refused(listUsers(w.deps, w.auditor), 'FORBIDDEN');
-    await refused(revokeToken(w.deps, w.clerk.province, w.clerk.province.tokenId), 'FORBIDDEN');
+    await refused(revokeToken(w.deps, w.clerk.province, w.clerk.province.tokenId!), 'FORBIDDEN');
   });
 });
 

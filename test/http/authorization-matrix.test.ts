@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/exchange/seed-demo.js';
 import { forEachDatabase } from '../support/databases.js';
 import { HEALTH_DEPT, HOME_AFFAIRS, PROVINCE, type Harness, metadata, multipart, sealedLetter, sendBody, startHarness } from './harness.js';
 
@@ -88,6 +89,15 @@ const CASES: Case[] = [
   { route: 'GET /admin/users/:id/tokens (other agency)', request: (c) => ({ method: 'GET', url: `/api/v1/admin/users/${c.clerkUserId}/tokens` }), expect: adminOnly(200) },
   { route: 'GET /admin/users/:id/tokens (unknown)', request: () => ({ method: 'GET', url: `/api/v1/admin/users/${randomUUID()}/tokens` }), expect: adminOnly(404) },
   { route: 'DELETE /admin/tokens/:id', request: () => ({ method: 'DELETE', url: `/api/v1/admin/tokens/${randomUUID()}` }), expect: adminOnly(204) },
+  // Accounts and sessions: a wrong current password (400) means the caller got past authorisation.
+  { route: 'POST /me/password', request: () => ({ method: 'POST', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a long new password' } }), expect: everyone(400) },
+  // A bearer token has no session to end (the cookie run below signs out last).
+  { route: 'DELETE /session', request: () => ({ method: 'DELETE', url: '/api/v1/session' }), expect: everyone(403) },
+  { route: 'POST /admin/users/:id/password-link', request: (c) => ({ method: 'POST', url: `/api/v1/admin/users/${c.adminUserId}/password-link`, payload: {} }), expect: adminOnly(201) },
+  { route: 'POST /admin/users/:id/password-link (unknown)', request: () => ({ method: 'POST', url: `/api/v1/admin/users/${randomUUID()}/password-link`, payload: {} }), expect: adminOnly(404) },
+  { route: 'GET /admin/users/:id/sessions', request: (c) => ({ method: 'GET', url: `/api/v1/admin/users/${c.clerkUserId}/sessions` }), expect: adminOnly(200) },
+  { route: 'DELETE /admin/users/:id/sessions (unknown)', request: () => ({ method: 'DELETE', url: `/api/v1/admin/users/${randomUUID()}/sessions` }), expect: adminOnly(404) },
+  { route: 'DELETE /admin/sessions/:id (unknown)', request: () => ({ method: 'DELETE', url: `/api/v1/admin/sessions/${randomUUID()}` }), expect: adminOnly(404) },
   { route: 'GET /admin/trust-anchors', request: () => ({ method: 'GET', url: '/api/v1/admin/trust-anchors' }), expect: adminOnly(200) },
   { route: 'POST /admin/trust-anchors', request: () => ({ method: 'POST', url: '/api/v1/admin/trust-anchors', headers: { 'content-type': 'application/x-pem-file' }, payload: 'garbage' }), expect: adminOnly(400) },
   { route: 'GET /admin/crls', request: () => ({ method: 'GET', url: '/api/v1/admin/crls' }), expect: adminOnly(200) },
@@ -164,6 +174,34 @@ forEachDatabase('http authorization matrix', (t) => {
     });
   }
 
+  it('a session cookie (with its CSRF token) gets the same answer as its user\'s bearer token on every route', async () => {
+    const names: Record<Exclude<Actor, 'none' | 'revoked'>, string> = {
+      sender: h.users.find((u) => u.role === 'clerk' && u.agencyCode === PROVINCE)!.username,
+      recipient: h.users.find((u) => u.role === 'clerk' && u.agencyCode === HEALTH_DEPT)!.username,
+      other: h.users.find((u) => u.role === 'clerk' && u.agencyCode === HOME_AFFAIRS)!.username,
+      admin: h.users.find((u) => u.role === 'admin')!.username,
+      auditor: h.users.find((u) => u.role === 'auditor')!.username,
+    };
+    for (const [actor, username] of Object.entries(names) as Array<[keyof typeof names, string]>) {
+      const signed = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: DEMO_PASSWORD } });
+      expect(signed.statusCode, signed.body).toBe(200);
+      const cookie = String(signed.headers['set-cookie']).split(';')[0]!;
+      const csrf = signed.json().csrfToken as string;
+      const got: Record<string, number> = {};
+      const want: Record<string, number> = {};
+      // Sign-out last: it ends the session the other requests use.
+      const ordered = [...CASES.filter((c) => c.route !== 'DELETE /session'), ...CASES.filter((c) => c.route === 'DELETE /session')];
+      for (const c of ordered) {
+        const req = c.request(ctx);
+        const res = await h.app.inject({ ...req, remoteAddress: nextAddress(), headers: { ...(req.headers ?? {}), cookie, 'x-csrf-token': csrf } } as InjectOptions);
+        got[c.route] = res.statusCode;
+        // DELETE /session is the one route where a session differs from a token: it signs out.
+        want[c.route] = c.route === 'DELETE /session' ? 204 : c.expect[actor];
+      }
+      expect(got, actor).toEqual(want);
+    }
+  });
+
   it('a token in another scheme or malformed is 401 and logged', async () => {
     for (const header of ['Basic YWRtaW46YWRtaW4=', 'Bearer not-a-token', 'Bearer ']) {
       const before = (await t.stores.log.head())?.seq ?? 0;
@@ -178,6 +216,10 @@ forEachDatabase('http authorization matrix', (t) => {
     expect((await h.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     expect((await h.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
     expect((await h.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
+    const signIn = await h.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: nextAddress(), payload: { username: 'nobody.here', password: 'not a password' } });
+    expect(signIn.json().error.code).toBe('AUTH_BAD_CREDENTIALS');
+    const link = await h.app.inject({ method: 'POST', url: '/api/v1/session/set-password', payload: { token: 'x'.repeat(43), password: 'a long enough password' } });
+    expect(link.json().error.code).toBe('SET_PASSWORD_LINK_INVALID');
     const unknown = await h.app.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('NOT_FOUND');

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       },
       live: { connectionsPerUser: 5, connectionsTotal: 1000, heartbeatSeconds: 25, maxConnectionSeconds: 600, maxBufferBytes: 65536 },
       pkcs11Modules: [],
+      sessions: { idleMinutes: 30, maxHours: 12, cookieSecure: 'auto' },
     });
     expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
     expect(Object.isFrozen(c)).toBe(true);
@@ -85,6 +86,8 @@ describe('loadConfig', () => {
       UPLOADS_TOTAL: '10',
     });
     expect(c).toMatchObject({ verifyWorkerMemoryMb: 300, verifyWorkerRecycleMb: 64, verifyMaxSignatures: 5 });
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '15', SESSION_MAX_HOURS: '8', SESSION_COOKIE_SECURE: 'true' }).sessions).toEqual({ idleMinutes: 15, maxHours: 8, cookieSecure: 'always' });
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES/);
     expect(c.http).toEqual({ headersTimeoutSeconds: 5, requestTimeoutSeconds: 90, connectionTimeoutSeconds: 45, uploadMinBytesPerSecond: 0, uploadGraceSeconds: 3, uploadsPerUser: 2, uploadsTotal: 10 });
   });
 

@@ -13,6 +13,10 @@ import type {
   ExchangeCountsByGroup,
   AgencyCertificate,
   ApiToken,
+  Credentials,
+  PasswordLink,
+  Session,
+  SignInThrottle,
   Delivery,
   DocumentFilter,
   ExchangeDocument,
@@ -37,6 +41,10 @@ export interface MemoryState {
   agencies: Agency[];
   users: User[];
   tokens: Array<ApiToken & { tokenHash: string }>;
+  credentials: Credentials[];
+  throttles: SignInThrottle[];
+  passwordLinks: Array<PasswordLink & { tokenHash: string }>;
+  sessions: Array<Session & { secretHash: string }>;
   certificates: AgencyCertificate[];
   anchors: TrustAnchor[];
   crls: StoredCrl[];
@@ -54,7 +62,7 @@ export interface MemoryState {
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [] };
+  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -78,6 +86,8 @@ export class MemoryStores implements Stores {
     this.agencies = this.view.agencies;
     this.users = this.view.users;
     this.tokens = this.view.tokens;
+    this.credentials = this.view.credentials;
+    this.sessions = this.view.sessions;
     this.certificates = this.view.certificates;
     this.trust = this.view.trust;
     this.blobs = this.view.blobs;
@@ -93,6 +103,8 @@ export class MemoryStores implements Stores {
   agencies: Stores['agencies'];
   users: Stores['users'];
   tokens: Stores['tokens'];
+  credentials: Stores['credentials'];
+  sessions: Stores['sessions'];
   certificates: Stores['certificates'];
   trust: Stores['trust'];
   blobs: Stores['blobs'];
@@ -190,6 +202,119 @@ export class MemoryStores implements Stores {
             if (t && t.revokedAt === null) t.revokedAt = at;
           }),
         listForUser: (userId) => r(() => copy(s().tokens.filter((t) => t.userId === userId).map(({ tokenHash: _h, ...t }) => t))),
+      },
+      credentials: {
+        byUsername: (username) => r(() => copy(s().credentials.find((c) => c.username === username))),
+        byUserId: (userId) => r(() => copy(s().credentials.find((c) => c.userId === userId))),
+        insert: (c) =>
+          w(() => {
+            if (s().credentials.some((x) => x.username === c.username || x.userId === c.userId)) throw new DocaxisError('USERNAME_TAKEN', c.username, { details: { username: c.username } });
+            const row: Credentials = { ...c, passwordHash: null, passwordChangedAt: null };
+            s().credentials.push(row);
+            return copy(row);
+          }),
+        setPassword: (userId, passwordHash, at) =>
+          w(() => {
+            const c = s().credentials.find((x) => x.userId === userId);
+            if (c) Object.assign(c, { passwordHash, passwordChangedAt: at });
+          }),
+        throttle: (username) => r(() => copy(s().throttles.find((t) => t.username === username))),
+        addFailure: (username) =>
+          w(() => {
+            let t = s().throttles.find((x) => x.username === username);
+            if (!t) s().throttles.push((t = { username, failures: 0, lockCount: 0, lockedUntil: null }));
+            t.failures++;
+            return copy(t);
+          }),
+        lock: (username, until) =>
+          w(() => {
+            let t = s().throttles.find((x) => x.username === username);
+            if (!t) s().throttles.push((t = { username, failures: 0, lockCount: 0, lockedUntil: null }));
+            Object.assign(t, { failures: 0, lockCount: t.lockCount + 1, lockedUntil: until });
+            return copy(t);
+          }),
+        clearThrottle: (username) =>
+          w(() => {
+            s().throttles = s().throttles.filter((x) => x.username !== username);
+          }),
+        insertLink: (l) =>
+          w(() => {
+            const row = { ...copy(l), id: randomUUID(), createdAt: now(), usedAt: null };
+            s().passwordLinks.push(row);
+            const { tokenHash: _h, ...link } = row;
+            return copy(link);
+          }),
+        usableLink: (tokenHash, at) =>
+          r(() => {
+            const l = s().passwordLinks.find((x) => x.tokenHash === tokenHash && x.usedAt === null && x.expiresAt > at);
+            if (!l) return undefined;
+            const { tokenHash: _h, ...link } = l;
+            return copy(link);
+          }),
+        useLink: (id, at) =>
+          w(() => {
+            const l = s().passwordLinks.find((x) => x.id === id && x.usedAt === null);
+            if (l) l.usedAt = at;
+            return l !== undefined;
+          }),
+        endLinks: (userId, at) =>
+          w(() => {
+            for (const l of s().passwordLinks) if (l.userId === userId && l.usedAt === null) l.usedAt = at;
+          }),
+      },
+      sessions: {
+        insert: (x) =>
+          w(() => {
+            const row = { id: randomUUID(), userId: x.userId, secretHash: x.secretHash, createdAt: x.at, lastSeenAt: x.at, expiresAt: x.expiresAt, revokedAt: null, ip: x.ip, userAgent: x.userAgent };
+            s().sessions.push(row);
+            const { secretHash: _h, ...session } = row;
+            return copy(session);
+          }),
+        findBySecret: (secretHash) =>
+          r(() => {
+            const row = s().sessions.find((x) => x.secretHash === secretHash);
+            const user = row && s().users.find((u) => u.id === row.userId && u.active);
+            const agency = user && s().agencies.find((a) => a.id === user.agencyId && a.active);
+            if (!row || !user || !agency) return undefined;
+            const { secretHash: _h, ...session } = row;
+            return copy({ session, principal: { user, agency, tokenId: null, sessionId: row.id } });
+          }),
+        touch: (id, at) =>
+          w(() => {
+            const x = s().sessions.find((y) => y.id === id);
+            if (x) x.lastSeenAt = at;
+          }),
+        revoke: (id, at) =>
+          w(() => {
+            const x = s().sessions.find((y) => y.id === id);
+            if (x && x.revokedAt === null) x.revokedAt = at;
+          }),
+        revokeAllForUser: (userId, at, exceptId) =>
+          w(() => {
+            let n = 0;
+            for (const x of s().sessions)
+              if (x.userId === userId && x.revokedAt === null && x.id !== exceptId) {
+                x.revokedAt = at;
+                n++;
+              }
+            return n;
+          }),
+        listOpenForUser: (userId, at) =>
+          r(() =>
+            copy(
+              s()
+                .sessions.filter((x) => x.userId === userId && x.revokedAt === null && x.expiresAt > at)
+                .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+                .map(({ secretHash: _h, ...x }) => x),
+            ),
+          ),
+        byId: (id) =>
+          r(() => {
+            const x = s().sessions.find((y) => y.id === id);
+            if (!x) return undefined;
+            const { secretHash: _h, ...session } = x;
+            return copy(session);
+          }),
       },
       certificates: {
         insert: (c) =>

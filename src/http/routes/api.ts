@@ -16,6 +16,7 @@ import { meRoutes } from './me.js';
 import { receiptRoutes } from './receipts.js';
 import { registerRoutes } from './register.js';
 import { sendRoutes } from './send.js';
+import { sessionRoutes } from './session.js';
 import { statisticsRoutes } from './statistics.js';
 import { statusRoutes } from './status.js';
 import { verifyRoutes } from './verify.js';
@@ -24,6 +25,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   // Before any route's schema and handler: no string that a database cannot hold gets further.
   api.addHook('preValidation', refuseUnstorableText);
   await api.register(meRoutes, { deps });
+  await api.register(sessionRoutes, { deps });
   await api.register(sendRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
   await api.register(verifyRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes });
   await api.register(mailboxRoutes, { deps });

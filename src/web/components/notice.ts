@@ -1,5 +1,6 @@
 // Messages on a page: a banner for success or failure, and the text an ApiError should show.
 import { ApiError } from '../api.js';
+import { authErrorLabel } from '../auth-errors.js';
 import { h } from '../dom.js';
 import { defineMessages } from '../i18n.js';
 
@@ -18,7 +19,7 @@ export function notice(tone: Tone, ...lines: Array<string | Node>): HTMLElement 
 export function errorNotice(e: unknown): HTMLElement {
   if (e instanceof ApiError) {
     if (e.code === 'NETWORK') return notice('error', t('network'));
-    return notice('error', h('p', {}, e.message), h('p', { class: 'muted' }, `${t('code')}: `, h('code', { 'data-error-code': e.code }, e.code)));
+    return notice('error', h('p', {}, authErrorLabel(e.code) ?? e.message), h('p', { class: 'muted' }, `${t('code')}: `, h('code', { 'data-error-code': e.code }, e.code)));
   }
   return notice('error', e instanceof Error ? e.message : String(e));
 }

@@ -57,6 +57,18 @@ const t = defineMessages({
     choose: '— Chọn —',
     submit: 'Thêm người dùng',
     createdOk: 'Đã thêm người dùng {name} ({role}). Hãy cấp mã truy cập cho người này.',
+    username: 'Tên đăng nhập',
+    usernameHint: 'Từ 3 đến 64 ký tự: chữ thường, chữ số, “.”, “_” hoặc “-”, ví dụ vanthu.12.h54. Liên kết đặt mật khẩu được tạo ngay.',
+    account: 'Tài khoản đăng nhập',
+    link: 'Tạo liên kết đặt mật khẩu',
+    linkTitle: 'Liên kết đặt mật khẩu cho {username}',
+    linkWarning: 'Hãy chuyển liên kết này cho người dùng ngay. Liên kết chỉ hiển thị MỘT LẦN, dùng được một lần và hết hạn lúc {expires}. Tạo liên kết mới sẽ vô hiệu các liên kết cũ.',
+    linkLabel: 'Liên kết đặt mật khẩu',
+    sessions: 'Phiên đăng nhập đang mở: {n}',
+    endSessions: 'Kết thúc mọi phiên',
+    endSessionsTitle: 'Kết thúc mọi phiên đăng nhập của {name}?',
+    endSessionsBody: 'Mọi trình duyệt đang đăng nhập bằng tài khoản {name} sẽ bị đăng xuất ngay.',
+    sessionsEnded: 'Đã kết thúc {n} phiên.',
   },
   en: {
     title: 'Users',
@@ -104,6 +116,18 @@ const t = defineMessages({
     choose: '— Choose —',
     submit: 'Add user',
     createdOk: 'Added {name} ({role}). Issue them a token next.',
+    username: 'Sign-in name',
+    usernameHint: '3 to 64 lower-case letters, digits, “.”, “_” or “-”, e.g. vanthu.12.h54. A set-password link is made at once.',
+    account: 'Sign-in account',
+    link: 'Make a set-password link',
+    linkTitle: 'Set-password link for {username}',
+    linkWarning: 'Give this link to the user now. It is shown ONCE, works once and expires on {expires}. A new link ends the older ones.',
+    linkLabel: 'Set-password link',
+    sessions: 'Open sessions: {n}',
+    endSessions: 'End all sessions',
+    endSessionsTitle: 'End every session of {name}?',
+    endSessionsBody: 'Every browser signed in as {name} is signed out at once.',
+    sessionsEnded: 'Ended {n} session(s).',
   },
 });
 
@@ -287,6 +311,7 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
       h(
         'section',
         { class: 'token-panel', 'aria-label': t('tokensOf', { name: user.name }), 'data-testid': 'user-tokens' },
+        accountPanel(ctx, user),
         h('h3', {}, t('tokensOf', { name: user.name })),
         secretSlot,
         panelMessages,
@@ -305,15 +330,19 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
   const fAgency = field(t('agency'), cAgency);
   const fName = field(t('name'), cName);
   const fRole = field(t('role'), cRole);
-  const fields: Record<string, { error: HTMLElement; control: HTMLElement }> = { agencyCode: fAgency, name: fName, role: fRole };
+  const cUsername = h('input', { type: 'text', name: 'username', maxlength: 64, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
+  const fUsername = field(t('username'), cUsername, { hint: t('usernameHint') });
+  const fields: Record<string, { error: HTMLElement; control: HTMLElement }> = { agencyCode: fAgency, name: fName, role: fRole, username: fUsername };
+  const createdLink = h('div');
   const createMessages = h('div', { 'aria-live': 'polite' });
   const createBtn = h('button', { type: 'submit', class: 'primary', 'data-action': 'create-user' }, t('submit'));
   const createForm = h(
     'form',
     { class: 'admin-form', novalidate: true, 'data-testid': 'user-create', 'aria-labelledby': 'user-create-title' },
     h('h2', { id: 'user-create-title' }, t('create')),
-    h('div', { class: 'form-grid' }, fAgency.wrap, fName.wrap, fRole.wrap),
+    h('div', { class: 'form-grid' }, fAgency.wrap, fName.wrap, fRole.wrap, fUsername.wrap),
     createMessages,
+    createdLink,
     h('div', { class: 'actions' }, createBtn),
   );
   createForm.addEventListener('submit', async (e) => {
@@ -336,8 +365,14 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
     }
     createBtn.disabled = true;
     try {
-      const user = await ctx.api.post<User>('/admin/users', { agencyCode: cAgency.value, name, role: cRole.value });
+      const username = cUsername.value.trim();
+      const user = await ctx.api.post<User>('/admin/users', { agencyCode: cAgency.value, name, role: cRole.value, ...(username ? { username } : {}) });
       cName.value = '';
+      cUsername.value = '';
+      if (username) {
+        const link = await ctx.api.post<IssuedLink>(`/admin/users/${user.id}/password-link`, {});
+        replace(createdLink, linkBox(link, () => replace(createdLink)));
+      }
       open.add(user.id);
       await reload();
       replace(createMessages, notice('ok', t('createdOk', { name: user.name, role: roleLabel(user.role) })));
@@ -377,6 +412,70 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
       ),
     ),
     createForm,
+  );
+}
+
+interface IssuedLink {
+  username: string;
+  token: string;
+  expiresAt: string;
+}
+
+/** The sign-in account of a user: a new set-password link (shown once) and their open sessions. */
+function accountPanel(ctx: PageContext, user: User): HTMLElement {
+  const slot = h('div');
+  const messages = h('div', { 'aria-live': 'polite' });
+  const count = h('span', {}, '…');
+  const linkBtn = h('button', { type: 'button', 'data-action': 'password-link' }, t('link'));
+  const endBtn = h('button', { type: 'button', class: 'danger', 'data-action': 'end-sessions' }, t('endSessions'));
+  const loadCount = async () => {
+    try {
+      count.textContent = t('sessions', { n: (await ctx.api.get<unknown[]>(`/admin/users/${user.id}/sessions`)).length });
+    } catch (e) {
+      replace(messages, errorNotice(e));
+    }
+  };
+  linkBtn.addEventListener('click', async () => {
+    linkBtn.disabled = true;
+    try {
+      const link = await ctx.api.post<IssuedLink>(`/admin/users/${user.id}/password-link`, {});
+      replace(slot, linkBox(link, () => replace(slot)));
+    } catch (e) {
+      replace(messages, errorNotice(e));
+    } finally {
+      linkBtn.disabled = false;
+    }
+  });
+  endBtn.addEventListener('click', async () => {
+    const ok = await confirmDialog({ title: t('endSessionsTitle', { name: user.name }), body: t('endSessionsBody', { name: user.name }), confirmLabel: t('endSessions'), danger: true });
+    if (ok === null) return;
+    try {
+      const r = await ctx.api.delete<{ ended: number }>(`/admin/users/${user.id}/sessions`);
+      replace(messages, notice('ok', t('sessionsEnded', { n: r.ended })));
+      await loadCount();
+    } catch (e) {
+      replace(messages, errorNotice(e));
+    }
+  });
+  void loadCount();
+  return h('div', { class: 'account-panel', 'data-testid': 'user-account' }, h('h3', {}, t('account')), h('p', {}, count), h('div', { class: 'actions' }, linkBtn, endBtn), messages, slot);
+}
+
+/** The set-password link, once, built from the token on this page's own origin. */
+function linkBox(link: IssuedLink, onDismiss: () => void): HTMLElement {
+  const url = `${location.origin}/#/set-password/${link.token}`;
+  const value = h('input', { type: 'text', readonly: true, value: url, class: 'mono secret-value', 'data-testid': 'password-link-value', spellcheck: 'false', autocomplete: 'off' });
+  value.addEventListener('focus', () => value.select());
+  const fValue = field(t('linkLabel'), value);
+  const dismiss = h('button', { type: 'button' }, t('dismiss'));
+  dismiss.addEventListener('click', onDismiss);
+  return h(
+    'div',
+    { class: 'secret-box', role: 'region', 'aria-label': t('linkTitle', { username: link.username }), 'data-testid': 'password-link' },
+    h('h4', {}, t('linkTitle', { username: link.username })),
+    h('p', { class: 'secret-warning' }, h('strong', {}, '⚠ '), t('linkWarning', { expires: formatDateTime(link.expiresAt) })),
+    fValue.wrap,
+    h('div', { class: 'actions' }, dismiss),
   );
 }
 
