@@ -37,8 +37,6 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   // is opened here; as soon as it is read, the PDF (the unchanged start of an incremental update)
   // is written into the temp output and flushed, on the thread pool, while the signature is made.
   // Errors keep their order: input, then PKCS#12 and certificate, then signing, then the output.
-  const reading = readPdfDigesting(input, maxPdfBytes(env), digest);
-  reading.catch(() => undefined);
   let target: AtomicOutput | undefined;
   let targetError: unknown;
   try {
@@ -46,7 +44,23 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   } catch (e) {
     targetError = e;
   }
-  const early = target ? reading.then(({ bytes }) => target.writeAt(bytes, 0)).then(() => target.flush()) : undefined;
+  // Each chunk of the input goes to the output as soon as it is read (both on the thread pool), so
+  // a large file is written while it is still being read and hashed, not after.
+  const copies: Promise<void>[] = [];
+  const copy = (chunk: Uint8Array, offset: number): void => {
+    const written = target!.writeAt(chunk, offset);
+    written.catch(() => undefined); // awaited below, with the others
+    copies.push(written);
+  };
+  const reading = readPdfDigesting(input, maxPdfBytes(env), digest, target ? copy : undefined);
+  reading.catch(() => undefined);
+  // Every write in flight settles before the output can be flushed, truncated or closed.
+  const early = target
+    ? reading
+        .finally(() => Promise.allSettled(copies))
+        .then(() => Promise.all(copies))
+        .then(() => target.flush())
+    : undefined;
   early?.catch(() => undefined);
   try {
     const [{ loadPkcs12Signer: openSigner }, { describeCertificate }, { signPdf }] = await Promise.all([
