@@ -24,8 +24,8 @@ function documentSummary(r: VerificationReport, anchors: boolean): string {
     return p ? [`[${s.index + 1}] ${s.fieldName}: ${p}`] : [];
   });
   if (r.document.verdict === 'valid' || r.document.verdict === 'no-signatures' || problems.length === 0) return r.document.summary;
-  const n = r.signatures.length;
-  return `${problems.length} of ${n} signature(s) ${r.document.verdict === 'invalid' ? 'with a problem' : 'not confirmed'}: ${problems.join('; ')}`;
+  // The library's summary names the deciding signature; the list names every one with a problem.
+  return `${r.document.summary}. ${problems.length} of ${r.signatures.length} signature(s) ${r.document.verdict === 'invalid' ? 'with a problem' : 'not confirmed'}: ${problems.join('; ')}`;
 }
 
 /** One signature's problem in a few words, or null when it has none. */

@@ -96,7 +96,7 @@ describe('docaxis verify without --trust', () => {
     const r = await run(['verify', sealed]);
     expect(r.code).toBe(1);
     const [summary] = r.out.split('\n');
-    expect(summary).toMatch(/INDETERMINATE - 2 of 2 signature\(s\) not confirmed:/);
+    expect(summary).toMatch(/^\S+: INDETERMINATE - Signature 1 \(ChuTich\) could not be confirmed: NO_CERTIFICATE_CHAIN_FOUND\. 2 of 2 signature\(s\) not confirmed:/);
     expect(summary).toMatch(/\[1\] ChuTich: certificate chain not trusted: no trust anchor was given \(--trust PEM\)/);
     expect(summary).toMatch(/\[2\] VanThu: certificate chain not trusted: no trust anchor was given \(--trust PEM\)/);
     expect(r.out).not.toMatch(/timestamp is not valid/);
