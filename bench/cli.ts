@@ -107,3 +107,43 @@ export function pdfsigSummary(file: string): string {
   const trusted = (out.match(/Certificate Validation: Certificate is Trusted\./g) ?? []).length;
   return `pdfsig: ${valid}/${total} signatures valid, ${trusted}/${total} certificates trusted`;
 }
+
+/** Node's own start, the floor of any command line written in JavaScript. */
+export function nodeStartCommand(): Command {
+  return { tool: "node -e ''", cmd: process.execPath, args: ['-e', ''] };
+}
+
+export interface CliFloorRow {
+  input: string;
+  nodeStart: CommandTiming;
+  verify: CommandTiming;
+  pdfsig?: CommandTiming;
+}
+
+const fmt = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '-' : n < 10 ? n.toFixed(1) : n.toFixed(0));
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b <= 0 ? '-' : `${(a / b).toFixed(2)}x`);
+
+/**
+ * `docaxis verify` against its floors measured in the same run: Node's start (`node -e ''`) and
+ * poppler's pdfsig on the same file. Wall and CPU medians; the targets of issue 9: the letter in at
+ * most 100 ms, 50 MB within 2x pdfsig.
+ */
+export function cliFloorSection(rows: readonly CliFloorRow[]): string {
+  const out = [
+    '## Command line against its floor',
+    '',
+    "`docaxis verify` (the sealed file, fixture trust anchors) beside Node's own start (`node -e ''`) and pdfsig on the same file, each a fresh child process, measured in the same run. Wall ms / CPU ms (user + sys of all threads, /usr/bin/time) medians.",
+    '',
+    "| input | node -e '' | docaxis verify | pdfsig verify | verify / node start (wall, cpu) | verify / pdfsig (wall) | target | met? |",
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const v = r.verify.medianMs;
+    const target = r.input === 'letter' ? { text: '<= 100 ms', met: v <= 100 } : r.input === '50mb' && r.pdfsig ? { text: '<= 2x pdfsig', met: v <= 2 * r.pdfsig.medianMs } : undefined;
+    out.push(
+      `| ${r.input} | ${fmt(r.nodeStart.medianMs)} / ${fmt(r.nodeStart.medianCpuMs)} | ${fmt(v)} / ${fmt(r.verify.medianCpuMs)} | ${r.pdfsig ? `${fmt(r.pdfsig.medianMs)} / ${fmt(r.pdfsig.medianCpuMs)}` : '-'} | ` +
+        `${ratio(v, r.nodeStart.medianMs)}, ${ratio(r.verify.medianCpuMs, r.nodeStart.medianCpuMs)} | ${ratio(v, r.pdfsig?.medianMs)} | ${target?.text ?? '(none)'} | ${target ? (target.met ? '**met**' : '**NOT met**') : '-'} |`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

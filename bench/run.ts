@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadLibrary, OUT, ROOT, type ScenarioResult } from './common.js';
-import { pdfsigSummary, signCommands, timeCommand, verifyCommands, type CommandTiming } from './cli.js';
+import { cliFloorSection, nodeStartCommand, pdfsigSummary, signCommands, timeCommand, verifyCommands, type CliFloorRow, type CommandTiming } from './cli.js';
 import { INPUT_SPECS, prepareInputs, type InputFiles } from './inputs.js';
 import { ensurePdfsig, ensureSignpdf } from './peers.js';
 import { renderReport, type SizeResult } from './report.js';
@@ -59,6 +59,7 @@ function check(file: string, withPdfsig: boolean): string {
 }
 
 const results: SizeResult[] = [];
+const cliFloor: CliFloorRow[] = [];
 for (const input of inputs as InputFiles[]) {
   const big = input.bytes > 30 << 20;
   const runs = quick ? 5 : big ? 3 : 7;
@@ -78,9 +79,21 @@ for (const input of inputs as InputFiles[]) {
     cliSign.push({ ...t, check: t.ok && c.writes ? check(c.writes, !c.tool.startsWith('pdfsig') && pdfsig.ok) : `failed: ${t.output.trim().split('\n').slice(-2).join(' | ')}` });
   }
   const cliVerify = verifyCommands(input.sealed, pdfsig.ok).map((c) => timeCommand(c, cliRuns, 1));
+  // The floor of a command line, measured now, beside it (the machine's load changes over a run).
+  const nodeStart = timeCommand(nodeStartCommand(), cliRuns, 1);
+  const pdfsigVerify = cliVerify.find((t) => t.tool.startsWith('pdfsig'));
+  cliFloor.push({ input: input.spec.name, nodeStart, verify: cliVerify[0]!, ...(pdfsigVerify ? { pdfsig: pdfsigVerify } : {}) });
+  log(`    node -e '': wall ${nodeStart.medianMs.toFixed(0)} ms, cpu ${nodeStart.medianCpuMs?.toFixed(0) ?? '-'} ms; docaxis verify / node start ${(cliVerify[0]!.medianMs / nodeStart.medianMs).toFixed(2)}x${pdfsigVerify ? `, / pdfsig ${(cliVerify[0]!.medianMs / pdfsigVerify.medianMs).toFixed(2)}x` : ''}`);
   // Wall time is meaningless on a busy machine; CPU time (user + sys, 10 ms resolution) much less so.
   for (const t of [...cliSign, ...cliVerify]) log(`    ${t.tool}: wall ${t.medianMs.toFixed(0)} ms, cpu ${t.medianCpuMs?.toFixed(0) ?? '-'} ms (medians)`);
   results.push({ input, floor, sign, signUnsigned, verify, memory, cliSign, cliVerify });
+}
+
+/** The floor section goes before the command-line table (or at the end), replacing an older one. */
+function withCliFloor(markdown: string, section: string): string {
+  const without = markdown.replace(/## Command line against its floor\n[\s\S]*?(?=\n## |$)/, '').trimEnd();
+  const at = without.indexOf('## Command lines');
+  return at < 0 ? `${without}\n\n${section}` : `${without.slice(0, at)}${section}\n${without.slice(at)}\n`;
 }
 
 const docPath = quick ? join(OUT, 'benchmarks-quick.md') : join(ROOT, 'docs', 'benchmarks.md');
@@ -91,6 +104,6 @@ try {
   // first run
 }
 const { markdown, tables } = renderReport({ machine, results, signpdf, pdfsig, quick, elapsedS: (performance.now() - started) / 1000, previous });
-writeFileSync(docPath, markdown);
+writeFileSync(docPath, withCliFloor(markdown, cliFloorSection(cliFloor)));
 process.stdout.write(`${tables}\n`);
 log(`wrote ${docPath} in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -14,15 +14,19 @@ import { loadPkcs12Signer } from '../pki/key-signer.js';
 import { loadPkcs12 } from '../pki/pkcs12.js';
 import { readCertificates, readCrls } from '../pki/pem.js';
 import { TimestampAuthority } from '../pki/tsa-responder.js';
-import { parseCommandArgs } from './args.js';
+import { commandHelp, parseCommand, stringOption } from './options.js';
 import { readInput } from './files.js';
 import { FIXTURE_P12_PASSWORD, fixturePath } from './fixtures.js';
 import { renderReport } from './render-report.js';
 import { makeSampleLetter } from './sample-letter.js';
 
 export async function runDemo(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values } = parseCommandArgs(argv, { out: { type: 'string' } }, 'usage: docaxis demo [--out DIR]');
-  const dir = values.out ?? 'demo-output';
+  const parsed = parseCommand('demo', argv);
+  if (parsed.help) {
+    out.write(`${commandHelp('demo')}\n`);
+    return 0;
+  }
+  const dir = stringOption(parsed.values, 'out') ?? 'demo-output';
   mkdirSync(dir, { recursive: true });
   const fontBytes = await loadFontBytes();
   const tsaKey = loadPkcs12(readInput(fixturePath('tsa.p12')), FIXTURE_P12_PASSWORD);

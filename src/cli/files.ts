@@ -56,11 +56,18 @@ export async function readPdfHashing(path: string, maxBytes: number): Promise<Ha
 /**
  * Reads a PDF like readPdf, on libuv's thread pool, and hashes it with `algorithm` chunk by chunk
  * as it arrives: the caller loads modules and opens the PKCS#12 meanwhile, and the signer does not
- * hash the input again (PrepareOptions.inputHash).
+ * hash the input again (PrepareOptions.inputHash). `onChunk` sees each chunk as it arrives (the
+ * signer copies it to the output then, so writing overlaps reading).
  */
-export async function readPdfDigesting(path: string, maxBytes: number, algorithm: string): Promise<{ bytes: Uint8Array; state: Hash }> {
+export async function readPdfDigesting(
+  path: string,
+  maxBytes: number,
+  algorithm: string,
+  onChunk?: (chunk: Uint8Array, offset: number) => void,
+): Promise<{ bytes: Uint8Array; state: Hash }> {
   const state = createHash(algorithm);
-  const bytes = await readPdfInChunks(path, maxBytes, HASHING_CHUNK, (chunk) => {
+  const bytes = await readPdfInChunks(path, maxBytes, HASHING_CHUNK, (chunk, end) => {
+    onChunk?.(chunk, end - chunk.length);
     state.update(chunk);
   });
   return { bytes, state };

@@ -4,10 +4,9 @@ import { nameValue, PdfString } from '../pdf/objects.js';
 import { pageRefs } from '../pdf/pages.js';
 import { PdfReader } from '../pdf/reader.js';
 import { findSignatures } from '../pades/find-signatures.js';
-import { parseCommandArgs, requireOne } from './args.js';
+import { requireOne } from './args.js';
+import { booleanOption, commandHelp, parseCommand } from './options.js';
 import { maxPdfBytes, readPdf } from './files.js';
-
-export const INSPECT_USAGE = 'usage: docaxis inspect FILE [--json]';
 
 export interface Inspection {
   version: string;
@@ -44,10 +43,14 @@ export function inspectPdf(bytes: Uint8Array): Inspection {
 }
 
 export async function runInspect(argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, INSPECT_USAGE);
-  const file = requireOne(positionals, 'PDF file', INSPECT_USAGE);
+  const { values, positionals, help } = parseCommand('inspect', argv);
+  if (help) {
+    out.write(`${commandHelp('inspect')}\n`);
+    return 0;
+  }
+  const file = requireOne(positionals, 'PDF file', 'inspect');
   const info = inspectPdf(readPdf(file, maxPdfBytes(env)));
-  if (values.json) {
+  if (booleanOption(values, 'json')) {
     out.write(`${JSON.stringify(info, null, 2)}\n`);
     return 0;
   }

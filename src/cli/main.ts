@@ -12,6 +12,7 @@ usage:
   docaxis inspect FILE [--json]
   docaxis tsa --port N
   docaxis demo [--out DIR]
+  docaxis <command> --help   that command's options, one line each
 
 exit codes: 0 valid / done, 1 not valid or no signature, 2 bad input or usage`;
 
@@ -28,12 +29,20 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const topic = rest[0];
+    if (name === 'help' && topic !== undefined) {
+      const { isCommandName, commandHelp } = await import('./options.js');
+      if (isCommandName(topic)) {
+        out.write(`${commandHelp(topic)}\n`);
+        return 0;
+      }
+    }
     out.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
   const load = COMMANDS[name];
   if (!load) {
-    err.write(`docaxis: USAGE: unknown command "${name}"\n${USAGE}\n`);
+    err.write(`docaxis: USAGE: unknown command "${name}"; 'docaxis --help' lists the commands\n${USAGE}\n`);
     return 2;
   }
   try {

@@ -7,62 +7,42 @@ import type { loadPkcs12Signer } from '../pki/key-signer.js';
 import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
-import { parseCommandArgs, requireOne } from './args.js';
+import { requireOne } from './args.js';
+import { booleanOption, commandHelp, helpPointer, parseCommand, stringOption, usageError } from './options.js';
 import { AtomicOutput, maxPdfBytes, readInput, readPdfDigesting } from './files.js';
-import { PKCS11_ARG_OPTIONS, PKCS11_USAGE, checkPkcs11Args, closePkcs11, openPkcs11FromArgs, terminalPrompt, wantsPkcs11 } from './pkcs11-options.js';
+import { checkPkcs11Args, closePkcs11, openPkcs11FromArgs, terminalPrompt, wantsPkcs11 } from './pkcs11-options.js';
 import type { Pkcs11Signer } from '../pki/pkcs11-signer.js';
 
-export const SIGN_USAGE =
-  `usage: docaxis sign IN -o OUT (--p12 FILE --password-env VAR | ${PKCS11_USAGE}) [--level B-B|B-T] [--tsa URL] ` +
-  '[--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--layout signer|seal|text] [--reason TEXT] [--location TEXT] ' +
-  '[--field NAME] [--digest sha256|sha384|sha512] [--adbe]';
-
 export async function runSign(argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    argv,
-    {
-      output: { type: 'string', short: 'o' },
-      p12: { type: 'string' },
-      'password-env': { type: 'string' },
-      level: { type: 'string' },
-      tsa: { type: 'string' },
-      visible: { type: 'string' },
-      over: { type: 'string' },
-      image: { type: 'string' },
-      layout: { type: 'string' },
-      reason: { type: 'string' },
-      location: { type: 'string' },
-      field: { type: 'string' },
-      digest: { type: 'string' },
-      adbe: { type: 'boolean' },
-      ...PKCS11_ARG_OPTIONS,
-    },
-    SIGN_USAGE,
-  );
-  const input = requireOne(positionals, 'input PDF', SIGN_USAGE);
+  const parsed = parseCommand('sign', argv);
+  if (parsed.help) {
+    out.write(`${commandHelp('sign')}\n`);
+    return 0;
+  }
+  const values = signValues(parsed.values);
+  const positionals = parsed.positionals;
+  const input = requireOne(positionals, 'input PDF', 'sign');
   const output = need(values.output, '-o OUT');
   // A key on a token (PKCS#11) instead of the .p12 file: src/cli/pkcs11-options.ts.
   const pkcs11 = wantsPkcs11(values);
-  if (pkcs11 && values.p12) throw new DocaxisError('USAGE', `--p12 and --pkcs11-module exclude each other\n${SIGN_USAGE}`);
-  if (pkcs11) checkPkcs11Args(values, SIGN_USAGE);
+  if (pkcs11 && values.p12) throw usageError('sign', '--p12 and --pkcs11-module exclude each other');
+  if (pkcs11) checkPkcs11Args(values, helpPointer('sign'));
   const p12Path = pkcs11 ? '' : need(values.p12, '--p12 FILE');
   const passwordVar = pkcs11 ? '' : need(values['password-env'], '--password-env VAR');
   const password = pkcs11 ? '' : env[passwordVar];
   if (password === undefined) throw new DocaxisError('ENV_VAR_MISSING', `${passwordVar} (it holds the PKCS#12 password)`);
   const level = values.level ?? 'B-B';
-  if (level !== 'B-B' && level !== 'B-T') throw new DocaxisError('USAGE', `--level must be B-B or B-T\n${SIGN_USAGE}`);
-  if (level === 'B-T' && !values.tsa) throw new DocaxisError('USAGE', `--level B-T needs --tsa URL\n${SIGN_USAGE}`);
+  if (level !== 'B-B' && level !== 'B-T') throw usageError('sign', `--level must be B-B or B-T, got ${level}`);
+  if (level === 'B-T' && !values.tsa) throw usageError('sign', '--level B-T needs --tsa URL');
   const digest = (values.digest ?? 'sha256') as DigestAlgorithm;
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
-  if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
+  if (values.visible && values.over) throw usageError('sign', '--visible and --over exclude each other');
 
   // Work that overlaps, because start-up is what a user waits for: the PDF is read on the thread
   // pool while the signing modules load (`verify` and `inspect` never load them) and the PKCS#12
   // is opened here; as soon as it is read, the PDF (the unchanged start of an incremental update)
   // is written into the temp output and flushed, on the thread pool, while the signature is made.
   // Errors keep their order: input, then PKCS#12 and certificate, then signing, then the output.
-  const reading = readPdfDigesting(input, maxPdfBytes(env), digest);
-  reading.catch(() => undefined);
   let target: AtomicOutput | undefined;
   let targetError: unknown;
   try {
@@ -70,7 +50,23 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   } catch (e) {
     targetError = e;
   }
-  const early = target ? reading.then(({ bytes }) => target.writeAt(bytes, 0)).then(() => target.flush()) : undefined;
+  // Each chunk of the input goes to the output as soon as it is read (both on the thread pool), so
+  // a large file is written while it is still being read and hashed, not after.
+  const copies: Promise<void>[] = [];
+  const copy = (chunk: Uint8Array, offset: number): void => {
+    const written = target!.writeAt(chunk, offset);
+    written.catch(() => undefined); // awaited below, with the others
+    copies.push(written);
+  };
+  const reading = readPdfDigesting(input, maxPdfBytes(env), digest, target ? copy : undefined);
+  reading.catch(() => undefined);
+  // Every write in flight settles before the output can be flushed, truncated or closed.
+  const early = target
+    ? reading
+        .finally(() => Promise.allSettled(copies))
+        .then(() => Promise.all(copies))
+        .then(() => target.flush())
+    : undefined;
   early?.catch(() => undefined);
   let hsmSigner: Pkcs11Signer | undefined;
   try {
@@ -82,7 +78,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
     let signer: ReturnType<typeof loadPkcs12Signer> | undefined;
     let signerError: unknown;
     try {
-      signer = pkcs11 ? (hsmSigner = await openPkcs11FromArgs(values, { env, prompt: terminalPrompt() }, SIGN_USAGE)) : openSigner(readInput(p12Path), password);
+      signer = pkcs11 ? (hsmSigner = await openPkcs11FromArgs(values, { env, prompt: terminalPrompt() }, helpPointer('sign'))) : openSigner(readInput(p12Path), password);
     } catch (e) {
       signerError = e;
     }
@@ -134,8 +130,34 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   return 0;
 }
 
+/** The options of `sign`, typed. */
+function signValues(v: Parameters<typeof stringOption>[0]) {
+  const str = (k: string): string | undefined => stringOption(v, k);
+  return {
+    output: str('output'),
+    p12: str('p12'),
+    'password-env': str('password-env'),
+    level: str('level'),
+    tsa: str('tsa'),
+    visible: str('visible'),
+    over: str('over'),
+    image: str('image'),
+    layout: str('layout'),
+    reason: str('reason'),
+    location: str('location'),
+    field: str('field'),
+    digest: str('digest'),
+    adbe: booleanOption(v, 'adbe'),
+    'pkcs11-module': str('pkcs11-module'),
+    'token-label': str('token-label'),
+    'key-label': str('key-label'),
+    'key-id': str('key-id'),
+    'pin-env': str('pin-env'),
+  };
+}
+
 function need(v: string | undefined, what: string): string {
-  if (!v) throw new DocaxisError('USAGE', `missing ${what}\n${SIGN_USAGE}`);
+  if (!v) throw usageError('sign', `missing ${what}`);
   return v;
 }
 
@@ -143,14 +165,14 @@ export function parsePlacement(visible: string | undefined, over: string | undef
   if (over) return { kind: 'over', field: over };
   if (!visible) return undefined;
   const m = /^(\d+):(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)$/.exec(visible);
-  if (!m) throw new DocaxisError('USAGE', `--visible must be PAGE:X,Y,W,H in points (e.g. 1:330,90,200,110), got "${visible}"`);
+  if (!m) throw usageError('sign', `--visible must be PAGE:X,Y,W,H in points (e.g. 1:330,90,200,110), got "${visible}"`);
   const [page, x, y, width, height] = m.slice(1).map(Number) as [number, number, number, number, number];
   return { kind: 'rect', page, x, y, width, height };
 }
 
 async function visibleSignature(placement: Placement, cert: CertificateInfo, time: Date, layoutFlag: string | undefined, image: Uint8Array | undefined): Promise<VisibleSignature> {
   const layout = (layoutFlag ?? (placement.kind === 'over' ? 'seal' : image ? 'signer' : 'text')) as AppearanceLayout;
-  if (!['signer', 'seal', 'text'].includes(layout)) throw new DocaxisError('USAGE', `--layout must be signer, seal or text`);
+  if (!['signer', 'seal', 'text'].includes(layout)) throw usageError('sign', `--layout must be signer, seal or text, got ${layout}`);
   const { loadFontBytes } = await import('../pades/fonts.js');
   const { sealLines } = await import('../pades/appearance.js');
   const name = cert.commonName ?? cert.subject.text;

@@ -4,20 +4,19 @@ import { DocaxisError } from '../errors.js';
 import { startTsaServer } from '../http/tsa-server.js';
 import { loadPkcs12 } from '../pki/pkcs12.js';
 import { TimestampAuthority } from '../pki/tsa-responder.js';
-import { parseCommandArgs } from './args.js';
+import { commandHelp, parseCommand, stringOption, usageError } from './options.js';
 import { readInput } from './files.js';
 import { FIXTURE_P12_PASSWORD, fixturePath } from './fixtures.js';
 
-export const TSA_USAGE = 'usage: docaxis tsa --port N [--host 127.0.0.1] [--p12 FILE --password-env VAR]';
-
 export async function runTsa(argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    { port: { type: 'string' }, host: { type: 'string' }, p12: { type: 'string' }, 'password-env': { type: 'string' } },
-    TSA_USAGE,
-  );
+  const parsed = parseCommand('tsa', argv);
+  if (parsed.help) {
+    out.write(`${commandHelp('tsa')}\n`);
+    return 0;
+  }
+  const values = { port: stringOption(parsed.values, 'port'), host: stringOption(parsed.values, 'host'), p12: stringOption(parsed.values, 'p12'), 'password-env': stringOption(parsed.values, 'password-env') };
   const port = Number(values.port ?? NaN);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DocaxisError('USAGE', `--port must be 0-65535\n${TSA_USAGE}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('tsa', `--port must be 0-65535${values.port === undefined ? ' (it is required)' : `, got ${values.port}`}`);
   let material;
   if (values.p12) {
     const v = values['password-env'];

@@ -227,6 +227,7 @@ function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: Sign
   if (!cms.timestampToken) return undefined;
   const ts: NonNullable<SignatureReport['timestamp']> = { valid: false, genTime: null, tsa: null, chainStatus: 'not-checked', errors: [] };
   report.timestamp = ts;
+  let tokenSound = false;
   try {
     const check = verifyTimestampToken(cms.timestampToken, cms.signatureValue);
     ts.genTime = check.info.genTime.toISOString();
@@ -239,11 +240,13 @@ function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: Sign
     ts.chainStatus = chain?.status ?? 'no-chain';
     if (chain && chain.status !== 'valid') ts.errors.push(...chain.errors);
     ts.valid = check.imprintMatches && check.signatureValid && chain?.status === 'valid';
+    tokenSound = check.errors.length === 0 && check.imprintMatches && check.signatureValid && tsaCert !== undefined;
   } catch (e) {
     ts.errors.push(isDocaxisError(e) ? e.message : 'the timestamp token could not be read');
   }
   if (!ts.valid) {
-    report.warnings.push('the signature timestamp is not valid, so it proves no signing time');
+    // A sound token whose TSA chain is not trusted (e.g. no trust anchor given) is not "invalid".
+    report.warnings.push(tokenSound ? `the signature timestamp is intact but its TSA's certificate chain is not trusted (${ts.chainStatus}), so it proves no signing time` : 'the signature timestamp is not valid, so it proves no signing time');
     return undefined;
   }
   report.times.proven = ts.genTime;

@@ -13,6 +13,7 @@ export const CHANGE_KINDS: Record<string, Pair> = {
   'object-added-unreferenced': ['Thêm đối tượng không được dùng', 'Unused object added'],
   'object-changed': ['Đối tượng bị sửa', 'Object changed'],
   'object-deleted': ['Đối tượng bị xóa', 'Object deleted'],
+  'reference-filled': ['Đối tượng còn thiếu lúc ký nay được thêm vào', 'An object missing when signed is now defined'],
   'trailer-changed': ['Phần cuối tệp bị sửa', 'File trailer changed'],
   'trailing-bytes': ['Có dữ liệu lạ sau phần cuối tệp', 'Data after the end of the file'],
   // catalog and metadata

@@ -11,7 +11,7 @@
 import { h } from './dom.js';
 import { defineMessages } from './i18n.js';
 import { currentPath } from './router.js';
-import { storedToken, type Me } from './session.js';
+import type { Me } from './session.js';
 
 const t = defineMessages({
   vi: { badge: '{n} văn bản chưa xử lý', badgeNone: 'Không có văn bản chưa xử lý' },
@@ -92,9 +92,9 @@ class LiveSession {
 
   /** Reads one stream to its end: ms to wait before the next (-1: back off), Infinity: stop. */
   private async readStream(): Promise<number> {
-    const token = storedToken();
+    // The session cookie authenticates the stream (a GET: no CSRF token needed).
     const res = await fetch('/api/v1/events', {
-      headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { accept: 'text/event-stream' },
       credentials: 'same-origin',
       cache: 'no-store',
       signal: this.abort.signal,

@@ -53,10 +53,15 @@ const KNOWN_DIVERGENCES: Record<string, { got: Reading; why: string }> = {
   'dss__pades-tst-with-sig-type.pdf#Signature1': {
     got: { crypto: 'ok', mods: 'allowed' },
     why:
-      'pyHanko 0.36 says OTHER for the revision that adds a document timestamp whose dictionary says /Type /Sig, ' +
-      'with /DA and an indirect /DR added to the form; the same update in Signature-P-SK-6.pdf is FORM_FILLING for ' +
-      'pyHanko, and its /DR rule collects the new font objects (pyhanko diff_analysis FormUpdatingRule). We found no ' +
-      'rule that separates the two files, and the issue allows /DA and /DR added: allowed, pending a reason.',
+      'verdicts.json is not consistent here. The signed revision\'s trailer says /AdditionalStreams [... 44 0 R] ' +
+      '(a LibreOffice hybrid file; the signing tool copies the key naming the next free number), and the next ' +
+      'revision defines 44 as its /DSS. pyHanko says OTHER because its DSS rule clears only the /Root/DSS use of 44, ' +
+      'not the trailer use (diff_analysis: a path-checked update leaves other uses of the reference in the signed ' +
+      'revision unexplained). The same mechanism decides pyHanko\'s OTHER in five other files (pades-lt-extended-abde, ' +
+      'pades-t-duplicated-doctst, pades-ltv-with-reason, pades-ltv-from-epes Signature2; pades-lta-copied-doctst ' +
+      'Signature1: a /DSS filling the trailer\'s dangling /AdditionalStreams number), where verdicts.json expects ' +
+      '"allowed" (docaxis right). No rule can give both readings; we judge all six alike: a trailer key no reader ' +
+      'interprets does not make a DSS a change of the document (src/pades/diff/structure.ts filledReferenceRule).',
   },
 };
 

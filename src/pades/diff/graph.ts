@@ -184,3 +184,76 @@ function safeAppearanceRefs(reader: PdfReader, annot: PdfDict, at: number): PdfR
     return [];
   }
 }
+
+/** Where a revision refers to an object it does not define: the holding object (or the trailer) and the path in it. */
+export interface DanglingUse {
+  holder: number | 'trailer';
+  path: ReadonlyArray<string | number>;
+}
+
+const danglingCache = new WeakMap<PdfReader, Map<number, Map<number, DanglingUse[]>>>();
+
+/**
+ * The references that a revision's object graph makes to objects the revision does not define
+ * (free or never written), by object number: a later revision that defines such an object changes
+ * what the earlier one pointed at. The graph is everything reachable from the trailer except the
+ * page tree and the structure tree: those hold nearly all of a long document's objects (26,000 in
+ * a 1,000-page report with links), so walking them would cost every verification ~10 ms per
+ * thousand objects; the page tree's own dangling references are the page index's job
+ * (structure.ts, wasDangling). Pages reached from elsewhere (a widget's /P, a destination) are
+ * not entered, nor are /Parent keys (pyHanko's reference index skips those too). Each object is
+ * read once; the result is kept per reader and revision.
+ */
+export function danglingReferences(reader: PdfReader, at: number): Map<number, DanglingUse[]> {
+  let byRev = danglingCache.get(reader);
+  if (!byRev) danglingCache.set(reader, (byRev = new Map()));
+  const hit = byRev.get(at);
+  if (hit) return hit;
+  const out = new Map<number, DanglingUse[]>();
+  const visited = new Set<number>();
+  const queue: Array<{ holder: number | 'trailer'; obj: PdfObject }> = [{ holder: 'trailer', obj: reader.revisions[at]!.trailer }];
+  const walk = (holder: number | 'trailer', o: PdfObject | undefined, path: Array<string | number>): void => {
+    if (o instanceof PdfRef) {
+      const e = reader.entry(o.num, at);
+      if (!e || e.entry.type === 'free') {
+        const uses = out.get(o.num) ?? [];
+        uses.push({ holder, path: [...path] });
+        out.set(o.num, uses);
+        return;
+      }
+      if (visited.has(o.num)) return;
+      visited.add(o.num);
+      let target: PdfObject;
+      try {
+        target = reader.getObject(o, at);
+      } catch {
+        return; // an unreadable object is judged where it is used
+      }
+      const t = typeName(target);
+      if (t !== 'Page' && t !== 'Pages') queue.push({ holder: o.num, obj: target });
+      return;
+    }
+    if (Array.isArray(o)) {
+      o.forEach((x, i) => {
+        path.push(i);
+        walk(holder, x, path);
+        path.pop();
+      });
+      return;
+    }
+    const d = dictOf(o);
+    if (!d) return;
+    for (const [k, v] of d.map) {
+      if (k === 'Parent' || k === 'StructTreeRoot' || (k === 'Pages' && holder !== 'trailer' && typeName(o) === 'Catalog')) continue;
+      path.push(k);
+      walk(holder, v, path);
+      path.pop();
+    }
+  };
+  while (queue.length > 0) {
+    const { holder, obj } = queue.pop()!;
+    walk(holder, obj, []);
+  }
+  byRev.set(at, out);
+  return out;
+}

@@ -10,6 +10,7 @@ export const MODIFICATION_KINDS = [
   'object-added-unreferenced',
   'object-changed',
   'object-deleted',
+  'reference-filled',
   'trailer-changed',
   'trailing-bytes',
   // catalog and metadata

@@ -1,10 +1,10 @@
 // File structure rules: the trailer, the catalog's own keys, xref and object-stream containers,
 // and the default deny at the end: whatever no rule explained, new objects that fill a dangling
 // reference, and freed objects.
-import { PdfStream, nameValue, numberValue, pdfEquals } from '../../pdf/objects.js';
-import type { PdfDict } from '../../pdf/objects.js';
-import { changedKeys, dictOf, isAnnotation, isField, isSignatureDict, refsIn, typeName } from './graph.js';
-import type { StructureIndex } from './graph.js';
+import { PdfRef, PdfStream, nameValue, numberValue, pdfEquals } from '../../pdf/objects.js';
+import type { PdfDict, PdfObject } from '../../pdf/objects.js';
+import { changedKeys, danglingReferences, dictOf, isAnnotation, isField, isSignatureDict, refsIn, typeName } from './graph.js';
+import type { DanglingUse, StructureIndex } from './graph.js';
 import { describe, refNum, show, type RevisionContext } from './context.js';
 
 export function trailerRule(cx: RevisionContext): void {
@@ -123,6 +123,75 @@ export function danglingReferenceRule(cx: RevisionContext): void {
   for (const c of cx.changed.values()) {
     if (c.isNew && c.num < prevSize) wasDangling(cx, c.num, cx.index());
   }
+  filledReferenceRule(cx);
+}
+
+/**
+ * The general form of the rule above, wherever the reference stood: a new object that takes the
+ * number of a reference the previous revision already made (a catalog's /Names, /OpenAction, a
+ * field's /AP, ...) gives that reference a meaning it did not have when signed, whatever rule
+ * would explain the object otherwise. Two places are exempt:
+ * - the reference stands, unchanged, where a rule judges it by its content (the trailer's /Info;
+ *   the catalog's /AcroForm, /DSS, /Metadata; the AcroForm's /Fields, /DR; the DSS's /VRI);
+ * - the reference is only in the trailer under a key no reader gives a meaning to (a producer's
+ *   /AdditionalStreams naming the next free number, as LibreOffice hybrid files do), and the new
+ *   object is explained by a rule of its own: the document a reader shows is not changed by it.
+ * pyHanko is stricter on the second (any rule that checks a path, e.g. the DSS, leaves the trailer
+ * use unexplained); see test/pades/corpus-dss.test.ts for the one file where that shows.
+ */
+function filledReferenceRule(cx: RevisionContext): void {
+  let dangling: Map<number, DanglingUse[]> | undefined;
+  for (const c of cx.changed.values()) {
+    if (!c.isNew || cx.tainted.has(c.num)) continue;
+    dangling ??= danglingReferences(cx.reader, cx.prev);
+    const uses = dangling.get(c.num)?.filter((u) => !keptInJudgedPlace(cx, c.num, u));
+    if (!uses || uses.length === 0) continue;
+    if (uses.every(inMeaninglessTrailerKey) && cx.findings.some((f) => f.mod.object === c.num && f.mod.kind !== 'object-added-unreferenced')) continue;
+    cx.emit('never', 'reference-filled', c.num, `the signed revision referred to an object that did not exist (${placeOf(cx, uses[0]!)}); now it is defined as a ${describe(c.now)}`);
+  }
+}
+
+/** Trailer keys that a reader uses to find or read the document; the others are producers' notes. */
+const MEANINGFUL_TRAILER_KEYS = new Set(['Root', 'Info', 'Encrypt', 'ID', 'Size', 'Prev', 'XRefStm']);
+
+function inMeaninglessTrailerKey(u: DanglingUse): boolean {
+  return u.holder === 'trailer' && typeof u.path[0] === 'string' && !MEANINGFUL_TRAILER_KEYS.has(u.path[0]);
+}
+
+function placeOf(cx: RevisionContext, u: DanglingUse): string {
+  const path = u.path.map((p) => (typeof p === 'number' ? `[${p}]` : `/${p}`)).join('');
+  if (u.holder === 'trailer') return `trailer ${path}`;
+  return `${describe(objectAt(cx, u.holder, cx.prev))} ${path}`;
+}
+
+function objectAt(cx: RevisionContext, num: number, rev: number): PdfObject | undefined {
+  try {
+    return cx.reader.getObject(num, rev);
+  } catch {
+    return undefined;
+  }
+}
+
+function keptInJudgedPlace(cx: RevisionContext, num: number, u: DanglingUse): boolean {
+  if (u.path.length !== 1 || typeof u.path[0] !== 'string') return false;
+  const key = u.path[0];
+  const { t0, t1 } = cx.trailers();
+  let holderNow: PdfObject | undefined;
+  if (u.holder === 'trailer') {
+    if (key !== 'Info') return false;
+    holderNow = t1;
+  } else {
+    const rootBefore = refNum(t0.get('Root'));
+    const catBefore = dictOf(cx.before(t0.get('Root')));
+    const judged =
+      (u.holder === rootBefore && ['AcroForm', 'DSS', 'Metadata'].includes(key)) ||
+      (u.holder === refNum(catBefore?.get('AcroForm')) && ['Fields', 'DR'].includes(key)) ||
+      (u.holder === refNum(catBefore?.get('DSS')) && key === 'VRI');
+    if (!judged) return false;
+    holderNow = objectAt(cx, u.holder, cx.rev);
+  }
+  const v = dictOf(holderNow)?.get(key);
+  return v instanceof PdfRef && v.num === num;
 }
 
 function wasDangling(cx: RevisionContext, num: number, idx: StructureIndex): boolean {

@@ -1,0 +1,164 @@
+// Every command's options in one table: what node:util parseArgs reads, what `docaxis <command>
+// --help` prints (one line per option), and what an unknown option's error points to. Kept free
+// of imports beyond the error type so that `verify` loads nothing more for it.
+import { parseArgs } from 'node:util';
+import { DocaxisError } from '../errors.js';
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  /** The value's placeholder in the help, e.g. PEM, PAGE:X,Y,W,H. */
+  arg?: string;
+  /** One line: what it does, its units and its default. */
+  help: string;
+}
+
+export interface CommandSpec {
+  synopsis: string;
+  summary: string;
+  options: readonly OptionSpec[];
+  notes?: readonly string[];
+}
+
+export type CommandName = 'verify' | 'sign' | 'inspect' | 'tsa' | 'demo';
+
+export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
+  verify: {
+    synopsis: 'docaxis verify FILE [options]',
+    summary: 'Check every signature of a PDF: integrity, certificate chain, timestamps, what changed after it.',
+    options: [
+      { name: 'trust', type: 'string', multiple: true, arg: 'PEM', help: 'trust anchors (root certificates), PEM file; repeatable. Without it no chain is trusted: the verdict is INDETERMINATE at best' },
+      { name: 'intermediate', type: 'string', multiple: true, arg: 'PEM', help: 'intermediate CA certificates the PDF may lack, PEM file; repeatable' },
+      { name: 'crl', type: 'string', multiple: true, arg: 'FILE', help: 'CRLs (PEM or DER) to check revocation with, besides those the PDF carries; repeatable' },
+      { name: 'at', type: 'string', arg: 'ISO-8601', help: 'validate as of this time (e.g. 2025-06-30T09:00:00+07:00); default now' },
+      { name: 'require-revocation', type: 'boolean', help: 'every certificate needs a CRL or OCSP response (given or in the PDF) covering the time; else INDETERMINATE/TRY_LATER' },
+      { name: 'json', type: 'boolean', help: 'print the full report as JSON instead of text' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+    notes: ['Without --require-revocation the revocation data at hand is still checked, and a revoked certificate always fails.'],
+  },
+  sign: {
+    synopsis: 'docaxis sign IN -o OUT (--p12 FILE --password-env VAR | --pkcs11-module PATH --token-label L --key-label K) [options]',
+    summary: 'Sign a PDF (PAdES, incremental update: earlier signatures stay valid).',
+    options: [
+      { name: 'output', short: 'o', type: 'string', arg: 'OUT', help: 'the signed PDF to write (required); written whole or not at all' },
+      { name: 'p12', type: 'string', arg: 'FILE', help: "the signer's PKCS#12 file (.p12/.pfx: private key and certificate) (required unless --pkcs11-module)" },
+      { name: 'password-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the PKCS#12 password (required with --p12; never on the command line)' },
+      { name: 'level', type: 'string', arg: 'B-B|B-T', help: 'PAdES level: B-B basic (signing time as the signer claims it), B-T adds a TSA timestamp proving that time (needs --tsa); default B-B' },
+      { name: 'tsa', type: 'string', arg: 'URL', help: 'RFC 3161 timestamp authority URL, for --level B-T' },
+      { name: 'visible', type: 'string', arg: 'PAGE:X,Y,W,H', help: 'visible signature on PAGE (1 = first), X,Y = lower-left corner from the page\'s lower-left, W,H = size; in points (1/72 inch, about 0.353 mm)' },
+      { name: 'over', type: 'string', arg: 'FIELD', help: "agency seal over the left third of the signed field FIELD's image (Decree 30); excludes --visible" },
+      { name: 'image', type: 'string', arg: 'PNG', help: 'image in the visible signature (handwritten signature or seal), PNG' },
+      { name: 'layout', type: 'string', arg: 'signer|seal|text', help: 'visible layout: signer (title, name, image), seal (signer, agency, time), text; default by placement' },
+      { name: 'reason', type: 'string', arg: 'TEXT', help: 'reason for signing, stored in the signature (/Reason)' },
+      { name: 'location', type: 'string', arg: 'TEXT', help: 'place of signing, stored in the signature (/Location)' },
+      { name: 'field', type: 'string', arg: 'NAME', help: 'signature field name; default Signature<n>' },
+      { name: 'digest', type: 'string', arg: 'sha256|sha384|sha512', help: 'digest algorithm; default sha256' },
+      { name: 'adbe', type: 'boolean', help: 'SubFilter adbe.pkcs7.detached (older readers) instead of ETSI.CAdES.detached' },
+      { name: 'pkcs11-module', type: 'string', arg: 'PATH', help: 'sign with a key on a token or HSM instead of --p12: the PKCS#11 module (.so) to load' },
+      { name: 'token-label', type: 'string', arg: 'L', help: 'with --pkcs11-module: the label of the token holding the key' },
+      { name: 'key-label', type: 'string', arg: 'K', help: 'with --pkcs11-module: the label of the private key (or --key-id)' },
+      { name: 'key-id', type: 'string', arg: 'HEX', help: 'with --pkcs11-module: the CKA_ID of the private key, hex (or --key-label)' },
+      { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+  inspect: {
+    synopsis: 'docaxis inspect FILE [options]',
+    summary: 'Show the structure of a PDF (revisions, form fields, signatures) without validating anything.',
+    options: [
+      { name: 'json', type: 'boolean', help: 'print as JSON' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+  tsa: {
+    synopsis: 'docaxis tsa --port N [options]',
+    summary: 'Run an RFC 3161 timestamp authority over HTTP (TEST-ONLY fixture key unless --p12 is given).',
+    options: [
+      { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
+      { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+      { name: 'p12', type: 'string', arg: 'FILE', help: "the TSA's PKCS#12 file; default the TEST-ONLY fixture" },
+      { name: 'password-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the --p12 password' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+  demo: {
+    synopsis: 'docaxis demo [options]',
+    summary: 'Sign a sample letter as the chairman, seal it as the agency (TEST-ONLY keys), verify it.',
+    options: [
+      { name: 'out', type: 'string', arg: 'DIR', help: 'folder for the files it writes; default demo-output' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+};
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_SPECS, name);
+}
+
+export function commandHelp(name: CommandName): string {
+  const spec = COMMAND_SPECS[name];
+  const flags = spec.options.map((o) => `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.arg ? ` ${o.arg}` : ''}`);
+  const width = Math.max(...flags.map((f) => f.length));
+  const lines = [`usage: ${spec.synopsis}`, spec.summary, '', 'options:'];
+  spec.options.forEach((o, i) => lines.push(`  ${flags[i]!.padEnd(width)}  ${o.help}`));
+  if (spec.notes) lines.push('', ...spec.notes);
+  return lines.join('\n');
+}
+
+type ParsedValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+/** Parsed options and positionals; `help` is true when -h/--help was given (nothing else checked). */
+export function parseCommand(name: CommandName, argv: string[]): { values: ParsedValues; positionals: string[]; help: boolean } {
+  const spec = COMMAND_SPECS[name];
+  if (argv.includes('--help') || argv.includes('-h')) return { values: {}, positionals: [], help: true };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const o of spec.options) options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedValues, positionals, help: false };
+  } catch (e) {
+    throw new DocaxisError('USAGE', `${describeParseError(e, name, spec)}; ${helpPointer(name)}`);
+  }
+}
+
+/** parseArgs's message, reduced to the option at fault (its advice about '--' is not for users). */
+function describeParseError(e: unknown, name: CommandName, spec: CommandSpec): string {
+  const code = (e as { code?: string }).code;
+  const message = e instanceof Error ? e.message.split('\n', 1)[0]! : String(e);
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option} for 'docaxis ${name}'`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    const o = spec.options.find((x) => `--${x.name}` === option || `-${x.short}` === option);
+    return o?.type === 'string' ? `option ${option} needs a value (${o.arg ?? 'VALUE'})` : `option ${option} takes no value`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return message;
+  return message.replace(/\. To specify a positional.*$/, '');
+}
+
+/** The pointer every usage error of a command ends with. */
+export function helpPointer(name: CommandName): string {
+  return `'docaxis ${name} --help' lists its options`;
+}
+
+/** A usage error of a command: the problem, then where to look. */
+export function usageError(name: CommandName, problem: string): DocaxisError {
+  return new DocaxisError('USAGE', `${problem}; ${helpPointer(name)}`);
+}
+
+export function stringOption(values: ParsedValues, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function booleanOption(values: ParsedValues, key: string): boolean {
+  return values[key] === true;
+}
+
+export function listOption(values: ParsedValues, key: string): string[] {
+  const v = values[key];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
