@@ -46,6 +46,8 @@ export interface Config {
   readonly verifyMaxSignatures: number;
   /** Slow clients: the budgets of the HTTP server and of the routes that take a PDF. */
   readonly http: HttpLimits;
+  /** How long a prepared signature (POST /drafts/:id/signatures/prepare) waits for its value. */
+  readonly preparedSignatureTtlMinutes: number;
 }
 
 export interface HttpLimits {
@@ -113,6 +115,7 @@ export function loadConfig(env: Env): Config {
     verifyWorkerRecycleMb: integer(env, 'VERIFY_WORKER_RECYCLE_MB', 128, 16, 16384),
     verifyMaxSignatures: integer(env, 'VERIFY_MAX_SIGNATURES', 20, 1, 1000),
     http: httpLimits(env),
+    preparedSignatureTtlMinutes: integer(env, 'PREPARED_SIGNATURE_TTL_MINUTES', 10, 1, 24 * 60),
   });
 }
 

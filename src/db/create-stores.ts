@@ -11,6 +11,7 @@ import { type BlobParameter, blobStore } from './stores/blobs.js';
 import { certificateStore } from './stores/certificates.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
+import { draftStore } from './stores/drafts.js';
 import { logStore } from './stores/log.js';
 import { sealStore } from './stores/seals.js';
 import { statisticsStore } from './stores/statistics.js';
@@ -41,6 +42,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     log: guard(logStore(db, inTransaction)),
     seals: guard(sealStore(db)),
     statistics: guard(statisticsStore(db)),
+    drafts: guard(draftStore(db)),
   };
   return stores;
 }

@@ -15,6 +15,10 @@ import type {
   ApiToken,
   Delivery,
   DocumentFilter,
+  Draft,
+  DraftEvent,
+  DraftVersion,
+  PreparedSignature,
   ExchangeDocument,
   LogEntry,
   LogEntryInput,
@@ -43,10 +47,14 @@ export interface MemoryState {
   events: StatusEvent[];
   log: LogEntry[];
   seals: LogSeal[];
+  drafts: Draft[];
+  draftVersions: DraftVersion[];
+  draftEvents: DraftEvent[];
+  prepared: PreparedSignature[];
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [] };
+  return { agencies: [], users: [], tokens: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -78,6 +86,7 @@ export class MemoryStores implements Stores {
     this.log = this.view.log;
     this.seals = this.view.seals;
     this.statistics = this.view.statistics;
+    this.drafts = this.view.drafts;
   }
 
   agencies: Stores['agencies'];
@@ -91,6 +100,7 @@ export class MemoryStores implements Stores {
   log: Stores['log'];
   seals: Stores['seals'];
   statistics: Stores['statistics'];
+  drafts: Stores['drafts'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -147,9 +157,18 @@ export class MemoryStores implements Stores {
         list: (agencyId) => r(() => copy(s().users.filter((u) => agencyId === undefined || u.agencyId === agencyId))),
         insert: (u) =>
           w(() => {
-            const row: User = { ...copy(u), id: randomUUID(), createdAt: now() };
+            const { roles, ...rest } = copy(u);
+            const row: User = { ...rest, roles: [...new Set([u.role, ...(roles ?? [])])], id: randomUUID(), createdAt: now() };
             s().users.push(row);
             return copy(row);
+          }),
+        setRoles: (id, roles) =>
+          w(() => {
+            const u = s().users.find((x) => x.id === id);
+            if (!u || roles.length === 0) return copy(u);
+            if (!roles.includes(u.role)) u.role = roles[0]!;
+            u.roles = [...new Set(roles)];
+            return copy(u);
           }),
         setActive: (id, active) =>
           w(() => {
@@ -303,6 +322,60 @@ export class MemoryStores implements Stores {
       },
       statistics: {
         counts: (range) => r(() => statisticsOf(s(), range)),
+      },
+      drafts: {
+        insert: (d, at) =>
+          w(() => {
+            const row: Draft = { ...copy(d), id: randomUUID(), createdAt: at, updatedAt: at };
+            s().drafts.push(row);
+            return copy(row);
+          }),
+        byId: (id) => r(() => copy(s().drafts.find((d) => d.id === id))),
+        list: (f, page) =>
+          r(() =>
+            paginate(
+              s()
+                .drafts.filter((d) => d.agencyId === f.agencyId && (!f.status || d.status === f.status) && (!f.involvingUserId || d.drafterUserId === f.involvingUserId || d.signerUserId === f.involvingUserId))
+                .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.id.localeCompare(a.id)),
+              page,
+            ),
+          ),
+        update: (id, from, to, at) =>
+          w(() => {
+            const d = s().drafts.find((x) => x.id === id);
+            if (!d || d.status !== from.status || d.currentVersion !== from.currentVersion) return false;
+            Object.assign(d, copy(to), { updatedAt: at });
+            return true;
+          }),
+        addVersion: (v, at) =>
+          w(() => {
+            if (s().draftVersions.some((x) => x.draftId === v.draftId && x.version === v.version)) throw new DocaxisError('DB_UNAVAILABLE', 'duplicate draft version');
+            const row: DraftVersion = { ...copy(v), createdAt: at };
+            s().draftVersions.push(row);
+            return copy(row);
+          }),
+        versions: (draftId) => r(() => copy(s().draftVersions.filter((v) => v.draftId === draftId).sort((a, b) => a.version - b.version))),
+        addEvent: (e) =>
+          w(() => {
+            const row: DraftEvent = { ...copy(e), id: randomUUID() };
+            s().draftEvents.push(row);
+            return copy(row);
+          }),
+        events: (draftId) => r(() => copy(s().draftEvents.filter((e) => e.draftId === draftId))),
+        insertPrepared: (p, at) =>
+          w(() => {
+            const row: PreparedSignature = { ...copy(p), id: randomUUID(), createdAt: at, usedAt: null };
+            s().prepared.push(row);
+            return copy(row);
+          }),
+        preparedById: (id) => r(() => copy(s().prepared.find((p) => p.id === id))),
+        markPreparedUsed: (id, at) =>
+          w(() => {
+            const p = s().prepared.find((x) => x.id === id);
+            if (!p || p.usedAt !== null) return false;
+            p.usedAt = at;
+            return true;
+          }),
       },
     };
     return view;
