@@ -40,6 +40,11 @@ forEachDatabase('http drafts and staged signing', (t) => {
     expect(prepared.statusCode, prepared.body).toBe(201);
     const answer = prepared.json();
     expect(answer).toMatchObject({ draftId: id, version: 1, digestAlgorithm: 'sha256', keyAlgorithm: 'rsa' });
+    // PREPARED_SIGNATURE_TTL_MINUTES defaults to 10.
+    const life = new Date(answer.expiresAt).getTime() - Date.now();
+    expect(life).toBeGreaterThan(9 * 60_000);
+    expect(life).toBeLessThanOrEqual(10 * 60_000);
+    expect(prepared.headers['cache-control']).toBe('no-store');
     // The digest the service gave is the SHA-256 of the bytes it asks us to sign.
     const { createHash } = await import('node:crypto');
     expect(createHash('sha256').update(Buffer.from(answer.dataToSign, 'base64')).digest('base64')).toBe(answer.digest);
