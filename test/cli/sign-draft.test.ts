@@ -84,6 +84,16 @@ forEachDatabase('cli sign-draft against a listening server', (t) => {
     expect(down.code).toBe(2);
     expect(down.err).toMatch(/^docaxis: SERVER_UNREACHABLE: .*127\.0\.0\.1/);
 
+    // A server that takes the connection and never answers: cut at --timeout.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const started = process.hrtime.bigint();
+    const hung = await run(['sign-draft', '--server', `http://127.0.0.1:${(silent.address() as { port: number }).port}`, '--draft', id, '--p12', P12, '--password-env', 'PW', '--timeout', '1'], env());
+    const waitedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    silent.close();
+    expect(hung.err).toMatch(/^docaxis: SERVER_UNREACHABLE: .*no answer within 1 s/);
+    expect(waitedMs).toBeLessThan(10_000);
+
     const noToken = await run(['sign-draft', '--server', server, '--draft', id, '--p12', P12, '--password-env', 'PW'], { PW: P12_PASSWORD });
     expect(noToken.err).toMatch(/^docaxis: ENV_VAR_MISSING: .*DOCAXIS_TOKEN/);
 

@@ -86,6 +86,24 @@ forEachDatabase('http drafts and staged signing', (t) => {
     expect(steps.sort()).toEqual(['draft.created', 'draft.signature-prepared', 'draft.signed', 'draft.submitted']);
   });
 
+  it('an already signed draft: the new signature is added by incremental update and the first stays valid', async () => {
+    const { joinDocument } = await import('../../src/pades/complete.js');
+    const { signPdf } = await import('../../src/pades/sign.js');
+    const presigned = joinDocument(await signPdf(letter, fixtureSigner('signer-tran-thi-binh'), { fieldName: 'ThamMuu' }));
+    const id = await uploadDraft(h, drafter, presigned);
+    await submit(h, drafter, id, signer.id);
+    const answer = (await prepare(h, signer, id, an)).json();
+    const done = await complete(h, signer, id, answer.preparedId, await signValue(an, answer.dataToSign));
+    expect(done.statusCode, done.body).toBe(200);
+    const file = await h.app.inject({ method: 'GET', url: `/api/v1/drafts/${id}/file`, headers: { authorization: h.tokens.clerk(PROVINCE) } });
+    const report = verifyPdf(new Uint8Array(file.rawPayload), trustedOptions());
+    expect(report.document.verdict).toBe('valid');
+    expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
+    const dir = tempDir();
+    const sigs = pdfsig(writeTemp(dir, 'two.pdf', new Uint8Array(file.rawPayload)), fixtureNssDb());
+    expect(sigs.map((x) => x.signatureValid)).toEqual([true, true]);
+  });
+
   it('the signer returns with a comment (required); the drafter revises and resubmits', async () => {
     const id = await uploadDraft(h, drafter, letter);
     await submit(h, drafter, id, signer.id);
