@@ -56,6 +56,8 @@ export interface Config {
   readonly pkcs11Modules: readonly string[];
   /** Browser sessions (SESSION_IDLE_MINUTES 30, SESSION_MAX_HOURS 12, SESSION_COOKIE_SECURE auto). */
   readonly sessions: SessionConfig;
+  /** How long a prepared signature (POST /drafts/:id/signatures/prepare) waits for its value. */
+  readonly preparedSignatureTtlMinutes: number;
 }
 
 export interface SessionConfig {
@@ -162,6 +164,7 @@ export function loadConfig(env: Env): Config {
       maxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
       cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
     }),
+    preparedSignatureTtlMinutes: integer(env, 'PREPARED_SIGNATURE_TTL_MINUTES', 10, 1, 24 * 60),
   });
 }
 

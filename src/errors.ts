@@ -148,6 +148,20 @@ export const ERROR_CATALOGUE = {
   SEAL_KEY_MISSING: { category: 'unavailable', message: 'No seal key is bound to this agency (an admin binds an HSM key; the demo uses the TEST-ONLY fixture keys)' },
   SEAL_KEY_INVALID: { category: 'input', message: 'The seal key binding is invalid' },
 
+  // --- Drafts and the signer's staged signature (src/exchange/drafts*.ts, staged-signing*.ts) ---
+  DRAFT_STATE_INVALID: { category: 'conflict', message: 'The draft is not in a state that allows this step' },
+  DRAFT_SIGNER_INVALID: { category: 'input', message: 'The named signer is not an active signer of the draft’s agency' },
+  COMMENT_REQUIRED: { category: 'input', message: 'A comment is required to return a draft' },
+  ROLES_INVALID: { category: 'input', message: 'The roles are invalid (a non-empty list of clerk, admin, auditor, drafter, signer)' },
+  SIGNER_CERT_UNTRUSTED: { category: 'policy', message: 'The signer’s certificate does not chain to a trust anchor of the axis, or is revoked' },
+  SIGNING_REQUEST_INVALID: { category: 'input', message: 'The signing request is malformed (certificates, placement or signature value)' },
+  PREPARED_SIGNATURE_EXPIRED: { category: 'conflict', message: 'The prepared signature has expired; prepare it again' },
+  PREPARED_SIGNATURE_USED: { category: 'conflict', message: 'The prepared signature was already used; prepare a new one' },
+  PREPARED_SIGNATURE_WRONG_USER: { category: 'forbidden', message: 'The prepared signature belongs to another user' },
+  PREPARED_SIGNATURE_VERSION_CHANGED: { category: 'conflict', message: 'The draft changed since the signature was prepared; prepare it again' },
+  SIGNATURE_VALUE_MISMATCH: { category: 'input', message: 'The signature value does not verify over the prepared data with the bound certificate' },
+  SERVER_UNREACHABLE: { category: 'unavailable', message: 'The docaxis server did not answer' },
+
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -9,6 +9,8 @@ usage:
   docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL]
                (or, a key on a token: --pkcs11-module PATH --token-label L --key-label K [--pin-env VAR])
                [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
+  docaxis sign-draft --server URL --draft ID (--p12 FILE [--password-env VAR] | --pkcs11-module PATH --token-label L --key-label K --pin-env VAR)
+               [--token-env VAR (default DOCAXIS_TOKEN)] [--page N --rect X,Y,W,H] [--timeout SECONDS]
   docaxis inspect FILE [--json]
   docaxis tsa --port N
   docaxis demo [--out DIR]
@@ -21,6 +23,7 @@ type Command = (argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessE
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify.js')).runVerify,
   sign: async () => (await import('./sign.js')).runSign,
+  'sign-draft': async () => (await import('./sign-draft.js')).runSignDraft,
   inspect: async () => (await import('./inspect.js')).runInspect,
   tsa: async () => (await import('./tsa.js')).runTsa,
   demo: async () => (await import('./demo.js')).runDemo,

@@ -22,7 +22,7 @@ export interface CommandSpec {
   notes?: readonly string[];
 }
 
-export type CommandName = 'verify' | 'sign' | 'inspect' | 'tsa' | 'demo';
+export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'inspect' | 'tsa' | 'demo';
 
 export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
   verify: {
@@ -62,6 +62,26 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'key-label', type: 'string', arg: 'K', help: 'with --pkcs11-module: the label of the private key (or --key-id)' },
       { name: 'key-id', type: 'string', arg: 'HEX', help: 'with --pkcs11-module: the CKA_ID of the private key, hex (or --key-label)' },
       { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+  'sign-draft': {
+    synopsis: 'docaxis sign-draft --server URL --draft ID (--p12 FILE | --pkcs11-module PATH --token-label L --key-label K) [options]',
+    summary: "Sign a draft you were asked to sign, with your own key: the service prepares the signature, your key (a .p12 file or a token) signs it here, the service completes and checks it.",
+    options: [
+      { name: 'server', type: 'string', arg: 'URL', help: 'the docaxis service, e.g. https://axis.example.gov.vn (required)' },
+      { name: 'draft', type: 'string', arg: 'ID', help: "the draft's id, as the web page shows it (required)" },
+      { name: 'token-env', type: 'string', arg: 'VAR', help: 'environment variable holding your API token; default DOCAXIS_TOKEN' },
+      { name: 'p12', type: 'string', arg: 'FILE', help: 'your PKCS#12 file (.p12/.pfx), or use a token with --pkcs11-module' },
+      { name: 'password-env', type: 'string', arg: 'VAR', help: 'environment variable holding the PKCS#12 password; without it the password is asked on the terminal' },
+      { name: 'pkcs11-module', type: 'string', arg: 'PATH', help: 'sign with a key on a USB token or HSM: its PKCS#11 module (.so)' },
+      { name: 'token-label', type: 'string', arg: 'L', help: 'with --pkcs11-module: the label of the token holding your key' },
+      { name: 'key-label', type: 'string', arg: 'K', help: 'with --pkcs11-module: the label of your private key (or --key-id)' },
+      { name: 'key-id', type: 'string', arg: 'HEX', help: 'with --pkcs11-module: the CKA_ID of your private key, hex (or --key-label)' },
+      { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
+      { name: 'page', type: 'string', arg: 'N', help: 'page of the visible signature (1 = first), with --rect; default: the service places it' },
+      { name: 'rect', type: 'string', arg: 'X,Y,W,H', help: "the visible signature's rectangle, lower-left corner from the page's lower-left, in points (1/72 inch)" },
+      { name: 'timeout', type: 'string', arg: 'SECONDS', help: 'give up on a request to the service after this long; default 30' },
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
     ],
   },

@@ -12,6 +12,7 @@ import { certificateStore } from './stores/certificates.js';
 import { credentialStore } from './stores/credentials.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
+import { draftStore } from './stores/drafts.js';
 import { logStore } from './stores/log.js';
 import { registerStore } from './stores/register.js';
 import { sealKeyStore } from './stores/seal-keys.js';
@@ -49,6 +50,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     statistics: guard(statisticsStore(db)),
     register: guard(registerStore(db, inTransaction)),
     sealKeys: guard(sealKeyStore(db)),
+    drafts: guard(draftStore(db)),
   };
   return stores;
 }

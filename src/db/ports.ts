@@ -19,14 +19,18 @@ export interface Agency {
   createdAt: Date;
 }
 
-export const ROLES = ['clerk', 'admin', 'auditor'] as const;
+/** drafter: chuyên viên (drafts); signer: người có thẩm quyền ký (signs drafts with a personal certificate). */
+export const ROLES = ['clerk', 'admin', 'auditor', 'drafter', 'signer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {
   id: string;
   agencyId: string;
   name: string;
+  /** The primary role (the first one the user was given); `roles` is what the user may do. */
   role: Role;
+  /** Every role the user holds (user_roles), the primary one included; never empty. */
+  roles: Role[];
   active: boolean;
   createdAt: Date;
 }
@@ -222,6 +226,13 @@ export const LOG_EVENTS = [
   'admin.seal-key',
   'document.sealed',
   'log.sealed',
+  'draft.created',
+  'draft.revised',
+  'draft.submitted',
+  'draft.returned',
+  'draft.signature-prepared',
+  'draft.signed',
+  'draft.refused',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
@@ -292,6 +303,89 @@ export interface RegisterFilter {
   to?: Date;
 }
 
+// ---------- drafts and staged signatures ----------
+
+/** A draft's metadata: what the send form takes, minus the number (given at registration). */
+export type DraftMetadata = Omit<DocumentMetadata, 'codeNumber'>;
+
+/** draft: being written; submitted: waiting for the named signer; returned: sent back with a comment; signed. */
+export const DRAFT_STATUSES = ['draft', 'submitted', 'returned', 'signed'] as const;
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+
+export interface Draft {
+  id: string;
+  agencyId: string;
+  drafterUserId: string;
+  /** The signer it was (last) submitted to; null until the first submission. */
+  signerUserId: string | null;
+  status: DraftStatus;
+  metadata: DraftMetadata;
+  /** Number of the newest version (1 for the upload). */
+  currentVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const DRAFT_VERSION_KINDS = ['upload', 'revision', 'signed'] as const;
+export type DraftVersionKind = (typeof DRAFT_VERSION_KINDS)[number];
+
+export interface DraftVersion {
+  draftId: string;
+  version: number;
+  kind: DraftVersionKind;
+  /** The bytes are in the BlobStore under this hash. */
+  fileSha256: string;
+  fileSize: number;
+  createdByUserId: string;
+  createdAt: Date;
+}
+
+export const DRAFT_EVENT_KINDS = ['created', 'revised', 'submitted', 'returned', 'signature-prepared', 'signed'] as const;
+export type DraftEventKind = (typeof DRAFT_EVENT_KINDS)[number];
+
+export interface DraftEvent {
+  id: string;
+  draftId: string;
+  kind: DraftEventKind;
+  actorUserId: string;
+  /** The version the step concerns. */
+  version: number;
+  /** The signer's comment on a return; null otherwise. */
+  comment: string | null;
+  /** Free details: the signer a draft was submitted to, the certificate fingerprint, hashes. */
+  details: Record<string, unknown>;
+  at: Date;
+}
+
+/**
+ * A signature prepared over one draft version for one user and one certificate, waiting for its
+ * raw signature value. Kept in the database (not in a promise): a restart does not lose it.
+ */
+export interface PreparedSignature {
+  id: string;
+  draftId: string;
+  version: number;
+  userId: string;
+  /** Lowercase hex SHA-256 of the signer's certificate. */
+  certificateSha256: string;
+  /** The signer's certificate then its chain (issuer first), DER. */
+  certificates: Uint8Array[];
+  /** pades/prepare.ts's PreparedSignatureRecord, as JSON. */
+  record: Record<string, unknown>;
+  /** The appended revision (the original is the version's blob). */
+  update: Uint8Array;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface DraftFilter {
+  agencyId: string;
+  /** Only drafts this user wrote or is named signer of (a drafter's or signer's own list). */
+  involvingUserId?: string;
+  status?: DraftStatus;
+}
+
 // ---------- queries ----------
 
 export interface Page {
@@ -346,8 +440,11 @@ export interface AgencyStore {
 export interface UserStore {
   byId(id: string): Promise<User | undefined>;
   list(agencyId?: string): Promise<User[]>;
-  insert(u: Omit<User, 'id' | 'createdAt'>): Promise<User>;
+  /** `roles` defaults to [role]; the primary role is always among them. */
+  insert(u: Omit<User, 'id' | 'createdAt' | 'roles'> & { roles?: Role[] }): Promise<User>;
   setActive(id: string, active: boolean): Promise<void>;
+  /** Replaces the user's roles (non-empty); the primary role stays if kept, else becomes roles[0]. */
+  setRoles(id: string, roles: readonly Role[]): Promise<User | undefined>;
 }
 
 export interface TokenStore {
@@ -552,6 +649,27 @@ export interface ExchangeCountsByGroup {
   total: ExchangeCounts;
 }
 
+export interface DraftStore {
+  insert(d: Omit<Draft, 'id' | 'createdAt' | 'updatedAt'>, at: Date): Promise<Draft>;
+  byId(id: string): Promise<Draft | undefined>;
+  /** Newest first. */
+  list(filter: DraftFilter, page: Page): Promise<PageOf<Draft>>;
+  /**
+   * Compare-and-set on (status, currentVersion): applies `to` only when the draft is still at
+   * `from`; false otherwise (a race lost, or the draft moved on).
+   */
+  update(id: string, from: { status: DraftStatus; currentVersion: number }, to: Partial<Pick<Draft, 'status' | 'currentVersion' | 'signerUserId' | 'metadata'>>, at: Date): Promise<boolean>;
+  addVersion(v: Omit<DraftVersion, 'createdAt'>, at: Date): Promise<DraftVersion>;
+  versions(draftId: string): Promise<DraftVersion[]>;
+  addEvent(e: Omit<DraftEvent, 'id'>): Promise<DraftEvent>;
+  /** Oldest first. */
+  events(draftId: string): Promise<DraftEvent[]>;
+  insertPrepared(p: Omit<PreparedSignature, 'id' | 'createdAt' | 'usedAt'>, at: Date): Promise<PreparedSignature>;
+  preparedById(id: string): Promise<PreparedSignature | undefined>;
+  /** Single use: marks it used only if it was not; false when someone used it first. */
+  markPreparedUsed(id: string, at: Date): Promise<boolean>;
+}
+
 export interface StatisticsStore {
   /** Aggregated in the store (SQL), never by loading the documents. Documents and their deliveries by the document's createdAt, refusals by the log entry's time. */
   counts(range: StatisticsRange): Promise<ExchangeCountsByGroup>;
@@ -575,4 +693,5 @@ export interface Stores {
   statistics: StatisticsStore;
   register: RegisterStore;
   sealKeys: SealKeyStore;
+  drafts: DraftStore;
 }

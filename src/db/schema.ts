@@ -19,7 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { VerificationReport } from '../pades/report.js';
 import { bytea } from './bytea.js';
-import { AGENCY_LEVELS, ROLES, STATUS_CODES, type DocumentMetadata } from './ports.js';
+import { AGENCY_LEVELS, DRAFT_EVENT_KINDS, DRAFT_STATUSES, DRAFT_VERSION_KINDS, ROLES, STATUS_CODES, type DocumentMetadata, type DraftMetadata } from './ports.js';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -361,4 +361,88 @@ export const passwordLinks = pgTable(
     usedAt: ts('used_at'),
   },
   (t) => [index('password_links_user_idx').on(t.userId)],
+);
+
+/** Every role a user holds (users.role stays the primary one). Backfilled from users.role (migration 0008). */
+export const userRoles = pgTable(
+  'user_roles',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    role: text('role').notNull(),
+  },
+  (t) => [uniqueIndex('user_roles_user_role_unique').on(t.userId, t.role), check('user_roles_role_check', oneOf('role', ROLES))],
+);
+
+/** A drafter's document before it is signed, registered and sealed (exchange/drafts.ts). */
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: id(),
+    agencyId: uuid('agency_id').notNull().references(() => agencies.id),
+    drafterUserId: uuid('drafter_user_id').notNull().references(() => users.id),
+    signerUserId: uuid('signer_user_id').references(() => users.id),
+    status: text('status').notNull(),
+    metadata: jsonb('metadata').$type<DraftMetadata>().notNull(),
+    currentVersion: integer('current_version').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('drafts_agency_updated_idx').on(t.agencyId, t.updatedAt),
+    index('drafts_drafter_idx').on(t.drafterUserId),
+    index('drafts_signer_idx').on(t.signerUserId),
+    check('drafts_status_check', oneOf('status', DRAFT_STATUSES)),
+  ],
+);
+
+/** Each version's bytes are a blob (content-addressed); versions are never rewritten. */
+export const draftVersions = pgTable(
+  'draft_versions',
+  {
+    draftId: uuid('draft_id').notNull().references(() => drafts.id),
+    version: integer('version').notNull(),
+    kind: text('kind').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    fileSize: integer('file_size').notNull(),
+    createdByUserId: uuid('created_by_user_id').notNull().references(() => users.id),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('draft_versions_draft_version_unique').on(t.draftId, t.version), check('draft_versions_kind_check', oneOf('kind', DRAFT_VERSION_KINDS))],
+);
+
+/** The draft's own history (the exchange log has the same steps, hash-chained). */
+export const draftEvents = pgTable(
+  'draft_events',
+  {
+    id: id(),
+    ord: bigint('ord', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    draftId: uuid('draft_id').notNull().references(() => drafts.id),
+    kind: text('kind').notNull(),
+    actorUserId: uuid('actor_user_id').notNull().references(() => users.id),
+    version: integer('version').notNull(),
+    comment: text('comment'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('draft_events_draft_idx').on(t.draftId, t.ord), check('draft_events_kind_check', oneOf('kind', DRAFT_EVENT_KINDS))],
+);
+
+/** Staged signatures waiting for their raw value (exchange/staged-signing.ts): single use, short-lived. */
+export const preparedSignatures = pgTable(
+  'prepared_signatures',
+  {
+    id: id(),
+    draftId: uuid('draft_id').notNull().references(() => drafts.id),
+    version: integer('version').notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    certificateSha256: text('certificate_sha256').notNull(),
+    /** base64 DER, signer's certificate first. */
+    certificates: jsonb('certificates').$type<string[]>().notNull(),
+    record: jsonb('record').$type<Record<string, unknown>>().notNull(),
+    update: bytea('update').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('prepared_signatures_draft_idx').on(t.draftId)],
 );

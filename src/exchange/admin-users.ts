@@ -2,6 +2,7 @@
 // its hash; the log records the token's id and label, never the secret or the hash.
 import { ROLES, type ApiToken, type Principal, type Role, type User } from '../db/ports.js';
 import { checkUsername } from './accounts.js';
+import { DocaxisError } from '../errors.js';
 import { adminChange, invalidField, requiredText } from './admin-change.js';
 import { hashToken, newTokenSecret } from './auth.js';
 import type { ExchangeDeps } from './deps.js';
@@ -57,4 +58,18 @@ export async function listUserTokens(deps: ExchangeDeps, p: Principal, userId: s
   const user = await deps.stores.users.byId(userId);
   if (!user) return notFound(deps, p, `list tokens of user ${userId}`);
   return deps.stores.tokens.listForUser(userId);
+}
+
+/** Replaces a user's roles (a user may hold several: a signer who also drafts). */
+export async function setUserRoles(deps: ExchangeDeps, p: Principal, userId: string, roles: unknown): Promise<User> {
+  await ensureRole(deps, p, 'set user roles', 'admin');
+  const wanted = Array.isArray(roles) ? [...new Set(roles)] : [];
+  if (wanted.length === 0 || !wanted.every((r): r is Role => (ROLES as readonly unknown[]).includes(r))) throw new DocaxisError('ROLES_INVALID');
+  const user = await deps.stores.users.byId(userId);
+  if (!user) return notFound(deps, p, `set roles of user ${userId}`);
+  return adminChange(deps, p, 'admin.user', async (tx) => {
+    const updated = await tx.users.setRoles(userId, wanted);
+    if (!updated) throw new DocaxisError('NOT_FOUND');
+    return { result: updated, agencyId: updated.agencyId, details: { action: 'roles', userId, roles: updated.roles, role: updated.role } };
+  });
 }

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DocaxisError } from '../errors.js';
 import type { Principal, Role } from '../db/ports.js';
 import type { ExchangeDeps } from './deps.js';
+import { hasRole } from './roles.js';
 
 const TOKEN_PREFIX = 'dax_';
 /** "dax_" + 32 bytes in base64url (43 characters, no padding). */
@@ -54,7 +55,7 @@ export async function authenticate(deps: ExchangeDeps, bearer: string | undefine
 }
 
 export function requireRole(p: Principal, ...roles: Role[]): void {
-  if (!roles.includes(p.user.role)) throw new DocaxisError('FORBIDDEN', `${roles.join(' or ')} only`);
+  if (!hasRole(p, ...roles)) throw new DocaxisError('FORBIDDEN', `${roles.join(' or ')} only`);
 }
 
 export async function logDenied(deps: ExchangeDeps, p: Principal | null, what: string): Promise<void> {

@@ -37,7 +37,7 @@ export interface UploadVerification {
 }
 
 export async function verifyUpload(deps: ExchangeDeps, p: Principal, pdf: Uint8Array): Promise<UploadVerification> {
-  await ensureRole(deps, p, 'verify an uploaded PDF', 'clerk', 'admin', 'auditor');
+  await ensureRole(deps, p, 'verify an uploaded PDF', 'clerk', 'admin', 'auditor', 'drafter', 'signer');
   if (pdf.length === 0) throw new DocaxisError('FILE_MISSING', 'the PDF is empty');
   const { report, marks: classificationMarks } = await verifyAndScanWithStores(deps, pdf, deps.clock());
   if (p.user.role !== 'clerk') return { report, policy: null, classificationMarks };

@@ -5,10 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/exchange/seed-demo.js';
+import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { forEachDatabase } from '../support/databases.js';
 import { HEALTH_DEPT, HOME_AFFAIRS, PROVINCE, type Harness, metadata, multipart, sealedLetter, sendBody, startHarness } from './harness.js';
+import { draftMetadata, person, prepare, submit, uploadDraft } from './drafts-helpers.js';
 
-const ACTORS = ['sender', 'recipient', 'other', 'admin', 'auditor', 'none', 'revoked'] as const;
+/** drafter and signer: users of the province holding only that role (the draft's author and its named signer). */
+const ACTORS = ['sender', 'recipient', 'other', 'admin', 'auditor', 'drafter', 'signer', 'none', 'revoked'] as const;
 type Actor = (typeof ACTORS)[number];
 
 interface Ctx {
@@ -23,20 +26,30 @@ interface Ctx {
   pdf: Uint8Array;
   /** The axis's receipt of the accepted document's 03 (base64). */
   receipt: string;
+  /** A province draft, submitted by `drafter` to `signer`. */
+  draft: string;
+  /** A signature `signer` prepared over it (completing it with junk is refused, so it stays open). */
+  preparedId: string;
 }
 
 interface Case {
   route: string;
   request: (c: Ctx) => InjectOptions;
-  /** Clerks of the sender / recipient / another agency, then admin and auditor. No token and a revoked one are always 401. */
-  expect: Record<Exclude<Actor, 'none' | 'revoked'>, number>;
+  /**
+   * Clerks of the sender / recipient / another agency, then admin and auditor. No token and a
+   * revoked one are always 401; the drafter and the signer get 403 unless given.
+   */
+  expect: Record<Exclude<Actor, 'none' | 'revoked' | 'drafter' | 'signer'>, number> & Partial<Record<'drafter' | 'signer', number>>;
 }
 
 const clerks = (sender: number, recipient: number, other: number) => ({ sender, recipient, other });
 const clerkOnly = (ok: number) => ({ ...clerks(ok, ok, ok), admin: 403, auditor: 403 });
 const adminOnly = (ok: number) => ({ ...clerks(403, 403, 403), admin: ok, auditor: 403 });
 const reviewers = (ok: number) => ({ ...clerks(403, 403, 403), admin: ok, auditor: ok });
-const everyone = (ok: number) => ({ ...clerks(ok, ok, ok), admin: ok, auditor: ok });
+const everyone = (ok: number) => ({ ...clerks(ok, ok, ok), admin: ok, auditor: ok, drafter: ok, signer: ok });
+/** A province draft: its agency's clerk, admin and auditor, its drafter and its signer; other agencies 404. */
+const draftReaders = (ok: number) => ({ ...clerks(ok, 404, 404), admin: ok, auditor: ok, drafter: ok, signer: ok });
+const noDraftRole = { ...clerks(403, 403, 403), admin: 403, auditor: 403 };
 const docReaders = { ...clerks(200, 200, 404), admin: 403, auditor: 403 };
 
 const CASES: Case[] = [
@@ -55,7 +68,8 @@ const CASES: Case[] = [
   { route: 'GET /me', request: () => ({ method: 'GET', url: '/api/v1/me' }), expect: everyone(200) },
   // Stores nothing, so every cell can run it; the policy part differs per agency (verify-upload.test.ts).
   { route: 'POST /verify', request: (c) => ({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(c.pdf) }), expect: everyone(200) },
-  { route: 'POST /receipts/verify', request: (c) => ({ method: 'POST', url: '/api/v1/receipts/verify', payload: { receipt: c.receipt } }), expect: everyone(200) },
+  // Receipts are the exchange's (clerks, reviewers); a drafter or a signer has none to check.
+  { route: 'POST /receipts/verify', request: (c) => ({ method: 'POST', url: '/api/v1/receipts/verify', payload: { receipt: c.receipt } }), expect: { ...clerks(200, 200, 200), admin: 200, auditor: 200 } },
   { route: 'GET /statistics', request: () => ({ method: 'GET', url: '/api/v1/statistics' }), expect: reviewers(200) },
   { route: 'GET /log', request: () => ({ method: 'GET', url: '/api/v1/log?limit=5' }), expect: reviewers(200) },
   { route: 'GET /log.csv', request: () => ({ method: 'GET', url: '/api/v1/log.csv?event=document.sent' }), expect: reviewers(200) },
@@ -101,6 +115,24 @@ const CASES: Case[] = [
   { route: 'GET /admin/trust-anchors', request: () => ({ method: 'GET', url: '/api/v1/admin/trust-anchors' }), expect: adminOnly(200) },
   { route: 'POST /admin/trust-anchors', request: () => ({ method: 'POST', url: '/api/v1/admin/trust-anchors', headers: { 'content-type': 'application/x-pem-file' }, payload: 'garbage' }), expect: adminOnly(400) },
   { route: 'GET /admin/crls', request: () => ({ method: 'GET', url: '/api/v1/admin/crls' }), expect: adminOnly(200) },
+  { route: 'PUT /admin/users/:id/roles', request: (c) => ({ method: 'PUT', url: `/api/v1/admin/users/${c.clerkUserId}/roles`, payload: { roles: ['clerk'] } }), expect: adminOnly(200) },
+  // Drafts (issue 12). A metadata-only body: the drafter gets FILE_MISSING (400), i.e. got past authorisation.
+  { route: 'POST /drafts', request: () => ({ method: 'POST', url: '/api/v1/drafts', ...multipart([{ name: 'metadata', value: JSON.stringify(draftMetadata()) }]) }), expect: { ...noDraftRole, drafter: 400 } },
+  { route: 'GET /drafts', request: () => ({ method: 'GET', url: '/api/v1/drafts' }), expect: everyone(200) },
+  { route: 'GET /drafts/signers', request: () => ({ method: 'GET', url: '/api/v1/drafts/signers' }), expect: everyone(200) },
+  { route: 'GET /drafts/:id', request: (c) => ({ method: 'GET', url: `/api/v1/drafts/${c.draft}` }), expect: draftReaders(200) },
+  { route: 'GET /drafts/:id (unknown id)', request: () => ({ method: 'GET', url: `/api/v1/drafts/${randomUUID()}` }), expect: { ...clerks(404, 404, 404), admin: 404, auditor: 404, drafter: 404, signer: 404 } },
+  { route: 'GET /drafts/:id/file', request: (c) => ({ method: 'GET', url: `/api/v1/drafts/${c.draft}/file` }), expect: draftReaders(200) },
+  { route: 'POST /drafts/:id/versions', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/versions`, ...multipart([{ name: 'metadata', value: JSON.stringify(draftMetadata()) }]) }), expect: { ...noDraftRole, drafter: 400 } },
+  // Already submitted: the drafter gets DRAFT_STATE_INVALID (409), nothing changes.
+  { route: 'POST /drafts/:id/submit', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/submit`, payload: { signerUserId: randomUUID() } }), expect: { ...noDraftRole, drafter: 409 } },
+  { route: 'POST /drafts/:id/return', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/return`, payload: { comment: ' ' } }), expect: { ...noDraftRole, signer: 400 } },
+  { route: 'POST /drafts/:id/signatures/prepare', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/signatures/prepare`, payload: { certificates: ['AAAA'] } }), expect: { ...noDraftRole, signer: 400 } },
+  {
+    route: 'POST /drafts/:id/signatures/:preparedId/complete',
+    request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/signatures/${c.preparedId}/complete`, payload: { signatureValue: 'AAAA' } }),
+    expect: { ...noDraftRole, signer: 400 },
+  },
   { route: 'POST /admin/crls', request: () => ({ method: 'POST', url: '/api/v1/admin/crls', headers: { 'content-type': 'application/pkix-crl' }, payload: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]) }), expect: adminOnly(400) },
 ];
 
@@ -143,8 +175,17 @@ forEachDatabase('http authorization matrix', (t) => {
     const provinceUsers = await h.app.inject({ method: 'GET', url: `/api/v1/admin/users?agency=${PROVINCE}`, headers: { authorization: h.tokens.admin } });
     const adminUserId = provinceUsers.json().find((u: { role: string }) => u.role === 'admin').id as string;
 
-    ctx = { doc, accepted, clerkUserId, adminUserId, pdf, receipt };
+    const drafter = await person(h, PROVINCE, 'Chuyên viên', ['drafter']);
+    const signer = await person(h, PROVINCE, 'Lãnh đạo', ['signer']);
+    const draft = await uploadDraft(h, drafter, (await sampleLetter()).pdf);
+    await submit(h, drafter, draft, signer.id);
+    const prepared = await prepare(h, signer, draft, fixtureSigner('signer-nguyen-van-an'));
+    expect(prepared.statusCode, prepared.body).toBe(201);
+
+    ctx = { doc, accepted, clerkUserId, adminUserId, pdf, receipt, draft, preparedId: prepared.json().preparedId as string };
     Object.assign(auth, {
+      drafter: drafter.auth,
+      signer: signer.auth,
       sender: h.tokens.clerk(PROVINCE),
       recipient: h.tokens.clerk(HEALTH_DEPT),
       other: h.tokens.clerk(HOME_AFFAIRS),
@@ -157,7 +198,7 @@ forEachDatabase('http authorization matrix', (t) => {
   for (const c of CASES) {
     it(c.route, async () => {
       const got: Record<string, number> = {};
-      const want: Record<string, number> = { ...c.expect, none: 401, revoked: 401 };
+      const want: Record<string, number> = { drafter: 403, signer: 403, ...c.expect, none: 401, revoked: 401 };
       for (const actor of ACTORS) {
         const req = c.request(ctx);
         const headBefore = (await t.stores.log.head())?.seq ?? 0;
@@ -175,7 +216,9 @@ forEachDatabase('http authorization matrix', (t) => {
   }
 
   it('a session cookie (with its CSRF token) gets the same answer as its user\'s bearer token on every route', async () => {
-    const names: Record<Exclude<Actor, 'none' | 'revoked'>, string> = {
+    // Drafters and signers are made through the admin API in this file, without a password: their
+    // routes are covered by bearer tokens above.
+    const names: Record<'sender' | 'recipient' | 'other' | 'admin' | 'auditor', string> = {
       sender: h.users.find((u) => u.role === 'clerk' && u.agencyCode === PROVINCE)!.username,
       recipient: h.users.find((u) => u.role === 'clerk' && u.agencyCode === HEALTH_DEPT)!.username,
       other: h.users.find((u) => u.role === 'clerk' && u.agencyCode === HOME_AFFAIRS)!.username,
@@ -196,7 +239,7 @@ forEachDatabase('http authorization matrix', (t) => {
         const res = await h.app.inject({ ...req, remoteAddress: nextAddress(), headers: { ...(req.headers ?? {}), cookie, 'x-csrf-token': csrf } } as InjectOptions);
         got[c.route] = res.statusCode;
         // DELETE /session is the one route where a session differs from a token: it signs out.
-        want[c.route] = c.route === 'DELETE /session' ? 204 : c.expect[actor];
+        want[c.route] = c.route === 'DELETE /session' ? 204 : c.expect[actor]!;
       }
       expect(got, actor).toEqual(want);
     }

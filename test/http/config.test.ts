@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       verifyWorkerMemoryMb: 256,
       verifyWorkerRecycleMb: 128,
       verifyMaxSignatures: 20,
+      preparedSignatureTtlMinutes: 10,
       http: {
         headersTimeoutSeconds: 20,
         requestTimeoutSeconds: 600,
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db/x', UPLOAD_LIMIT_BYTES: '1024', LOG_LEVEL: 'WARN', DOCAXIS_SEED_DEMO: 'off', TRUST_PROXY: '1', DOCAXIS_DATA_DIR: '/var/lib/docaxis', VERIFY_WORKERS: '3', VERIFY_TIMEOUT_SECONDS: '5' });
     expect(c).toMatchObject({ verifyWorkers: 3, verifyTimeoutSeconds: 5, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ PREPARED_SIGNATURE_TTL_MINUTES: '3' }).preparedSignatureTtlMinutes).toBe(3);
     // The password variable's NAME is configuration; its value never enters the Config.
     expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({
       axisP12: { path: '/etc/docaxis/axis.p12', passwordEnv: 'AXIS_PW' },
@@ -115,6 +117,8 @@ describe('loadConfig', () => {
     ['UPLOADS_PER_USER', '0'],
     ['UPLOADS_TOTAL', '0'],
     ['VERIFY_TIMEOUT_SECONDS', '0'],
+    ['PREPARED_SIGNATURE_TTL_MINUTES', '0'],
+    ['PREPARED_SIGNATURE_TTL_MINUTES', 'soon'],
     ['AXIS_P12_PASSWORD_ENV', 'PW'],
   ] as const) {
     it(`${name}=${value}: CONFIG_INVALID naming ${name}`, () => {

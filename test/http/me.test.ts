@@ -17,7 +17,7 @@ forEachDatabase('http GET /me', (t) => {
     const body = res.json();
     const agency = (await t.stores.agencies.byCode(HEALTH_DEPT))!;
     const user = (await t.stores.users.list(agency.id)).find((u) => u.role === 'clerk')!;
-    expect(body).toEqual({ user: { id: user.id, name: user.name, role: 'clerk' }, agency: { id: agency.id, code: HEALTH_DEPT, name: agency.name, level: agency.level } });
+    expect(body).toEqual({ user: { id: user.id, name: user.name, role: 'clerk', roles: ['clerk'] }, agency: { id: agency.id, code: HEALTH_DEPT, name: agency.name, level: agency.level } });
   });
 
   it('admin and auditor of the province', async () => {

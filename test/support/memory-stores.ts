@@ -19,6 +19,10 @@ import type {
   SignInThrottle,
   Delivery,
   DocumentFilter,
+  Draft,
+  DraftEvent,
+  DraftVersion,
+  PreparedSignature,
   ExchangeDocument,
   LogEntry,
   LogEntryInput,
@@ -59,10 +63,14 @@ export interface MemoryState {
   registerEntries: RegisterEntry[];
   registerAbbreviations: Map<string, string>;
   sealKeys: SealKeyBinding[];
+  drafts: Draft[];
+  draftVersions: DraftVersion[];
+  draftEvents: DraftEvent[];
+  prepared: PreparedSignature[];
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [] };
+  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -98,6 +106,7 @@ export class MemoryStores implements Stores {
     this.statistics = this.view.statistics;
     this.register = this.view.register;
     this.sealKeys = this.view.sealKeys;
+    this.drafts = this.view.drafts;
   }
 
   agencies: Stores['agencies'];
@@ -115,6 +124,7 @@ export class MemoryStores implements Stores {
   statistics: Stores['statistics'];
   register: Stores['register'];
   sealKeys: Stores['sealKeys'];
+  drafts: Stores['drafts'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -171,9 +181,18 @@ export class MemoryStores implements Stores {
         list: (agencyId) => r(() => copy(s().users.filter((u) => agencyId === undefined || u.agencyId === agencyId))),
         insert: (u) =>
           w(() => {
-            const row: User = { ...copy(u), id: randomUUID(), createdAt: now() };
+            const { roles, ...rest } = copy(u);
+            const row: User = { ...rest, roles: [...new Set([u.role, ...(roles ?? [])])], id: randomUUID(), createdAt: now() };
             s().users.push(row);
             return copy(row);
+          }),
+        setRoles: (id, roles) =>
+          w(() => {
+            const u = s().users.find((x) => x.id === id);
+            if (!u || roles.length === 0) return copy(u);
+            if (!roles.includes(u.role)) u.role = roles[0]!;
+            u.roles = [...new Set(roles)];
+            return copy(u);
           }),
         setActive: (id, active) =>
           w(() => {
@@ -483,6 +502,60 @@ export class MemoryStores implements Stores {
             const active = s().sealKeys.filter((x) => x.agencyId === agencyId && x.active);
             for (const x of active) x.active = false;
             return active.length;
+          }),
+      },
+      drafts: {
+        insert: (d, at) =>
+          w(() => {
+            const row: Draft = { ...copy(d), id: randomUUID(), createdAt: at, updatedAt: at };
+            s().drafts.push(row);
+            return copy(row);
+          }),
+        byId: (id) => r(() => copy(s().drafts.find((d) => d.id === id))),
+        list: (f, page) =>
+          r(() =>
+            paginate(
+              s()
+                .drafts.filter((d) => d.agencyId === f.agencyId && (!f.status || d.status === f.status) && (!f.involvingUserId || d.drafterUserId === f.involvingUserId || d.signerUserId === f.involvingUserId))
+                .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.id.localeCompare(a.id)),
+              page,
+            ),
+          ),
+        update: (id, from, to, at) =>
+          w(() => {
+            const d = s().drafts.find((x) => x.id === id);
+            if (!d || d.status !== from.status || d.currentVersion !== from.currentVersion) return false;
+            Object.assign(d, copy(to), { updatedAt: at });
+            return true;
+          }),
+        addVersion: (v, at) =>
+          w(() => {
+            if (s().draftVersions.some((x) => x.draftId === v.draftId && x.version === v.version)) throw new DocaxisError('DB_UNAVAILABLE', 'duplicate draft version');
+            const row: DraftVersion = { ...copy(v), createdAt: at };
+            s().draftVersions.push(row);
+            return copy(row);
+          }),
+        versions: (draftId) => r(() => copy(s().draftVersions.filter((v) => v.draftId === draftId).sort((a, b) => a.version - b.version))),
+        addEvent: (e) =>
+          w(() => {
+            const row: DraftEvent = { ...copy(e), id: randomUUID() };
+            s().draftEvents.push(row);
+            return copy(row);
+          }),
+        events: (draftId) => r(() => copy(s().draftEvents.filter((e) => e.draftId === draftId))),
+        insertPrepared: (p, at) =>
+          w(() => {
+            const row: PreparedSignature = { ...copy(p), id: randomUUID(), createdAt: at, usedAt: null };
+            s().prepared.push(row);
+            return copy(row);
+          }),
+        preparedById: (id) => r(() => copy(s().prepared.find((p) => p.id === id))),
+        markPreparedUsed: (id, at) =>
+          w(() => {
+            const p = s().prepared.find((x) => x.id === id);
+            if (!p || p.usedAt !== null) return false;
+            p.usedAt = at;
+            return true;
           }),
       },
     };

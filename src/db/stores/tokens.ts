@@ -5,6 +5,7 @@ import type { Db } from '../db.js';
 import type { ApiToken, Principal, TokenStore } from '../ports.js';
 import { agencies, apiTokens, users } from '../schema.js';
 import { toAgency } from './agencies.js';
+import { rolesColumn } from './user-roles.js';
 import { toUser } from './users.js';
 
 type Row = typeof apiTokens.$inferSelect;
@@ -22,12 +23,12 @@ export async function insertToken(db: Db, t: { userId: string; tokenHash: string
 
 export async function findPrincipal(db: Db, tokenHash: string): Promise<Principal | undefined> {
   const [r] = await db
-    .select({ tokenId: apiTokens.id, user: users, agency: agencies })
+    .select({ tokenId: apiTokens.id, user: users, roles: rolesColumn, agency: agencies })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .innerJoin(agencies, eq(agencies.id, users.agencyId))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), eq(users.active, true), eq(agencies.active, true)));
-  return r && { tokenId: r.tokenId, user: toUser(r.user), agency: toAgency(r.agency) };
+  return r && { tokenId: r.tokenId, user: toUser(r.user, r.roles), agency: toAgency(r.agency) };
 }
 
 /** Keeps the first revocation time when revoked twice. */

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createUser, issueToken, listUserTokens, listUsers, revokeToken } from '../../exchange/admin.js';
 import { createPasswordLink, listUserSessions, revokeSession, revokeUserSessions } from '../../exchange/admin-accounts.js';
+import { setUserRoles } from '../../exchange/admin-users.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
 import { DateTime, Uuid, UuidParams, withErrors } from '../schemas/common.js';
@@ -53,6 +54,20 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> 
       },
     },
     async (request, reply) => reply.status(201).send(await createUser(deps, principalOf(request), request.body)),
+  );
+
+  app.put(
+    '/admin/users/:id/roles',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Set every role a user holds (clerk, admin, auditor, drafter, signer)',
+        params: UuidParams,
+        body: Type.Object({ roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 5 }) }, { additionalProperties: false }),
+        response: withErrors({ 200: UserSchema }),
+      },
+    },
+    async (request) => setUserRoles(deps, principalOf(request), request.params.id, request.body.roles),
   );
 
   app.get(

@@ -10,7 +10,7 @@ import { Uuid, withErrors } from '../schemas/common.js';
 import { LevelSchema, RoleSchema } from '../schemas/records.js';
 
 export const MeSchema = Type.Object({
-  user: Type.Object({ id: Uuid, name: Type.String(), role: RoleSchema }),
+  user: Type.Object({ id: Uuid, name: Type.String(), role: RoleSchema, roles: Type.Optional(Type.Array(RoleSchema)) }),
   agency: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), level: LevelSchema }),
 });
 

@@ -29,6 +29,7 @@ export const UserSchema = Type.Object({
   agencyId: Uuid,
   name: Type.String(),
   role: RoleSchema,
+  roles: Type.Optional(Type.Array(RoleSchema, { description: 'Every role the user holds, the primary `role` included' })),
   active: Type.Boolean(),
   createdAt: DateTime,
 });
