@@ -8,6 +8,7 @@ usage:
   docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO] [--require-revocation] [--json]
   docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL]
                [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
+  docaxis extend IN -o OUT --level B-LT|B-LTA [--tsa URL] [--trust PEM]... [--crl FILE]... [--ocsp FILE]...
   docaxis inspect FILE [--json]
   docaxis tsa --port N
   docaxis demo [--out DIR]
@@ -19,6 +20,7 @@ type Command = (argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessE
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify.js')).runVerify,
   sign: async () => (await import('./sign.js')).runSign,
+  extend: async () => (await import('./extend.js')).runExtend,
   inspect: async () => (await import('./inspect.js')).runInspect,
   tsa: async () => (await import('./tsa.js')).runTsa,
   demo: async () => (await import('./demo.js')).runDemo,

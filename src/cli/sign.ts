@@ -8,10 +8,12 @@ import type { DigestAlgorithm } from '../pki/oids.js';
 import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { parseCommandArgs, requireOne } from './args.js';
+import { LTV_FLAGS, ltvOptionsFrom } from './extend.js';
 import { AtomicOutput, maxPdfBytes, readInput, readPdfDigesting } from './files.js';
 
 export const SIGN_USAGE =
-  'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL] ' +
+  'usage: docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] ' +
+  '[--trust PEM]... [--crl FILE]... [--ocsp FILE]... ' +
   '[--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--layout signer|seal|text] [--reason TEXT] [--location TEXT] ' +
   '[--field NAME] [--digest sha256|sha384|sha512] [--adbe]';
 
@@ -33,6 +35,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
       field: { type: 'string' },
       digest: { type: 'string' },
       adbe: { type: 'boolean' },
+      ...LTV_FLAGS,
     },
     SIGN_USAGE,
   );
@@ -43,8 +46,8 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   const password = env[passwordVar];
   if (password === undefined) throw new DocaxisError('ENV_VAR_MISSING', `${passwordVar} (it holds the PKCS#12 password)`);
   const level = values.level ?? 'B-B';
-  if (level !== 'B-B' && level !== 'B-T') throw new DocaxisError('USAGE', `--level must be B-B or B-T\n${SIGN_USAGE}`);
-  if (level === 'B-T' && !values.tsa) throw new DocaxisError('USAGE', `--level B-T needs --tsa URL\n${SIGN_USAGE}`);
+  if (level !== 'B-B' && level !== 'B-T' && level !== 'B-LT' && level !== 'B-LTA') throw new DocaxisError('USAGE', `--level must be B-B, B-T, B-LT or B-LTA\n${SIGN_USAGE}`);
+  if (level !== 'B-B' && !values.tsa) throw new DocaxisError('USAGE', `--level ${level} needs --tsa URL\n${SIGN_USAGE}`);
   const digest = (values.digest ?? 'sha256') as DigestAlgorithm;
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw new DocaxisError('USAGE', `--visible and --over exclude each other\n${SIGN_USAGE}`);
@@ -104,6 +107,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
       ...(cert.commonName ? { name: cert.commonName } : {}),
       ...(visible ? { visible } : {}),
       inputHash: { algorithm: digest, length: pdf.length, state: inputState },
+      ...(level === 'B-LT' || level === 'B-LTA' ? { ltv: await ltvOptionsFrom(values) } : {}),
     });
     if (!target) throw targetError;
     await early;
