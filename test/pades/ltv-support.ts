@@ -5,7 +5,7 @@ import { KeyObject, createHash } from 'node:crypto';
 import { ensurePkijsEngine } from '../../scripts/lib/pkijs-engine.js';
 import { buildCertificate, buildCrl, buildName, generateKeyPair, randomSerial } from '../../scripts/lib/x509-build.js';
 import { localTimestamper, type Timestamper } from '../../src/pades/timestamper.js';
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from '../../src/pdf/objects.js';
+import { PdfDict, PdfRef, PdfStream, PdfString } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { OID } from '../../src/pki/oids.js';
 import { readCertificates, readCrls } from '../../src/pki/pem.js';
