@@ -72,6 +72,11 @@ export async function collectValidationData(reader: PdfReader, options: CollectO
     const leaves = signersOf(contents, found.type);
     const entry = { contents, certificates: [] as Uint8Array[], crls: [] as Uint8Array[], ocspResponses: [] as Uint8Array[] };
     for (const leaf of leaves) {
+      const leafCert = cache.tryChainCert(leaf.der);
+      if (!leafCert) {
+        warnings.push(`${found.fieldName}: a signing certificate could not be parsed; nothing was stored for it`);
+        continue;
+      }
       const chain = validateChain({
         leaf: leaf.der,
         candidates: [...leaf.candidates, ...(options.intermediates ?? [])],
@@ -81,7 +86,7 @@ export async function collectValidationData(reader: PdfReader, options: CollectO
         checkRevocation: false,
         cache,
       });
-      if (!chain.trustAnchor) warnings.push(`${found.fieldName}: the chain of ${cache.chainCert(leaf.der).label} does not reach a trust anchor; the certificates found are stored`);
+      if (!chain.trustAnchor) warnings.push(`${found.fieldName}: the chain of ${leafCert.label} does not reach a trust anchor; the certificates found are stored`);
       for (const der of chain.path) addUnique(entry.certificates, der);
       const certs = chain.path.map((der) => cache.chainCert(der));
       const below = chain.trustAnchor ? certs.slice(0, -1) : certs;
