@@ -6,6 +6,7 @@
 // fetches nothing, so signing stays offline unless an entry point injects a network fetcher.
 // An item is kept only when it verifies for the certificate (issuer's key or delegated
 // responder): a junk or foreign CRL never lands in the document.
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PdfString } from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
@@ -59,7 +60,8 @@ export async function collectValidationData(reader: PdfReader, options: CollectO
   const fetcher = options.fetcher ?? NULL_FETCHER;
   const crls: ParsedCrl[] = [];
   for (const der of options.crls ?? []) crls.push(cache.crl(der));
-  const ocsp: ParsedOcspResponse[] = (options.ocspResponses ?? []).map((der) => parseOcspResponse(der));
+  // The store keeps the OCSPResponse (ISO 32000-2 §12.8.4.3), not the BasicOCSPResponse the parser keeps.
+  const ocsp: GivenOcsp[] = (options.ocspResponses ?? []).map((der) => ({ parsed: parseOcspResponse(der), stored: asOcspResponse(der) }));
   const warnings: string[] = [];
   const vri: VriAddition[] = [];
   const covered = new Map<string, { crls: Uint8Array[]; ocspResponses: Uint8Array[] }>();
@@ -145,18 +147,18 @@ function untilEnd(contents: Uint8Array): Uint8Array {
 async function evidenceFor(
   cert: ChainCert,
   issuer: ChainCert,
-  p: { crls: readonly ParsedCrl[]; ocsp: readonly ParsedOcspResponse[]; at: Date; fetcher: RevocationFetcher; cache: CertificateCache; candidates: readonly ChainCert[] },
+  p: { crls: readonly ParsedCrl[]; ocsp: readonly GivenOcsp[]; at: Date; fetcher: RevocationFetcher; cache: CertificateCache; candidates: readonly ChainCert[] },
 ): Promise<{ crls: Uint8Array[]; ocspResponses: Uint8Array[] }> {
   const crls = p.crls.filter((crl) => checkRevocationOf(cert, issuer, [crl], p.at).source === 'crl').map((crl) => crl.der);
   const ocspOf = (r: ParsedOcspResponse) => checkOcspRevocationOf(cert, issuer, [r], p.at, { responderCandidates: p.candidates }).source === 'ocsp';
-  const ocspResponses = p.ocsp.filter(ocspOf).map((r) => r.der);
+  const ocspResponses = p.ocsp.filter((r) => ocspOf(r.parsed)).map((r) => r.stored);
   if (crls.length > 0 || ocspResponses.length > 0) return { crls, ocspResponses };
 
   const fetched = await p.fetcher.ocsp(cert.der, issuer.der);
   if (fetched) {
     try {
       const parsed = parseOcspResponse(fetched);
-      if (ocspOf(parsed)) ocspResponses.push(parsed.der);
+      if (ocspOf(parsed)) ocspResponses.push(asOcspResponse(fetched));
     } catch {
       // An unusable answer is as good as none.
     }
@@ -176,6 +178,25 @@ async function evidenceFor(
     }
   }
   return { crls, ocspResponses };
+}
+
+interface GivenOcsp {
+  parsed: ParsedOcspResponse;
+  stored: Uint8Array;
+}
+
+//   OCSPResponse ::= SEQUENCE { responseStatus OCSPResponseStatus (ENUMERATED), responseBytes [0] EXPLICIT ResponseBytes OPTIONAL }
+//   ResponseBytes ::= SEQUENCE { responseType OBJECT IDENTIFIER, response OCTET STRING }
+/** `der` as an OCSPResponse: kept when it is one, a bare BasicOCSPResponse wrapped as successful. */
+export function asOcspResponse(der: Uint8Array): Uint8Array {
+  const outer = asn1js.fromBER(der);
+  const first = outer.offset === -1 ? undefined : (outer.result as asn1js.Sequence).valueBlock.value?.[0];
+  if (first instanceof asn1js.Enumerated) return der;
+  const wrapped = new pkijs.OCSPResponse({
+    responseStatus: new asn1js.Enumerated({ value: 0 }),
+    responseBytes: new pkijs.ResponseBytes({ responseType: OID.ocspBasic, response: new asn1js.OctetString({ valueHex: der }) }),
+  });
+  return new Uint8Array(wrapped.toSchema().toBER(false));
 }
 
 /** The http(s) URLs of the certificate's CRL distribution points (RFC 5280 §4.2.1.13). */
