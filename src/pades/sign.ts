@@ -9,7 +9,7 @@ import { fromHex } from './placeholder.js';
 import { prepareSignature, type PrepareOptions, type PreparedDocument, type SubFilter } from './prepare.js';
 import type { Timestamper } from './timestamper.js';
 import type { PdfReader } from '../pdf/reader.js';
-import { extendToLt, extendToLta, type LtOptions } from './ltv.js';
+import type { LtOptions } from './ltv.js';
 
 export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
@@ -68,8 +68,11 @@ export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter
   });
   const signed = completeSignature(document, record, cms);
   // B-LT/B-LTA: the validation data (and document timestamp) in revisions of their own after it.
-  if (level === 'B-LT') return withWarnings(await extendToLt(signed, options.ltv), warnings);
-  if (level === 'B-LTA' && options.timestamper) return withWarnings(await extendToLta(signed, { ...options.ltv, timestamper: options.timestamper, digest }), warnings);
+  // Loaded only then: B-B and B-T signing do not pay for pkijs.
+  if (level === 'B-LT') return withWarnings(await (await import('./ltv.js')).extendToLt(signed, options.ltv), warnings);
+  if (level === 'B-LTA' && options.timestamper) {
+    return withWarnings(await (await import('./ltv.js')).extendToLta(signed, { ...options.ltv, timestamper: options.timestamper, digest }), warnings);
+  }
   return { ...signed, warnings };
 }
 
