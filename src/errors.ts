@@ -82,6 +82,7 @@ export const ERROR_CATALOGUE = {
   IMAGE_UNSUPPORTED: { category: 'input', message: 'The image could not be used (PNG or JPEG expected)' },
   SIGNER_CERT_INVALID: { category: 'usage', message: 'The signing certificate is not valid now (expired or not yet valid)' },
   SIG_DOCMDP_LOCKED: { category: 'usage', message: 'The document is certified with no changes permitted (DocMDP P=1); it cannot be signed again' },
+  LTV_NO_SIGNATURE: { category: 'usage', message: 'The document has no signature to extend to B-LT or B-LTA' },
 
   // --- Entry points (src/cli, later src/http) ---
   USAGE: { category: 'usage', message: 'Invalid command-line usage' },

@@ -11,6 +11,7 @@ usage:
                [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
   docaxis sign-draft --server URL --draft ID (--p12 FILE [--password-env VAR] | --pkcs11-module PATH --token-label L --key-label K --pin-env VAR)
                [--token-env VAR (default DOCAXIS_TOKEN)] [--page N --rect X,Y,W,H] [--timeout SECONDS]
+  docaxis extend IN -o OUT --level B-LT|B-LTA [--tsa URL] [--trust PEM]... [--crl FILE]... [--ocsp FILE]...
   docaxis inspect FILE [--json]
   docaxis tsa --port N
   docaxis demo [--out DIR]
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify.js')).runVerify,
   sign: async () => (await import('./sign.js')).runSign,
   'sign-draft': async () => (await import('./sign-draft.js')).runSignDraft,
+  extend: async () => (await import('./extend.js')).runExtend,
   inspect: async () => (await import('./inspect.js')).runInspect,
   tsa: async () => (await import('./tsa.js')).runTsa,
   demo: async () => (await import('./demo.js')).runDemo,

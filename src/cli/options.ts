@@ -22,7 +22,15 @@ export interface CommandSpec {
   notes?: readonly string[];
 }
 
-export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'inspect' | 'tsa' | 'demo';
+export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'extend' | 'inspect' | 'tsa' | 'demo';
+
+/** The validation data B-LT/B-LTA embed, for `sign` and `extend`. */
+const LTV_OPTIONS: OptionSpec[] = [
+  { name: 'trust', type: 'string', multiple: true, arg: 'PEM', help: 'B-LT/B-LTA: trust anchors where the embedded certificate chains end; repeatable' },
+  { name: 'intermediate', type: 'string', multiple: true, arg: 'PEM', help: 'B-LT/B-LTA: intermediate CA certificates to embed when the signature lacks them; repeatable' },
+  { name: 'crl', type: 'string', multiple: true, arg: 'FILE', help: 'B-LT/B-LTA: CRLs (PEM or DER) to embed in the /DSS, kept when they cover a certificate; repeatable' },
+  { name: 'ocsp', type: 'string', multiple: true, arg: 'FILE', help: 'B-LT/B-LTA: OCSP responses (DER) to embed in the /DSS; repeatable' },
+];
 
 export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
   verify: {
@@ -46,8 +54,9 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'output', short: 'o', type: 'string', arg: 'OUT', help: 'the signed PDF to write (required); written whole or not at all' },
       { name: 'p12', type: 'string', arg: 'FILE', help: "the signer's PKCS#12 file (.p12/.pfx: private key and certificate) (required unless --pkcs11-module)" },
       { name: 'password-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the PKCS#12 password (required with --p12; never on the command line)' },
-      { name: 'level', type: 'string', arg: 'B-B|B-T', help: 'PAdES level: B-B basic (signing time as the signer claims it), B-T adds a TSA timestamp proving that time (needs --tsa); default B-B' },
-      { name: 'tsa', type: 'string', arg: 'URL', help: 'RFC 3161 timestamp authority URL, for --level B-T' },
+      { name: 'level', type: 'string', arg: 'B-B|B-T|B-LT|B-LTA', help: 'PAdES level: B-B basic (signing time as the signer claims it); B-T adds a TSA timestamp proving that time (needs --tsa); B-LT also embeds the chains and revocation data (/DSS) so it verifies after the CA stops answering; B-LTA adds a document timestamp over all that, for archiving; default B-B' },
+      { name: 'tsa', type: 'string', arg: 'URL', help: 'RFC 3161 timestamp authority URL, for --level B-T and above' },
+      ...LTV_OPTIONS,
       { name: 'visible', type: 'string', arg: 'PAGE:X,Y,W,H', help: 'visible signature on PAGE (1 = first), X,Y = lower-left corner from the page\'s lower-left, W,H = size; in points (1/72 inch, about 0.353 mm)' },
       { name: 'over', type: 'string', arg: 'FIELD', help: "agency seal over the left third of the signed field FIELD's image (Decree 30); excludes --visible" },
       { name: 'image', type: 'string', arg: 'PNG', help: 'image in the visible signature (handwritten signature or seal), PNG' },
@@ -82,6 +91,17 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'page', type: 'string', arg: 'N', help: 'page of the visible signature (1 = first), with --rect; default: the service places it' },
       { name: 'rect', type: 'string', arg: 'X,Y,W,H', help: "the visible signature's rectangle, lower-left corner from the page's lower-left, in points (1/72 inch)" },
       { name: 'timeout', type: 'string', arg: 'SECONDS', help: 'give up on a request to the service after this long; default 30' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+  extend: {
+    synopsis: 'docaxis extend IN -o OUT --level B-LT|B-LTA [options]',
+    summary: 'Make the signatures of a signed PDF verifiable for decades: embed their chains and revocation data (/DSS, B-LT) and, for B-LTA, a document timestamp, each in a revision of its own (earlier signatures stay valid).',
+    options: [
+      { name: 'output', short: 'o', type: 'string', arg: 'OUT', help: 'the extended PDF to write (required); written whole or not at all' },
+      { name: 'level', type: 'string', arg: 'B-LT|B-LTA', help: 'B-LT: validation data only; B-LTA: plus a document timestamp (needs --tsa) (required)' },
+      { name: 'tsa', type: 'string', arg: 'URL', help: 'RFC 3161 timestamp authority URL, for B-LTA' },
+      ...LTV_OPTIONS,
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
     ],
   },

@@ -9,6 +9,7 @@ import type { Placement } from '../pades/placement.js';
 import type { VisibleSignature } from '../pades/prepare.js';
 import { requireOne } from './args.js';
 import { booleanOption, commandHelp, helpPointer, parseCommand, stringOption, usageError } from './options.js';
+import { ltvOptionsFrom, ltvValues } from './extend.js';
 import { AtomicOutput, maxPdfBytes, readInput, readPdfDigesting } from './files.js';
 import { checkPkcs11Args, closePkcs11, openPkcs11FromArgs, terminalPrompt, wantsPkcs11 } from './pkcs11-options.js';
 import type { Pkcs11Signer } from '../pki/pkcs11-signer.js';
@@ -32,8 +33,8 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
   const password = pkcs11 ? '' : env[passwordVar];
   if (password === undefined) throw new DocaxisError('ENV_VAR_MISSING', `${passwordVar} (it holds the PKCS#12 password)`);
   const level = values.level ?? 'B-B';
-  if (level !== 'B-B' && level !== 'B-T') throw usageError('sign', `--level must be B-B or B-T, got ${level}`);
-  if (level === 'B-T' && !values.tsa) throw usageError('sign', '--level B-T needs --tsa URL');
+  if (level !== 'B-B' && level !== 'B-T' && level !== 'B-LT' && level !== 'B-LTA') throw usageError('sign', `--level must be B-B, B-T, B-LT or B-LTA, got ${level}`);
+  if (level !== 'B-B' && !values.tsa) throw usageError('sign', `--level ${level} needs --tsa URL`);
   const digest = (values.digest ?? 'sha256') as DigestAlgorithm;
   if (!['sha256', 'sha384', 'sha512'].includes(digest)) throw new DocaxisError('DIGEST_UNSUPPORTED', values.digest);
   if (values.visible && values.over) throw usageError('sign', '--visible and --over exclude each other');
@@ -108,6 +109,7 @@ export async function runSign(argv: string[], out: NodeJS.WritableStream, env: N
       ...(cert.commonName ? { name: cert.commonName } : {}),
       ...(visible ? { visible } : {}),
       inputHash: { algorithm: digest, length: pdf.length, state: inputState },
+      ...(level === 'B-LT' || level === 'B-LTA' ? { ltv: await ltvOptionsFrom(values) } : {}),
     });
     if (!target) throw targetError;
     await early;
@@ -153,6 +155,7 @@ function signValues(v: Parameters<typeof stringOption>[0]) {
     'key-label': str('key-label'),
     'key-id': str('key-id'),
     'pin-env': str('pin-env'),
+    ...ltvValues(v),
   };
 }
 

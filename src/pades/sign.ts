@@ -9,13 +9,16 @@ import { fromHex } from './placeholder.js';
 import { prepareSignature, type PrepareOptions, type PreparedDocument, type SubFilter } from './prepare.js';
 import type { Timestamper } from './timestamper.js';
 import type { PdfReader } from '../pdf/reader.js';
+import type { LtOptions } from './ltv.js';
 
-export type PadesLevel = 'B-B' | 'B-T';
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
 export interface SignOptions extends Omit<PrepareOptions, 'contentsCapacity'> {
   level?: PadesLevel;
-  /** Required for B-T. */
+  /** Required for B-T and above. */
   timestamper?: Timestamper;
+  /** B-LT and B-LTA: where chains end and the revocation data to embed (ltv.ts). */
+  ltv?: LtOptions;
   /** Override the dry-run estimate of the CMS size. */
   contentsCapacity?: number;
 }
@@ -32,7 +35,8 @@ export interface SignedDocument extends PreparedDocument {
 export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter, options: SignOptions = {}): Promise<SignedDocument> {
   const level = options.level ?? 'B-B';
   const digest: DigestAlgorithm = options.digest ?? 'sha256';
-  if (level === 'B-T' && !options.timestamper) throw new DocaxisError('USAGE', 'PAdES B-T needs a timestamp authority (--tsa URL)');
+  const timestamped = level !== 'B-B';
+  if (timestamped && !options.timestamper) throw new DocaxisError('USAGE', `PAdES ${level} needs a timestamp authority (--tsa URL)`);
   const subFilter: SubFilter = options.subFilter ?? 'ETSI.CAdES.detached';
   const capacity =
     options.contentsCapacity ??
@@ -41,7 +45,7 @@ export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter
       certificates: signer.chain,
       keyAlgorithm: signer.keyAlgorithm,
       digest,
-      ...(level === 'B-T' ? { timestampTokenSize: TIMESTAMP_RESERVE } : {}),
+      ...(timestamped ? { timestampTokenSize: TIMESTAMP_RESERVE } : {}),
     }) + MARGIN;
 
   const { document, record, warnings } = await prepareSignature(pdf, { ...options, digest, subFilter, contentsCapacity: capacity });
@@ -52,7 +56,7 @@ export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter
   });
   const signatureValue = await signer.sign(signedAttributes, digest);
   // B-T: the token's imprint covers the signature value (ETSI EN 319 142-1, signature timestamp).
-  const timestampToken = level === 'B-T' && options.timestamper ? await options.timestamper(signatureValue, digest) : undefined;
+  const timestampToken = timestamped && options.timestamper ? await options.timestamper(signatureValue, digest) : undefined;
   const cms = assembleSignedData({
     signedAttributes,
     signatureValue,
@@ -62,5 +66,16 @@ export async function signPdf(pdf: Uint8Array | PdfReader, signer: SignerAdapter
     keyAlgorithm: signer.keyAlgorithm,
     ...(timestampToken ? { timestampToken } : {}),
   });
-  return { ...completeSignature(document, record, cms), warnings };
+  const signed = completeSignature(document, record, cms);
+  // B-LT/B-LTA: the validation data (and document timestamp) in revisions of their own after it.
+  // Loaded only then: B-B and B-T signing do not pay for pkijs.
+  if (level === 'B-LT') return withWarnings(await (await import('./ltv.js')).extendToLt(signed, options.ltv), warnings);
+  if (level === 'B-LTA' && options.timestamper) {
+    return withWarnings(await (await import('./ltv.js')).extendToLta(signed, { ...options.ltv, timestamper: options.timestamper, digest }), warnings);
+  }
+  return { ...signed, warnings };
+}
+
+function withWarnings(doc: SignedDocument, before: string[]): SignedDocument {
+  return { ...doc, warnings: [...before, ...doc.warnings] };
 }

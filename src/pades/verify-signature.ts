@@ -39,6 +39,26 @@ export interface ValidationContext {
   hasher: RangeHasher;
   /** Parsed certificates and CRLs, shared by every signature of one verification. */
   cache: CertificateCache;
+  /** Proofs of existence from the valid document timestamps found so far (verify.ts fills it, latest first). */
+  proofs?: readonly ProofOfExistence[];
+}
+
+/**
+ * A valid document timestamp proves that every byte before its own /Contents existed at its time
+ * (ETSI EN 319 102-1 §5.6.2.3 POE): a signature, a signature timestamp or an earlier document
+ * timestamp whose /Contents starts before `before` is covered.
+ */
+export interface ProofOfExistence {
+  time: Date;
+  before: number;
+}
+
+/** The earliest proof of existence covering the /Contents that starts at `offset`. */
+function proofFor(ctx: ValidationContext, offset: number | undefined): Date | undefined {
+  if (offset === undefined) return undefined;
+  let best: Date | undefined;
+  for (const p of ctx.proofs ?? []) if (offset < p.before && (best === undefined || p.time < best)) best = p.time;
+  return best;
 }
 
 type Verdict = { indication: Indication; subIndication: SubIndication | null };
@@ -151,14 +171,14 @@ export function verifySignature(reader: PdfReader, found: FoundSignature, index:
   }
   attributeWarnings(cms, subFilter, warnings);
 
-  const proven = signatureTimestamp(cms, ctx, report);
+  const proven = signatureTimestamp(cms, ctx, report, range.byteRange[1]);
   const chainVerdict = validateSigner(signerCert, cms, ctx, proven, report);
   if (chainVerdict.indication !== 'TOTAL_PASSED') return finish(chainVerdict);
   if (cms.digest === 'sha1') {
     errors.push('SHA-1 is no longer an acceptable digest for signatures');
     return finish({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
   }
-  if (claimed && proven && claimed.getTime() > proven.getTime() + 5 * 60_000) {
+  if (claimed && proven && claimed.getTime() > proven.time.getTime() + 5 * 60_000) {
     warnings.push('the claimed signing time (/M) is later than the timestamp');
   }
   return finish(PASSED);
@@ -222,12 +242,18 @@ function attributeWarnings(cms: ParsedCms, subFilter: string, warnings: string[]
   }
 }
 
-/** Validates the unsigned signature timestamp; returns its time when it is a proof of existence. */
-function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: SignatureReport): Date | undefined {
+/**
+ * Validates the unsigned signature timestamp; returns its time when it is a proof of existence.
+ * A TSA certificate that has expired (or was revoked) since is still acceptable when a later valid
+ * document timestamp covers the signature and the TSA chain, revocation included, was valid at
+ * that document timestamp's time (past signature validation, ETSI EN 319 102-1 §5.6.2.4).
+ */
+function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: SignatureReport, offset: number | undefined): { time: Date; archived: boolean } | undefined {
   if (!cms.timestampToken) return undefined;
   const ts: NonNullable<SignatureReport['timestamp']> = { valid: false, genTime: null, tsa: null, chainStatus: 'not-checked', errors: [] };
   report.timestamp = ts;
   let tokenSound = false;
+  let archived = false;
   try {
     const check = verifyTimestampToken(cms.timestampToken, cms.signatureValue);
     ts.genTime = check.info.genTime.toISOString();
@@ -238,9 +264,15 @@ function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: Sign
     if (!tsaCert) ts.errors.push('the timestamp does not carry the TSA certificate');
     const chain = tsaCert ? timestampChain(tsaCert, check.info, ctx) : undefined;
     ts.chainStatus = chain?.status ?? 'no-chain';
-    if (chain && chain.status !== 'valid') ts.errors.push(...chain.errors);
-    ts.valid = check.imprintMatches && check.signatureValid && chain?.status === 'valid';
-    tokenSound = check.errors.length === 0 && check.imprintMatches && check.signatureValid && tsaCert !== undefined;
+    const sound = check.imprintMatches && check.signatureValid;
+    const archivedAt = sound && tsaCert && chain && chain.status !== 'valid' ? tsaValidAtProof(tsaCert, check.info, chain, proofFor(ctx, offset), ctx) : undefined;
+    if (archivedAt) {
+      archived = true;
+      ts.chainStatus = 'valid';
+      report.warnings.push(`the signature timestamp's TSA chain is ${chain?.status}; it was valid at ${archivedAt.toISOString()}, proven by a later document timestamp`);
+    } else if (chain && chain.status !== 'valid') ts.errors.push(...chain.errors);
+    ts.valid = sound && (chain?.status === 'valid' || archivedAt !== undefined);
+    tokenSound = check.errors.length === 0 && sound && tsaCert !== undefined;
   } catch (e) {
     ts.errors.push(isDocaxisError(e) ? e.message : 'the timestamp token could not be read');
   }
@@ -250,26 +282,54 @@ function signatureTimestamp(cms: ParsedCms, ctx: ValidationContext, report: Sign
     return undefined;
   }
   report.times.proven = ts.genTime;
-  return ts.genTime ? new Date(ts.genTime) : undefined;
+  return ts.genTime ? { time: new Date(ts.genTime), archived } : undefined;
 }
 
-function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: ValidationContext): ChainResult {
+/**
+ * The TSA chain at `at` (default the validation time) with the document's own evidence (the
+ * token's CMS, the /DSS) besides the caller's. `past`: a validation at a proven earlier time,
+ * where every certificate must be covered by revocation data valid then (nothing can be fetched
+ * for a certificate that has expired since).
+ */
+function timestampChain(tsaCert: Uint8Array, info: TimestampInfo, ctx: ValidationContext, at: Date = ctx.at, past = false): ChainResult {
+  // Problems of the embedded data are reported once, for the signature (validateSigner).
+  const embedded = embeddedRevocation(info.cms, ctx, []);
   return validateChain({
     leaf: tsaCert,
-    candidates: [...info.certificates, ...ctx.intermediates],
+    candidates: [...info.certificates, ...embedded.certificates, ...ctx.intermediates],
     trustAnchors: ctx.trustAnchors,
     crls: ctx.crls,
-    at: ctx.at,
+    ...(ctx.ocspResponses !== undefined && ctx.ocspResponses.length > 0 ? { ocspResponses: ctx.ocspResponses } : {}),
+    embedded: { crls: embedded.crls, ocspResponses: embedded.ocspResponses },
+    at,
     purpose: 'timestamping',
     cache: ctx.cache,
-    requireRevocation: ctx.requireRevocation,
+    requireRevocation: past || ctx.requireRevocation,
+    ...(past || ctx.requireRevocation ? { checkRevocation: true } : {}),
   });
 }
 
+/**
+ * When the TSA chain fails now only because of time (expired, or revoked after the proof), the
+ * time at which a later document timestamp proves the token existed and the chain was valid.
+ */
+function tsaValidAtProof(tsaCert: Uint8Array, info: TimestampInfo, now: ChainResult, proof: Date | undefined, ctx: ValidationContext): Date | undefined {
+  if (!proof || info.genTime.getTime() > proof.getTime()) return undefined;
+  if (now.status === 'revoked') {
+    if (!now.revokedAt || now.revokedAt.getTime() <= proof.getTime()) return undefined;
+  } else if (now.status !== 'expired') return undefined;
+  const past = timestampChain(tsaCert, info, ctx, proof, true);
+  return past.status === 'valid' ? proof : undefined;
+}
+
 /** Chain at the validation time; on expiry or revocation, again at the proven signing time. */
-function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationContext, proven: Date | undefined, report: SignatureReport): Verdict {
+function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationContext, timestamp: { time: Date; archived: boolean } | undefined, report: SignatureReport): Verdict {
   const embedded = embeddedRevocation(cms, ctx, report.warnings);
-  const run = (at: Date) =>
+  const proven = timestamp?.time;
+  // Past validation on the strength of a document timestamp: revocation data valid at the proven
+  // time must cover every certificate (the B-LT/LTA data), as nothing can be learnt about it later.
+  const strictAtProof = timestamp?.archived === true;
+  const run = (at: Date, strict = false) =>
     validateChain({
       leaf: signerCert,
       candidates: [...cms.certificates, ...embedded.certificates, ...ctx.intermediates],
@@ -284,8 +344,8 @@ function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationC
       cache: ctx.cache,
       // Checked with whatever evidence is at hand (a revoked certificate is always caught); an
       // uncovered certificate is INDETERMINATE/TRY_LATER only when revocation is required.
-      requireRevocation: ctx.requireRevocation,
-      ...(ctx.requireRevocation ? { checkRevocation: true } : {}),
+      requireRevocation: strict || ctx.requireRevocation,
+      ...(strict || ctx.requireRevocation ? { checkRevocation: true } : {}),
     });
   const now = run(ctx.at);
   recordChain(now, report, ctx.cache);
@@ -306,23 +366,28 @@ function validateSigner(signerCert: Uint8Array, cms: ParsedCms, ctx: ValidationC
     case 'revoked': {
       if (!proven || !now.revokedAt) return { indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' };
       if (proven.getTime() >= now.revokedAt.getTime()) return { indication: 'TOTAL_FAILED', subIndication: 'REVOKED' };
-      return revalidateAtProof(run(proven), proven, report, 'revoked after the timestamp proves it signed');
+      return revalidateAtProof(run(proven, strictAtProof), proven, report, 'revoked after the timestamp proves it signed', ctx.cache);
     }
     case 'expired': {
       if (!proven) return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
       if (now.notAfter && proven.getTime() > now.notAfter.getTime()) return { indication: 'TOTAL_FAILED', subIndication: 'EXPIRED' };
-      return revalidateAtProof(run(proven), proven, report, 'expired after the timestamp proves it signed');
+      return revalidateAtProof(run(proven, strictAtProof), proven, report, 'expired after the timestamp proves it signed', ctx.cache);
     }
   }
 }
 
-function revalidateAtProof(atProof: ChainResult, proven: Date, report: SignatureReport, note: string): Verdict {
-  if (atProof.status !== 'valid') return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
+function revalidateAtProof(atProof: ChainResult, proven: Date, report: SignatureReport, note: string, cache: CertificateCache): Verdict {
+  if (atProof.status !== 'valid') {
+    report.errors.push(...atProof.errors.map((e) => `at the proven signing time ${proven.toISOString()}: ${e}`));
+    return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
+  }
   report.warnings.push(`the certificate was ${note} (${proven.toISOString()})`);
+  // The chain that decided is the one at the proven time: report it (its revocation evidence).
+  recordChain(atProof, report, cache, false);
   return PASSED;
 }
 
-function recordChain(chain: ChainResult, report: SignatureReport, cache: CertificateCache): void {
+function recordChain(chain: ChainResult, report: SignatureReport, cache: CertificateCache, messages = true): void {
   report.chain = {
     status: chain.status,
     trusted: chain.trustAnchor !== undefined,
@@ -342,6 +407,7 @@ function recordChain(chain: ChainResult, report: SignatureReport, cache: Certifi
       origin: r.origin ?? null,
     })),
   };
+  if (!messages) return;
   report.errors.push(...chain.errors);
   report.warnings.push(...chain.warnings);
 }
@@ -472,6 +538,12 @@ function verifyDocumentTimestamp(reader: PdfReader, byteRange: number[], content
   const chain = timestampChain(tsaCert, info, ctx);
   recordChain(chain, report, ctx.cache);
   if (chain.status === 'valid') return PASSED;
+  // Expired (or revoked) since, but a later document timestamp proves it and its chain valid then.
+  const archivedAt = tsaValidAtProof(tsaCert, info, chain, proofFor(ctx, byteRange[1]), ctx);
+  if (archivedAt) {
+    report.warnings.push(`the TSA chain is ${chain.status}; it was valid at ${archivedAt.toISOString()}, proven by a later document timestamp`);
+    return PASSED;
+  }
   if (chain.status === 'no-chain') return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' };
   if (chain.status === 'revoked') return { indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' };
   if (chain.status === 'expired') return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };

@@ -9,7 +9,7 @@ import { findSignatures } from './find-signatures.js';
 import { RangeHasher, type HashCheckpoints } from './range-hasher.js';
 import { groupReplays, recordReplays } from './replays.js';
 import { MAX_LISTED_MODIFICATIONS, documentVerdict, type SignatureReport, type VerificationReport } from './report.js';
-import { verifySignature } from './verify-signature.js';
+import { verifySignature, type ProofOfExistence } from './verify-signature.js';
 
 /** Real documents carry a handful of signatures; hundreds are an attack on the verifier's time. */
 export const DEFAULT_MAX_SIGNATURES = 20;
@@ -61,12 +61,19 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     dss: dssSource(reader),
     hasher,
   };
-  const signatures = groups.map(({ signature, copies }, i) => {
-    const report = verifySignature(reader, signature, i, ctx);
+  // Latest first: a valid document timestamp is a proof of existence for everything before it,
+  // which past validation of the earlier signatures and timestamps may need (verify-signature.ts).
+  const proofs: ProofOfExistence[] = [];
+  const signatures: SignatureReport[] = new Array<SignatureReport>(groups.length);
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const { signature, copies } = groups[i]!;
+    const report = verifySignature(reader, signature, i, { ...ctx, proofs });
     recordReplays(report, copies);
     if (reader.brokenPrevChain) revisionsUnknown(report);
-    return capModifications(report);
-  });
+    const proof = proofOf(report);
+    if (proof) proofs.push(proof);
+    signatures[i] = capModifications(report);
+  }
   return {
     reportVersion: 1,
     file: {
@@ -77,6 +84,13 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     document: documentVerdict(signatures),
     signatures,
   };
+}
+
+/** What a passed document timestamp proves: the bytes before its /Contents existed at its time. */
+function proofOf(report: SignatureReport): ProofOfExistence | undefined {
+  if (report.type !== 'document-timestamp' || report.indication !== 'TOTAL_PASSED' || !report.times.proven) return undefined;
+  const before = report.coverage.byteRange[1];
+  return before === undefined ? undefined : { time: new Date(report.times.proven), before };
 }
 
 /**
