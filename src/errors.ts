@@ -116,6 +116,11 @@ export const ERROR_CATALOGUE = {
   MULTIPART_INVALID: { category: 'input', message: 'The multipart/form-data body is malformed or holds parts it should not' },
   TEXT_INVALID: { category: 'input', message: 'A text field holds U+0000 or a lone surrogate, which cannot be stored' },
   DATE_OUT_OF_RANGE: { category: 'input', message: 'A date lies outside the years 0001 to 9999' },
+  EDXML_INVALID: { category: 'input', message: 'The edXML package is invalid (QCVN 102:2016)' },
+  EDXML_UNSAFE: { category: 'input', message: 'The edXML package uses XML features the axis refuses (DOCTYPE, entities, processing instructions) or exceeds a size, depth or element limit' },
+  EDXML_SIGNATURE_INVALID: { category: 'policy', message: 'The edXML package’s XML signature does not verify against the trusted certificates' },
+  EDXML_FROM_MISMATCH: { category: 'forbidden', message: 'The edXML package’s sender (From) is not your agency' },
+  EDXML_SIGNER_MISSING: { category: 'unavailable', message: 'The axis has no signing key (AXIS_P12): it cannot sign an edXML package' },
   REQUEST_ABORTED: { category: 'input', message: 'The client closed the request before its body was read' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },

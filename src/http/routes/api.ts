@@ -10,6 +10,7 @@ import { adminTrustRoutes } from './admin-trust.js';
 import { adminUserRoutes } from './admin-users.js';
 import { agencyRoutes } from './agencies.js';
 import { documentRoutes } from './documents.js';
+import { edxmlRoutes } from './edxml.js';
 import { logRoutes } from './log.js';
 import { mailboxRoutes } from './mailbox.js';
 import { meRoutes } from './me.js';
@@ -35,4 +36,5 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   await api.register(adminAgencyRoutes, { deps });
   await api.register(adminUserRoutes, { deps });
   await api.register(adminTrustRoutes, { deps });
+  await api.register(edxmlRoutes, { deps, maxBytes: config.edxmlMaxBytes });
 };
