@@ -19,7 +19,8 @@ export interface OutboundContext {
   now: Date;
 }
 
-function refOf(d: ExchangeDocument): ResponseForRef {
+/** How edXML names one of our documents when answering or referring to it. */
+export function refOf(d: ExchangeDocument): ResponseForRef {
   return { organId: d.senderCode, code: `${d.metadata.codeNumber}/${d.metadata.codeNotation}`, promulgationDate: d.metadata.promulgationDate, documentId: d.edxmlDocumentId };
 }
 

@@ -158,6 +158,7 @@ forEachDatabase('http edXML', (t) => {
 
     const huge = await post(Buffer.alloc(3 * 1024 * 1024 + 1, 0x20), h.tokens.clerk(PROVINCE));
     expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('FILE_TOO_LARGE');
   });
 
   it('only clerks import or download edXML', async () => {
