@@ -32,7 +32,7 @@ function declaredLevels(doc: Document): string[] {
   return out;
 }
 
-export async function importPackage(deps: ExchangeDeps, p: Principal, xml: Uint8Array, opts: { limits: XmlLimits; idempotencyKey?: string }): Promise<SendResult> {
+export async function importPackage(deps: ExchangeDeps, p: Principal, xml: Uint8Array, opts: { limits: XmlLimits; uploadLimitBytes: number; idempotencyKey?: string }): Promise<SendResult> {
   await ensureRole(deps, p, 'import an edXML package', 'clerk');
   try {
     const doc = parseSafeXml(xml, opts.limits);
@@ -53,10 +53,12 @@ export async function importPackage(deps: ExchangeDeps, p: Principal, xml: Uint8
     if (pdfs.length !== 1 || envelope.attachments.length !== 1) {
       throw new DocaxisError('EDXML_INVALID', 'exactly one attachment, of type application/pdf', { details: { fields: { 'edXMLBody.Attachment': 'exactly one attachment, of type application/pdf' } } });
     }
+    // The PDF inside a package is held to the same limit as one uploaded by form.
+    if (pdfs[0]!.content.length > opts.uploadLimitBytes) throw new DocaxisError('FILE_TOO_LARGE', `at most ${opts.uploadLimitBytes} bytes (UPLOAD_LIMIT_BYTES)`);
     return await sendDocument(deps, p, { metadata: metadataInputOf(envelope), pdf: pdfs[0]!.content, ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}) });
   } catch (e) {
     // The send path logs its own refusals; the package's are logged here, never with its content.
-    if (isDocaxisError(e) && e.code.startsWith('EDXML_')) await logSendRefused(deps, p, { code: e.code, via: 'edxml' }).catch(() => undefined);
+    if (isDocaxisError(e) && (e.code.startsWith('EDXML_') || e.code === 'FILE_TOO_LARGE')) await logSendRefused(deps, p, { code: e.code, via: 'edxml' }).catch(() => undefined);
     throw e;
   }
 }

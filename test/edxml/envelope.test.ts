@@ -62,6 +62,12 @@ describe('edXML envelope', () => {
     });
   });
 
+  it('writes characters XML 1.0 cannot carry as U+FFFD, so the package stays well-formed', () => {
+    const e = fullEnvelope();
+    e.header.subject = 'a\u0001b\u001Fc\uFFFEd\uD800e';
+    expect(parseEnvelope(buildEnvelope(e)).header.subject).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe');
+  });
+
   it('refuses a root that is not edXMLEnvelope in the QCVN namespace', () => {
     const xml = buildEnvelope(fullEnvelope()).replace(EDXML_NS, 'http://example.com/other');
     expect(fieldsOf(() => parseEnvelope(xml))).toHaveProperty('edXMLEnvelope');

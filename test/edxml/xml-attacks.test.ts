@@ -82,5 +82,7 @@ describe('XML attacks', () => {
     expect(refusal(() => parseSafeXml('<a><b></a>')).code).toBe('EDXML_INVALID');
     expect(refusal(() => parseSafeXml(new Uint8Array([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e]))).code).toBe('EDXML_INVALID');
     expect(refusal(() => parseSafeXml('')).code).toBe('EDXML_INVALID');
+    // No DTD, so no entity but the five predefined ones: another name is an error, never expanded.
+    expect(refusal(() => parseSafeXml('<a>&xxe;</a>')).code).toBe('EDXML_INVALID');
   });
 });

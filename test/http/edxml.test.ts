@@ -161,6 +161,15 @@ forEachDatabase('http edXML', (t) => {
     expect(huge.json().error.code).toBe('FILE_TOO_LARGE');
   });
 
+  it('the PDF inside a package is held to UPLOAD_LIMIT_BYTES like a form upload: 413, nothing stored', async () => {
+    const before = await counts(t);
+    const padded = Buffer.concat([Buffer.from(pdf), Buffer.alloc(2 * 1024 * 1024 + 1 - pdf.length, 0x20)]);
+    const res = await post(packageOf({ classification: 'NONE', pdf: padded }).xml, h.tokens.clerk(PROVINCE));
+    expect(res.statusCode, res.body).toBe(413);
+    expect(res.json().error.code).toBe('FILE_TOO_LARGE');
+    expect(await counts(t)).toEqual(before);
+  });
+
   it('only clerks import or download edXML', async () => {
     const pkg = packageOf({ classification: 'NONE' }).xml;
     for (const who of [h.tokens.admin, h.tokens.auditor]) expect((await post(pkg, who)).statusCode).toBe(403);

@@ -36,5 +36,5 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   await api.register(adminAgencyRoutes, { deps });
   await api.register(adminUserRoutes, { deps });
   await api.register(adminTrustRoutes, { deps });
-  await api.register(edxmlRoutes, { deps, maxBytes: config.edxmlMaxBytes });
+  await api.register(edxmlRoutes, { deps, maxBytes: config.edxmlMaxBytes, uploadLimitBytes: config.uploadLimitBytes });
 };

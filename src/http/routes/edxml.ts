@@ -22,9 +22,8 @@ const ImportResultSchema = Type.Object({
   replayed: Type.Boolean({ description: 'true: this Idempotency-Key was seen before; this is the original result' }),
 });
 
-export const edxmlRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; maxBytes: number }> = async (app, { deps, maxBytes }) => {
+export const edxmlRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; maxBytes: number; uploadLimitBytes: number }> = async (app, { deps, maxBytes, uploadLimitBytes }) => {
   const limits = { ...DEFAULT_XML_LIMITS, maxBytes };
-  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(XML_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
 
   app.get(
@@ -66,7 +65,7 @@ export const edxmlRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; maxByt
       const body = request.body;
       if (!Buffer.isBuffer(body) || body.length === 0) throw new DocaxisError('EDXML_INVALID', 'send the package as the body (application/xml)', { details: { fields: { '': 'empty body' } } });
       const key = request.headers['idempotency-key'];
-      const result = await importPackage(deps, p, body, { limits, ...(key !== undefined ? { idempotencyKey: key } : {}) });
+      const result = await importPackage(deps, p, body, { limits, uploadLimitBytes, ...(key !== undefined ? { idempotencyKey: key } : {}) });
       return reply.status(result.replayed ? 200 : 201).send(result);
     },
   );
