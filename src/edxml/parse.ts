@@ -201,6 +201,14 @@ function traceList(r: Reader, header: Element | undefined): { traces: TraceHeade
   };
 }
 
+/**
+ * Strict base64 (padded, no stray characters), checked in linear time: a grouped repetition
+ * regex overflows the stack on a multi-megabyte attachment.
+ */
+function isBase64(s: string): boolean {
+  return s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+}
+
 function attachmentsOf(r: Reader, body: Element | undefined): Attachment[] {
   if (!body) return [];
   const out: Attachment[] = [];
@@ -214,7 +222,7 @@ function attachmentsOf(r: Reader, body: Element | undefined): Attachment[] {
     const description = r.text(a, 'Description', `${A}.Description`, false, 2000);
     const c = r.one(a, 'Content', `${A}.Content`, true);
     const b64 = c ? (r.textOf(c, `${A}.Content`, Number.MAX_SAFE_INTEGER) ?? '').replace(/\s+/g, '') : '';
-    if (c && !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(b64)) r.fail(`${A}.Content`, 'not base64');
+    if (c && !isBase64(b64)) r.fail(`${A}.Content`, 'not base64');
     if (contentId && contentType && name) out.push({ contentId, name, ...(description !== undefined ? { description } : {}), contentType, content: new Uint8Array(Buffer.from(b64, 'base64')) });
   });
   const ids = out.map((a) => a.contentId);

@@ -62,6 +62,15 @@ describe('edXML envelope', () => {
     });
   });
 
+  it('reads a package with a 12 MiB attachment (the base64 check is linear: a grouped regex overflowed the stack)', () => {
+    const e = fullEnvelope();
+    const big = new Uint8Array(12 * 1024 * 1024).map((_, i) => (i * 31) & 255);
+    e.attachments = [{ contentId: 'big', name: 'big.pdf', contentType: 'application/pdf', content: big }];
+    const got = parseEnvelope(buildEnvelope(e)).attachments[0]!.content;
+    expect(got.length).toBe(big.length);
+    expect(Buffer.compare(Buffer.from(got), Buffer.from(big))).toBe(0);
+  });
+
   it('writes characters XML 1.0 cannot carry as U+FFFD, so the package stays well-formed', () => {
     const e = fullEnvelope();
     e.header.subject = 'a\u0001b\u001Fc\uFFFEd\uD800e';
