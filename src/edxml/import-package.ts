@@ -11,7 +11,7 @@ import { DocaxisError, isDocaxisError } from '../errors.js';
 import type { Principal } from '../db/ports.js';
 import type { ExchangeDeps } from '../exchange/deps.js';
 import { ensureRole } from '../exchange/guard.js';
-import { logSendRefused } from '../exchange/refusal-log.js';
+import { codeOf, logSendRefused } from '../exchange/refusal-log.js';
 import { refuseClassified } from '../exchange/refuse-classified.js';
 import { sendDocument, type SendResult } from '../exchange/send-document.js';
 import { classificationOf } from '../exchange/validate-metadata.js';
@@ -21,29 +21,32 @@ import { childrenNamed, parseSafeXml, type XmlLimits } from './safe-xml.js';
 import { metadataInputOf } from './to-metadata.js';
 import type { Document } from '@xmldom/xmldom';
 
-/** The Classification elements a package declares, read before (and whatever) the rest validates. */
-function declaredLevels(doc: Document): string[] {
-  const root = doc.documentElement;
-  if (!root) return [];
-  const out: string[] = [];
-  for (const header of childrenNamed(root, EDXML_NS, 'edXMLHeader'))
-    for (const mh of childrenNamed(header, EDXML_NS, 'MessageHeader'))
-      for (const oi of childrenNamed(mh, EDXML_NS, 'OtherInfo')) for (const c of childrenNamed(oi, EDXML_NS, 'Classification')) out.push((c.textContent ?? '').trim());
-  return out;
+/** The elements at `path` under edXMLHeader (every match), read before (and whatever) the rest validates. */
+function headerTexts(doc: Document, path: readonly string[]): string[] {
+  let level = doc.documentElement ? childrenNamed(doc.documentElement, EDXML_NS, 'edXMLHeader') : [];
+  for (const local of path) level = level.flatMap((e) => childrenNamed(e, EDXML_NS, local));
+  return level.map((e) => (e.textContent ?? '').trim());
+}
+
+/** Number and notation as the package gives them, for the refusal log (never the subject or the file). */
+function declaredCode(doc: Document): { codeNumber?: string; codeNotation?: string } {
+  return codeOf({ codeNumber: headerTexts(doc, ['MessageHeader', 'Code', 'CodeNumber'])[0], codeNotation: headerTexts(doc, ['MessageHeader', 'Code', 'CodeNotation'])[0] });
 }
 
 export async function importPackage(deps: ExchangeDeps, p: Principal, xml: Uint8Array, opts: { limits: XmlLimits; uploadLimitBytes: number; idempotencyKey?: string }): Promise<SendResult> {
   await ensureRole(deps, p, 'import an edXML package', 'clerk');
+  let code: { codeNumber?: string; codeNotation?: string } = {};
   try {
     const doc = parseSafeXml(xml, opts.limits);
-    for (const level of declaredLevels(doc)) {
+    code = declaredCode(doc);
+    for (const level of headerTexts(doc, ['MessageHeader', 'OtherInfo', 'Classification'])) {
       let found;
       try {
         found = classificationOf({ classification: level });
       } catch {
         continue; // not a level: reported with the other fields below
       }
-      if (found !== 'NONE') return await refuseClassified(deps, p, { classification: level }, found);
+      if (found !== 'NONE') return await refuseClassified(deps, p, code, found);
     }
     const envelope = readEnvelope(doc);
     if (envelope.header.from.organId !== p.agency.code) {
@@ -58,7 +61,7 @@ export async function importPackage(deps: ExchangeDeps, p: Principal, xml: Uint8
     return await sendDocument(deps, p, { metadata: metadataInputOf(envelope), pdf: pdfs[0]!.content, ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}) });
   } catch (e) {
     // The send path logs its own refusals; the package's are logged here, never with its content.
-    if (isDocaxisError(e) && (e.code.startsWith('EDXML_') || e.code === 'FILE_TOO_LARGE')) await logSendRefused(deps, p, { code: e.code, via: 'edxml' }).catch(() => undefined);
+    if (isDocaxisError(e) && (e.code.startsWith('EDXML_') || e.code === 'FILE_TOO_LARGE')) await logSendRefused(deps, p, { ...code, code: e.code, via: 'edxml' }).catch(() => undefined);
     throw e;
   }
 }

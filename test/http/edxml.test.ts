@@ -115,6 +115,8 @@ forEachDatabase('http edXML', (t) => {
     expect(res.statusCode, res.body).toBe(403);
     expect(res.json().error.code).toBe('EDXML_FROM_MISMATCH');
     expect(await counts(t)).toEqual(before);
+    const [last] = (await t.stores.log.search({ event: 'send.refused' }, { limit: 1 })).items;
+    expect(last?.details).toMatchObject({ code: 'EDXML_FROM_MISMATCH', via: 'edxml', codeNumber: expect.any(String) });
   });
 
   it('a classified package is refused as classified before anything is stored (not a byte), even when other fields are wrong', async () => {
@@ -131,6 +133,10 @@ forEachDatabase('http edXML', (t) => {
     const res = await post(broken, h.tokens.clerk(PROVINCE));
     expect(res.json().error.code).toBe('CLASSIFIED_REFUSED');
     expect(await counts(t)).toEqual(before);
+    // Logged with the number and the level, never the subject.
+    const [last] = (await t.stores.log.search({ event: 'send.refused' }, { limit: 1 })).items;
+    expect(last?.details).toMatchObject({ senderCode: PROVINCE, level: 'MAT', codeNumber: expect.any(String), codeNotation: expect.stringMatching(/^UBND-VP/) });
+    expect(JSON.stringify(last?.details)).not.toContain('nhập gói');
     const hex = Buffer.from(marker).toString('hex');
     for (const table of ['documents', 'blobs', 'deliveries', 'status_events', 'exchange_log']) {
       const [row] = rowsOf<{ n: number | string }>(await t.database.db.execute(sql.raw(`select count(*) as n from ${table} x where position('${marker}' in x::text) > 0 or position('${hex}' in lower(x::text)) > 0`)));
