@@ -16,6 +16,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly uploadLimitBytes: number;
+  /** The largest edXML package accepted (EDXML_MAX_BYTES): base64 makes it ~4/3 of the PDF. */
+  readonly edxmlMaxBytes: number;
   readonly logLevel: LogLevel;
   /** Seed the demo province, but only into an empty database. */
   readonly seedDemo: boolean;
@@ -109,6 +111,8 @@ export interface HttpLimits {
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
+/** A 64 MiB PDF in base64 plus the header: one package holds one upload's worth of PDF. */
+export const DEFAULT_EDXML_MAX_BYTES = 90 * 1024 * 1024;
 export const DEFAULT_LOG_SEAL_INTERVAL_SECONDS = 300;
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = Object.freeze({
@@ -145,6 +149,7 @@ export function loadConfig(env: Env): Config {
     databaseUrl: databaseUrl(env),
     dataDir: text(env, 'DOCAXIS_DATA_DIR') ?? '.data/pglite',
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', DEFAULT_UPLOAD_LIMIT_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    edxmlMaxBytes: integer(env, 'EDXML_MAX_BYTES', DEFAULT_EDXML_MAX_BYTES, 1024, Number.MAX_SAFE_INTEGER),
     logLevel: logLevel(env),
     seedDemo: boolean(env, 'DOCAXIS_SEED_DEMO', true),
     trustProxy: trustProxy(env),

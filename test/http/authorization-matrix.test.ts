@@ -60,6 +60,9 @@ const CASES: Case[] = [
   { route: 'GET /documents/:id', request: (c) => ({ method: 'GET', url: `/api/v1/documents/${c.doc}` }), expect: docReaders },
   { route: 'GET /documents/:id (unknown id)', request: () => ({ method: 'GET', url: `/api/v1/documents/${randomUUID()}` }), expect: { ...clerks(404, 404, 404), admin: 403, auditor: 403 } },
   { route: 'GET /documents/:id/file', request: (c) => ({ method: 'GET', url: `/api/v1/documents/${c.doc}/file` }), expect: docReaders },
+  { route: 'GET /documents/:id/edxml', request: (c) => ({ method: 'GET', url: `/api/v1/documents/${c.doc}/edxml` }), expect: docReaders },
+  // Well-formed XML but not edXML: a clerk gets EDXML_INVALID (400), i.e. got past authorisation.
+  { route: 'POST /edxml/import', request: () => ({ method: 'POST', url: '/api/v1/edxml/import', headers: { 'content-type': 'application/xml' }, payload: '<x/>' }), expect: clerkOnly(400) },
   { route: 'POST /documents/:id/verify', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/verify` }), expect: docReaders },
   // 01 -> 04 is not a legal step: the recipient gets 409, i.e. got past authorisation.
   { route: 'POST /documents/:id/status', request: (c) => ({ method: 'POST', url: `/api/v1/documents/${c.doc}/status`, payload: { status: '04' } }), expect: { ...clerks(403, 409, 404), admin: 403, auditor: 403 } },

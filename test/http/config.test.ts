@@ -1,7 +1,7 @@
 // loadConfig: defaults, parsing, and CONFIG_INVALID naming the variable.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HTTP_LIMITS, DEFAULT_UPLOAD_LIMIT_BYTES, defaultVerifyWorkers, loadConfig } from '../../src/config.js';
+import { DEFAULT_EDXML_MAX_BYTES, DEFAULT_HTTP_LIMITS, DEFAULT_UPLOAD_LIMIT_BYTES, defaultVerifyWorkers, loadConfig } from '../../src/config.js';
 import { isDocaxisError } from '../../src/errors.js';
 
 describe('loadConfig', () => {
@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dataDir: '.data/pglite',
       uploadLimitBytes: DEFAULT_UPLOAD_LIMIT_BYTES,
+      edxmlMaxBytes: DEFAULT_EDXML_MAX_BYTES,
       logLevel: 'info',
       seedDemo: true,
       trustProxy: false,

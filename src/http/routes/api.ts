@@ -11,6 +11,7 @@ import { adminUserRoutes } from './admin-users.js';
 import { agencyRoutes } from './agencies.js';
 import { documentRoutes } from './documents.js';
 import { draftRoutes } from './drafts.js';
+import { edxmlRoutes } from './edxml.js';
 import { logRoutes } from './log.js';
 import { mailboxRoutes } from './mailbox.js';
 import { meRoutes } from './me.js';
@@ -41,4 +42,5 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   await api.register(adminUserRoutes, { deps });
   await api.register(adminTrustRoutes, { deps });
   await api.register(draftRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes, preparedSignatureTtlMinutes: config.preparedSignatureTtlMinutes });
+  await api.register(edxmlRoutes, { deps, maxBytes: config.edxmlMaxBytes, uploadLimitBytes: config.uploadLimitBytes });
 };
