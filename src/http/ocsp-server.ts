@@ -1,0 +1,97 @@
+// HTTP transport for the TEST-ONLY OCSP responder (`docaxis ocsp --port N`, and a real socket in
+// tests): POST application/ocsp-request (RFC 6960 Appendix A.1), answered with
+// application/ocsp-response. GET is not served (the client only POSTs). Test hooks: a delay
+// (misbehave.delayMs), and two extra paths that only a test names: /redirect (a 302 to file:)
+// and /oversize (a body larger than any OCSP response).
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_OCSP_REQUEST_BYTES } from '../pki/ocsp-request.js';
+import type { OcspResponder } from '../pki/ocsp-responder.js';
+
+export interface OcspServer {
+  /** The responder's URL (…/ocsp). */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startOcspServer(responder: OcspResponder, opts: { port: number; host?: string }): Promise<OcspServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    handle(responder, req, res).catch(() => {
+      if (!res.headersSent) plain(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}/ocsp`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(responder: OcspResponder, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const body = await readBody(req);
+  if (body === undefined) {
+    res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+    res.end('request too large\n', () => req.destroy());
+    return;
+  }
+  if (path === '/redirect') {
+    res.writeHead(302, { Location: 'file:///etc/passwd' });
+    res.end();
+    return;
+  }
+  if (path === '/oversize') {
+    const big = Buffer.alloc(1024 * 1024, 0x30);
+    res.writeHead(200, { 'Content-Type': 'application/ocsp-response' }); // no Content-Length: the client must count
+    res.end(big);
+    return;
+  }
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return plain(res, 405, 'POST an OCSPRequest');
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/ocsp-request') return plain(res, 415, 'expected application/ocsp-request');
+  const delay = responder.misbehave.delayMs ?? 0;
+  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  if (res.destroyed) return;
+  const reply = responder.respond(body);
+  res.writeHead(200, { 'Content-Type': 'application/ocsp-response', 'Content-Length': reply.length, 'Cache-Control': 'no-store' });
+  res.end(reply);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > MAX_OCSP_REQUEST_BYTES) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_OCSP_REQUEST_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function plain(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`${message}\n`);
+}
