@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         uploadsPerUser: 8,
         uploadsTotal: 32,
       },
+      revocationFetch: { enabled: false, allowPrivateAddresses: false, ocsp: { timeoutMs: 10_000, maxAgeHours: 24, nonce: true, skewSeconds: 300, maxResponseBytes: 65_536 }, crlTimeoutMs: 20_000, crlMaxBytes: 10 * 1024 * 1024 },
     });
     expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
     expect(Object.isFrozen(c)).toBe(true);
