@@ -136,7 +136,7 @@ export function loadConfig(env: Env): Config {
  * turns fetching on still has loopback/private/link-local targets refused unless
  * REVOCATION_ALLOW_PRIVATE=true (for a CA inside the agency network, and for tests).
  */
-function revocationFetch(env: Env): RevocationFetchConfig {
+export function revocationFetch(env: Env): RevocationFetchConfig {
   const mode = text(env, 'REVOCATION_FETCH')?.toLowerCase() ?? 'off';
   if (mode !== 'on' && mode !== 'off') throw invalid('REVOCATION_FETCH', `must be on or off, got "${mode}"`);
   return Object.freeze({

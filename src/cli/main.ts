@@ -5,11 +5,12 @@ import { DocaxisError, isDocaxisError } from '../errors.js';
 const USAGE = `docaxis - sign and verify official PDFs (PAdES)
 
 usage:
-  docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO] [--require-revocation] [--json]
+  docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--ocsp FILE]... [--fetch-revocation] [--at ISO] [--require-revocation] [--json]
   docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL]
                [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
   docaxis inspect FILE [--json]
   docaxis tsa --port N
+  docaxis ocsp --port N --issuer PEM --p12 FILE --password-env VAR [--crl FILE]... (TEST-ONLY responder)
   docaxis demo [--out DIR]
 
 exit codes: 0 valid / done, 1 not valid or no signature, 2 bad input or usage`;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sign: async () => (await import('./sign.js')).runSign,
   inspect: async () => (await import('./inspect.js')).runInspect,
   tsa: async () => (await import('./tsa.js')).runTsa,
+  ocsp: async () => (await import('./ocsp.js')).runOcsp,
   demo: async () => (await import('./demo.js')).runDemo,
 };
 
