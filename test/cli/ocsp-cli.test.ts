@@ -1,12 +1,16 @@
 // `docaxis verify --ocsp / --fetch-revocation` and `docaxis ocsp` (the TEST-ONLY responder), with
 // a signer whose certificate names our responder in its AIA, on loopback.
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { OCSP_FIXTURE_PORT } from '../../src/cli/ocsp.js';
+import { readCertificates } from '../../src/pki/pem.js';
+import { ocspUrlsOf } from '../../src/pki/revocation-fetcher.js';
 import { type OcspServer, startOcspServer } from '../../src/http/ocsp-server.js';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
@@ -15,7 +19,7 @@ import { queryOcsp } from '../../src/pki/ocsp-client.js';
 import { createKeySigner } from '../../src/pki/key-signer.js';
 import { OcspResponder } from '../../src/pki/ocsp-responder.js';
 import { exportPkcs12 } from '../../scripts/lib/pkcs12-export.js';
-import { sampleLetter } from '../support/fixtures.js';
+import { FIXTURES_DIR, sampleLetter } from '../support/fixtures.js';
 import { tempDir } from '../support/oracles.js';
 import { withRevocationUrls } from '../pki/ocsp-network-pki.js';
 import { type OcspPki, makeOcspPki, toPem } from '../pki/ocsp-test-pki.js';
@@ -169,8 +173,40 @@ describe('docaxis ocsp', () => {
     expect(await exit).toBe(0);
   }, 60_000);
 
-  it('refuses to start without an issuer or a key', async () => {
+  it('refuses an issuer without a key, and a key without an issuer', async () => {
     expect((await run(['ocsp', '--port', '0', '--p12', 'x.p12', '--password-env', 'PW'])).err).toMatch(/USAGE: .*--issuer: at least one CA certificate/);
     expect((await run(['ocsp', '--port', '0', '--issuer', rootPem()])).err).toMatch(/USAGE: .*--p12: the responder/);
   });
+
+  it('serves the OCSP fixtures by default: good, revoked (from the fixture CRL), checked by openssl too', async () => {
+    const child = spawn(TSX, [BIN, 'ocsp', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const m = /listening on (\S+)/.exec(buf);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`ocsp exited ${code}`)));
+      });
+      const fx = (name: string) => join(FIXTURES_DIR, name);
+      const issuer = parseChainCert(readCertificates(readFileSync(fx('ocsp-root-ca.cert.pem')))[0]!);
+      const cert = (name: string) => parseChainCert(readCertificates(readFileSync(fx(`${name}.cert.pem`)))[0]!);
+      expect(ocspUrlsOf(cert('signer-ocsp-good').der)).toEqual([`http://127.0.0.1:${OCSP_FIXTURE_PORT}/ocsp`]);
+      const good = await queryOcsp({ url, cert: cert('signer-ocsp-good'), issuer, settings: { allowPrivateAddresses: true } });
+      expect(good.status.status).toBe('good');
+      expect(good.status.detail).toContain('id-pkix-ocsp-nocheck');
+      const revoked = await queryOcsp({ url, cert: cert('signer-ocsp-revoked'), issuer, settings: { allowPrivateAddresses: true } });
+      expect(revoked.status).toMatchObject({ status: 'revoked', reason: 'keyCompromise', revokedAt: new Date('2025-06-01T00:00:00Z') });
+      const oracle = await promisify(execFile)('openssl', ['ocsp', '-issuer', fx('ocsp-root-ca.cert.pem'), '-cert', fx('signer-ocsp-revoked.cert.pem'), '-cert', fx('signer-ocsp-good.cert.pem'), '-url', url, '-CAfile', fx('ocsp-root-ca.cert.pem')]);
+      expect(oracle.stderr).toContain('Response verify OK');
+      expect(oracle.stdout).toContain(`${fx('signer-ocsp-revoked.cert.pem')}: revoked`);
+      expect(oracle.stdout).toContain(`${fx('signer-ocsp-good.cert.pem')}: good`);
+    } finally {
+      const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    }
+  }, 60_000);
 });
