@@ -1,6 +1,7 @@
 // HTTP transport for the TEST-ONLY OCSP responder (`docaxis ocsp --port N`, and a real socket in
 // tests): POST application/ocsp-request (RFC 6960 Appendix A.1), answered with
-// application/ocsp-response. GET is not served (the client only POSTs). Test hooks: a delay
+// application/ocsp-response; also GET …/ocsp/{url-encoded base64 of the request} (RFC 6960
+// Appendix A.1, RFC 5019 §5), which our client does not use but other tools do. Test hooks: a delay
 // (misbehave.delayMs), and two extra paths that only a test names: /redirect (a 302 to file:)
 // and /oversize (a body larger than any OCSP response).
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
@@ -64,16 +65,28 @@ async function handle(responder: OcspResponder, req: IncomingMessage, res: Serve
     res.end(big);
     return;
   }
-  if (req.method !== 'POST') {
-    res.setHeader('Allow', 'POST');
-    return plain(res, 405, 'POST an OCSPRequest');
+  let request: Uint8Array;
+  if (req.method === 'GET' && path !== undefined && path.startsWith('/ocsp/')) {
+    let encoded: string;
+    try {
+      encoded = decodeURIComponent(path.slice('/ocsp/'.length));
+    } catch {
+      return plain(res, 400, 'bad percent-encoding');
+    }
+    if (encoded.length > MAX_OCSP_REQUEST_BYTES * 2 || !/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) return plain(res, 400, 'expected the base64 of an OCSPRequest');
+    request = Buffer.from(encoded, 'base64');
+  } else if (req.method === 'POST') {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/ocsp-request') return plain(res, 415, 'expected application/ocsp-request');
+    request = body;
+  } else {
+    res.setHeader('Allow', 'GET, POST');
+    return plain(res, 405, 'POST an OCSPRequest, or GET …/ocsp/{base64}');
   }
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/ocsp-request') return plain(res, 415, 'expected application/ocsp-request');
   const delay = responder.misbehave.delayMs ?? 0;
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   if (res.destroyed) return;
-  const reply = responder.respond(body);
+  const reply = responder.respond(request);
   res.writeHead(200, { 'Content-Type': 'application/ocsp-response', 'Content-Length': reply.length, 'Cache-Control': 'no-store' });
   res.end(reply);
 }

@@ -14,7 +14,9 @@ import { validateChain } from '../../src/pki/chain.js';
 import { type ChainCert, parseChainCert } from '../../src/pki/chain-cert.js';
 import { OcspCache, type OcspClientSettings, ocspStatusOrUnknown, queryOcsp } from '../../src/pki/ocsp-client.js';
 import { buildOcspRequest, ocspGetUrl, parseOcspRequest } from '../../src/pki/ocsp-request.js';
-import { type CertStatusEntry, OcspResponder } from '../../src/pki/ocsp-responder.js';
+import { type CertStatusEntry, OcspResponder, errorResponse } from '../../src/pki/ocsp-responder.js';
+import { checkOcspRevocationOf, parseOcspResponse } from '../../src/pki/ocsp.js';
+import { OID } from '../../src/pki/oids.js';
 import { isNonPublicAddress } from '../../src/pki/revocation-http.js';
 import { type OcspPki, makeOcspPki, toPem } from './ocsp-test-pki.js';
 
@@ -114,6 +116,29 @@ describe('OCSP answers', () => {
     expect('error' in r && r.error.code).toBe('OCSP_BAD_RESPONSE');
     expect(r.status.status).toBe('unknown');
     expect(responder.requestCount).toBe(1);
+  });
+});
+
+describe('the test responder', () => {
+  it('answers a SHA-256 CertID in kind, and a GET request (RFC 6960 A.1) like a POST', async () => {
+    const built = buildOcspRequest(pki.leaf.der, pki.root.der, { hash: 'sha256', nonce: true });
+    const viaGet = await fetch(ocspGetUrl(server.url, built.der));
+    expect(viaGet.status).toBe(200);
+    expect(viaGet.headers.get('content-type')).toBe('application/ocsp-response');
+    const parsed = parseOcspResponse(new Uint8Array(await viaGet.arrayBuffer()));
+    expect(parsed.responses[0]!.certId.hashAlgorithmOid).toBe(OID.sha256);
+    expect(Buffer.from(parsed.responses[0]!.certId.issuerKeyHash)).toEqual(Buffer.from(built.certId.issuerKeyHash));
+    expect(parsed.responses[0]!.status).toBe('good');
+    expect(Buffer.from(parsed.nonce as Uint8Array)).toEqual(Buffer.from(built.nonce!));
+    expect(checkOcspRevocationOf(leaf, root, [parsed], new Date()).status).toBe('good');
+  });
+
+  it('answers malformedRequest to garbage, and refuses other methods and types', async () => {
+    const garbage = await fetch(server.url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: 'not DER' });
+    expect(garbage.status).toBe(200);
+    expect(Buffer.from(await garbage.arrayBuffer())).toEqual(Buffer.from(errorResponse('malformedRequest')));
+    expect((await fetch(server.url, { method: 'PUT', body: 'x' })).status).toBe(405);
+    expect((await fetch(server.url, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).status).toBe(415);
   });
 });
 
