@@ -2,8 +2,8 @@
 // tests): POST application/ocsp-request (RFC 6960 Appendix A.1), answered with
 // application/ocsp-response; also GET …/ocsp/{url-encoded base64 of the request} (RFC 6960
 // Appendix A.1, RFC 5019 §5), which our client does not use but other tools do. Test hooks: a delay
-// (misbehave.delayMs), and two extra paths that only a test names: /redirect (a 302 to file:)
-// and /oversize (a body larger than any OCSP response).
+// (misbehave.delayMs), and extra paths that only a test names: /redirect (a 302 to file:),
+// /oversize (a body larger than any OCSP response) and /stall (a body that never ends).
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_OCSP_REQUEST_BYTES } from '../pki/ocsp-request.js';
@@ -57,6 +57,11 @@ async function handle(responder: OcspResponder, req: IncomingMessage, res: Serve
   if (path === '/redirect') {
     res.writeHead(302, { Location: 'file:///etc/passwd' });
     res.end();
+    return;
+  }
+  if (path === '/stall') {
+    res.writeHead(200, { 'Content-Type': 'application/ocsp-response', 'Content-Length': 1000 });
+    res.write(Buffer.alloc(10, 0x30)); // then nothing: the client's deadline must cut it
     return;
   }
   if (path === '/oversize') {

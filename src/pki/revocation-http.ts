@@ -133,6 +133,10 @@ export async function revocationHttp(req: RevocationHttpRequest, opts: Revocatio
         });
         res.once('end', () => resolve({ status, contentType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(), body: new Uint8Array(Buffer.concat(chunks)) }));
         res.once('error', fail);
+        // A body cut short (deadline, reset) ends in 'close' without 'end': never leave the caller waiting.
+        res.once('close', () => {
+          if (!res.complete) fail(new DocaxisError('REVOCATION_UNREACHABLE', `${target.origin}: the answer was cut short`));
+        });
       },
     );
     request.once('error', (e) => fail(e.name === 'AbortError' || e.name === 'TimeoutError' ? new DocaxisError('REVOCATION_UNREACHABLE', `${target.origin}: no answer within ${opts.timeoutMs} ms`) : e));

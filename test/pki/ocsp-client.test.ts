@@ -221,6 +221,7 @@ describe('OCSP answers that are refused', () => {
     const base = server.url.replace(/\/ocsp$/, '');
     expect(await codeOf(query({}, `${base}/oversize`))).toBe('REVOCATION_TOO_LARGE');
     expect(await codeOf(query({}, `${base}/redirect`))).toBe('REVOCATION_URL_REFUSED');
+    expect(await codeOf(query({ timeoutMs: 300 }, `${base}/stall`))).toBe('REVOCATION_UNREACHABLE');
     for (const url of ['file:///etc/passwd', 'ftp://127.0.0.1/ocsp', 'ldap://127.0.0.1/cn=x', 'not a url', `http://user:pw@127.0.0.1:${server.port}/ocsp`]) {
       expect(await codeOf(query({}, url))).toBe('REVOCATION_URL_REFUSED');
     }
@@ -256,6 +257,10 @@ describe('OCSP cache and address guard', () => {
     expect(await codeOf(query({ allowPrivateAddresses: false }))).toBe('REVOCATION_URL_REFUSED');
     expect(await codeOf(query({ allowPrivateAddresses: false }, `http://localhost:${server.port}/ocsp`))).toBe('REVOCATION_URL_REFUSED');
     expect(await codeOf(query({ allowPrivateAddresses: false }, `http://[::ffff:127.0.0.1]:${server.port}/ocsp`))).toBe('REVOCATION_URL_REFUSED');
+    // Other spellings of loopback: decimal, hex, short forms (the URL parser normalises them first).
+    for (const host of ['2130706433', '0x7f.1', '127.1', '[::1]', '0']) {
+      expect(await codeOf(query({ allowPrivateAddresses: false }, `http://${host}:${server.port}/ocsp`)), host).toBe('REVOCATION_URL_REFUSED');
+    }
     expect(responder.requestCount).toBe(0);
     expect((await query({ allowPrivateAddresses: true }, `http://localhost:${server.port}/ocsp`)).status.status).toBe('good');
   });
