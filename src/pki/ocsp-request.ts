@@ -43,8 +43,10 @@ export interface OcspRequestOptions {
 
 /** The CertID of `certDer` issued by `issuerDer`, as RFC 6960 §4.1.1 defines it. */
 export function certIdOf(certDer: Uint8Array, issuerDer: Uint8Array, hash: CertIdHash = 'sha1'): OcspCertId {
-  const cert = parseCertificate(certDer, 'certificate');
-  const issuer = parseCertificate(issuerDer, 'issuer certificate');
+  return certIdOfParsed(parseCertificate(certDer, 'certificate'), parseCertificate(issuerDer, 'issuer certificate'), hash);
+}
+
+function certIdOfParsed(cert: pkijs.Certificate, issuer: pkijs.Certificate, hash: CertIdHash): OcspCertId {
   const digest = (data: ArrayBuffer | Uint8Array) => new Uint8Array(createHash(hash).update(new Uint8Array(data)).digest());
   return {
     hashAlgorithmOid: HASH_OIDS[hash],
@@ -56,8 +58,9 @@ export function certIdOf(certDer: Uint8Array, issuerDer: Uint8Array, hash: CertI
 
 export function buildOcspRequest(certDer: Uint8Array, issuerDer: Uint8Array, options: OcspRequestOptions = {}): BuiltOcspRequest {
   const hash = options.hash ?? 'sha1';
-  const certId = certIdOf(certDer, issuerDer, hash);
-  const serial = parseCertificate(certDer, 'certificate').serialNumber;
+  const cert = parseCertificate(certDer, 'certificate');
+  const certId = certIdOfParsed(cert, parseCertificate(issuerDer, 'issuer certificate'), hash);
+  const serial = cert.serialNumber;
   const nonce = options.nonce === true ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES)) : options.nonce instanceof Uint8Array ? options.nonce : undefined;
   const tbs = new pkijs.TBSRequest({
     requestList: [
