@@ -1,6 +1,7 @@
 // `docaxis verify --ocsp / --fetch-revocation` and `docaxis ocsp` (the TEST-ONLY responder), with
 // a signer whose certificate names our responder in its AIA, on loopback.
 import { execFile, spawn } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { OCSP_FIXTURE_PORT } from '../../src/cli/ocsp.js';
 import { readCertificates } from '../../src/pki/pem.js';
+import { parseCrl } from '../../src/pki/revocation.js';
 import { ocspUrlsOf } from '../../src/pki/revocation-fetcher.js';
 import { type OcspServer, startOcspServer } from '../../src/http/ocsp-server.js';
 import { joinDocument } from '../../src/pades/complete.js';
@@ -19,7 +21,7 @@ import { queryOcsp } from '../../src/pki/ocsp-client.js';
 import { createKeySigner } from '../../src/pki/key-signer.js';
 import { OcspResponder } from '../../src/pki/ocsp-responder.js';
 import { exportPkcs12 } from '../../scripts/lib/pkcs12-export.js';
-import { FIXTURES_DIR, sampleLetter } from '../support/fixtures.js';
+import { FIXTURES_DIR, fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { tempDir } from '../support/oracles.js';
 import { withRevocationUrls } from '../pki/ocsp-network-pki.js';
 import { type OcspPki, makeOcspPki, toPem } from '../pki/ocsp-test-pki.js';
@@ -207,6 +209,37 @@ describe('docaxis ocsp', () => {
       const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
+    }
+  }, 60_000);
+});
+
+describe('the OCSP fixtures end to end', () => {
+  // Their AIA names this fixed port: the only test that listens on it.
+  it('signer-ocsp-good passes and signer-ocsp-revoked fails with --fetch-revocation against the fixture responder', async () => {
+    const fx = (name: string) => join(FIXTURES_DIR, name);
+    const fixtureResponder = new OcspResponder({
+      issuers: readCertificates(readFileSync(fx('ocsp-root-ca.cert.pem'))),
+      signerCertificate: readCertificates(readFileSync(fx('ocsp-responder.cert.pem')))[0]!,
+      signerKey: createPrivateKey(readFileSync(fx('ocsp-responder.key.pem'))),
+      crls: [parseCrl(readFileSync(fx('ocsp-root-ca.crl.der')))],
+    });
+    const fixtureServer = await startOcspServer(fixtureResponder, { port: OCSP_FIXTURE_PORT });
+    try {
+      const letter = (await sampleLetter()).pdf;
+      const verdicts: Record<string, { code: number; indication: string; sub: string | null; revocation: string }> = {};
+      for (const name of ['signer-ocsp-good', 'signer-ocsp-revoked']) {
+        const file = join(dir, `${name}.pdf`);
+        writeFileSync(file, joinDocument(await signPdf(letter, fixtureSigner(name), { fieldName: 'ChuTich' })));
+        const r = await run(['verify', file, '--trust', fx('ocsp-root-ca.cert.pem'), '--require-revocation', '--fetch-revocation', '--json'], { REVOCATION_ALLOW_PRIVATE: 'true' });
+        const sig = (JSON.parse(r.out) as { signatures: { indication: string; subIndication: string | null; chain: { revocation: { status: string; source: string }[] } }[] }).signatures[0]!;
+        verdicts[name] = { code: r.code, indication: sig.indication, sub: sig.subIndication, revocation: `${sig.chain.revocation[0]?.status}/${sig.chain.revocation[0]?.source}` };
+      }
+      expect(verdicts['signer-ocsp-good']).toEqual({ code: 0, indication: 'TOTAL_PASSED', sub: null, revocation: 'good/ocsp' });
+      expect(verdicts['signer-ocsp-revoked']).toMatchObject({ code: 1, revocation: 'revoked/ocsp' });
+      expect(verdicts['signer-ocsp-revoked']!.indication).not.toBe('TOTAL_PASSED');
+      expect(fixtureResponder.requestCount).toBe(2);
+    } finally {
+      await fixtureServer.close();
     }
   }, 60_000);
 });
