@@ -60,6 +60,17 @@ export interface Config {
   readonly sessions: SessionConfig;
   /** How long a prepared signature (POST /drafts/:id/signatures/prepare) waits for its value. */
   readonly preparedSignatureTtlMinutes: number;
+  /** Fetching CRLs and OCSP responses named by certificates (off by default: see revocationFetch()). */
+  readonly revocationFetch: RevocationFetchConfig;
+}
+
+/** The shape of src/pki/revocation-fetcher.ts's RevocationFetchSettings (config.ts imports nothing from pki/). */
+export interface RevocationFetchConfig {
+  readonly enabled: boolean;
+  readonly allowPrivateAddresses: boolean;
+  readonly ocsp: { readonly timeoutMs: number; readonly maxAgeHours: number; readonly nonce: boolean; readonly skewSeconds: number; readonly maxResponseBytes: number };
+  readonly crlTimeoutMs: number;
+  readonly crlMaxBytes: number;
 }
 
 export interface SessionConfig {
@@ -170,6 +181,33 @@ export function loadConfig(env: Env): Config {
       cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
     }),
     preparedSignatureTtlMinutes: integer(env, 'PREPARED_SIGNATURE_TTL_MINUTES', 10, 1, 24 * 60),
+    revocationFetch: revocationFetch(env),
+  });
+}
+
+/**
+ * REVOCATION_FETCH=off|on, default off, for the service as for the CLI: the service verifies PDFs
+ * strangers upload, and the URLs to fetch come from the certificates inside them (an SSRF vector
+ * and a way to make the axis wait on hosts an attacker picks). Offline verification with the
+ * document's own evidence (/DSS, CMS) and the operator's CRLs stays the default; an operator who
+ * turns fetching on still has loopback/private/link-local targets refused unless
+ * REVOCATION_ALLOW_PRIVATE=true (for a CA inside the agency network, and for tests).
+ */
+export function revocationFetch(env: Env): RevocationFetchConfig {
+  const mode = text(env, 'REVOCATION_FETCH')?.toLowerCase() ?? 'off';
+  if (mode !== 'on' && mode !== 'off') throw invalid('REVOCATION_FETCH', `must be on or off, got "${mode}"`);
+  return Object.freeze({
+    enabled: mode === 'on',
+    allowPrivateAddresses: boolean(env, 'REVOCATION_ALLOW_PRIVATE', false),
+    ocsp: Object.freeze({
+      timeoutMs: integer(env, 'OCSP_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+      maxAgeHours: integer(env, 'OCSP_MAX_AGE_HOURS', 24, 1, 24 * 365),
+      nonce: boolean(env, 'OCSP_NONCE', true),
+      skewSeconds: 300,
+      maxResponseBytes: 64 * 1024, // MAX_OCSP_RESPONSE_BYTES: larger is refused by the parser anyway
+    }),
+    crlTimeoutMs: integer(env, 'CRL_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
+    crlMaxBytes: integer(env, 'CRL_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 ** 3),
   });
 }
 

@@ -61,6 +61,14 @@ export const ERROR_CATALOGUE = {
   TSA_BAD_RESPONSE: { category: 'unavailable', message: 'The timestamp authority sent a malformed response' },
   TSA_REJECTED: { category: 'unavailable', message: 'The timestamp authority refused the request' },
   TIMESTAMP_INVALID: { category: 'input', message: 'The timestamp token does not match the request or does not verify' },
+  OCSP_TRY_LATER: { category: 'unavailable', message: 'The OCSP responder asked to try later (tryLater)' },
+  OCSP_RESPONDER_ERROR: { category: 'unavailable', message: 'The OCSP responder reported an internal error' },
+  OCSP_REQUEST_REFUSED: { category: 'unavailable', message: 'The OCSP responder refused the request (malformedRequest, sigRequired or unauthorized)' },
+  OCSP_BAD_RESPONSE: { category: 'unavailable', message: 'The OCSP response does not answer the request (nonce, certificate, responder or freshness)' },
+  REVOCATION_UNREACHABLE: { category: 'unavailable', message: 'The revocation server (OCSP responder or CRL distribution point) did not answer' },
+  REVOCATION_URL_REFUSED: { category: 'policy', message: 'The revocation URL is not fetched (not http(s), a redirect, or a loopback/private address)' },
+  REVOCATION_TOO_LARGE: { category: 'unavailable', message: 'The revocation server sent more bytes than the configured limit' },
+  REVOCATION_FETCH_OFF: { category: 'policy', message: 'Fetching revocation data over the network is switched off (REVOCATION_FETCH=off)' },
 
   // PKCS#11 (HSM, token): src/pki/pkcs11-*.ts. Nothing is changed when one of these is raised.
   HSM_MODULE_UNAVAILABLE: { category: 'unavailable', message: 'The PKCS#11 module could not be loaded or initialised' },

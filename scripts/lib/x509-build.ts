@@ -125,6 +125,8 @@ export interface CertificateRequest {
   readonly ca: { readonly pathLength: number | null } | undefined;
   readonly keyUsage: readonly KeyUsageName[];
   readonly extendedKeyUsage: readonly string[] | undefined;
+  /** Appended after the standard ones (AIA, id-pkix-ocsp-nocheck, ...); absent for the main fixtures. */
+  readonly extraExtensions?: readonly pkijs.Extension[];
 }
 
 export interface BuiltCertificate {
@@ -156,6 +158,7 @@ export async function buildCertificate(req: CertificateRequest): Promise<BuiltCe
   extensions.push(ext(OID.subjectKeyIdentifier, false, new asn1js.OctetString({ valueHex: keyId })));
   const aki = new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: req.issuerKeyId ?? keyId }) });
   extensions.push(ext(OID.authorityKeyIdentifier, false, aki.toSchema()));
+  extensions.push(...(req.extraExtensions ?? []));
   cert.extensions = extensions;
 
   await signTbs(cert, req.issuerPrivateKey);

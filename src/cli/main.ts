@@ -5,7 +5,7 @@ import { DocaxisError, isDocaxisError } from '../errors.js';
 const USAGE = `docaxis - sign and verify official PDFs (PAdES)
 
 usage:
-  docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--at ISO] [--require-revocation] [--json]
+  docaxis verify FILE [--trust PEM]... [--intermediate PEM]... [--crl FILE]... [--ocsp FILE]... [--fetch-revocation] [--at ISO] [--require-revocation] [--json]
   docaxis sign IN -o OUT --p12 FILE --password-env VAR [--level B-B|B-T] [--tsa URL]
                (or, a key on a token: --pkcs11-module PATH --token-label L --key-label K [--pin-env VAR])
                [--visible PAGE:X,Y,W,H | --over FIELD] [--image PNG] [--reason TEXT] [--field NAME] [--adbe]
@@ -14,6 +14,7 @@ usage:
   docaxis extend IN -o OUT --level B-LT|B-LTA [--tsa URL] [--trust PEM]... [--crl FILE]... [--ocsp FILE]...
   docaxis inspect FILE [--json]
   docaxis tsa --port N
+  docaxis ocsp --port N --issuer PEM --p12 FILE --password-env VAR [--crl FILE]... (TEST-ONLY responder)
   docaxis demo [--out DIR]
   docaxis <command> --help   that command's options, one line each
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   extend: async () => (await import('./extend.js')).runExtend,
   inspect: async () => (await import('./inspect.js')).runInspect,
   tsa: async () => (await import('./tsa.js')).runTsa,
+  ocsp: async () => (await import('./ocsp.js')).runOcsp,
   demo: async () => (await import('./demo.js')).runDemo,
 };
 

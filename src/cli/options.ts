@@ -22,7 +22,7 @@ export interface CommandSpec {
   notes?: readonly string[];
 }
 
-export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'extend' | 'inspect' | 'tsa' | 'demo';
+export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'extend' | 'inspect' | 'tsa' | 'ocsp' | 'demo';
 
 /** The validation data B-LT/B-LTA embed, for `sign` and `extend`. */
 const LTV_OPTIONS: OptionSpec[] = [
@@ -40,6 +40,8 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'trust', type: 'string', multiple: true, arg: 'PEM', help: 'trust anchors (root certificates), PEM file; repeatable. Without it no chain is trusted: the verdict is INDETERMINATE at best' },
       { name: 'intermediate', type: 'string', multiple: true, arg: 'PEM', help: 'intermediate CA certificates the PDF may lack, PEM file; repeatable' },
       { name: 'crl', type: 'string', multiple: true, arg: 'FILE', help: 'CRLs (PEM or DER) to check revocation with, besides those the PDF carries; repeatable' },
+      { name: 'ocsp', type: 'string', multiple: true, arg: 'FILE', help: 'OCSP responses (DER) to check revocation with, besides those the PDF carries; repeatable' },
+      { name: 'fetch-revocation', type: 'boolean', help: "fetch OCSP (the certificates' AIA) and CRLs (their distribution points) before verifying (also REVOCATION_FETCH=on); off by default: verification is offline" },
       { name: 'at', type: 'string', arg: 'ISO-8601', help: 'validate as of this time (e.g. 2025-06-30T09:00:00+07:00); default now' },
       { name: 'require-revocation', type: 'boolean', help: 'every certificate needs a CRL or OCSP response (given or in the PDF) covering the time; else INDETERMINATE/TRY_LATER' },
       { name: 'json', type: 'boolean', help: 'print the full report as JSON instead of text' },
@@ -120,6 +122,20 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
       { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
       { name: 'p12', type: 'string', arg: 'FILE', help: "the TSA's PKCS#12 file; default the TEST-ONLY fixture" },
+      { name: 'password-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the --p12 password' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+  },
+  ocsp: {
+    synopsis: 'docaxis ocsp --port N [options]',
+    summary: "Run a TEST-ONLY OCSP responder over HTTP (POST or GET …/ocsp): good unless a --crl or --revoked lists the serial, unknown for other issuers. Without --issuer and --p12 it serves the OCSP fixtures (their signers' AIA names port 18961).",
+    options: [
+      { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
+      { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+      { name: 'issuer', type: 'string', multiple: true, arg: 'PEM', help: 'CA certificate(s) whose certificates it answers for; repeatable' },
+      { name: 'crl', type: 'string', multiple: true, arg: 'FILE', help: "CRLs of those CAs: a listed serial is answered revoked; repeatable" },
+      { name: 'revoked', type: 'string', multiple: true, arg: 'SERIAL[:ISO-TIME[:REASON]]', help: 'a serial (hex) to answer revoked, with time and reason; repeatable' },
+      { name: 'p12', type: 'string', arg: 'FILE', help: "the responder's PKCS#12: a delegated responder certificate (id-kp-OCSPSigning) or the CA's own" },
       { name: 'password-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the --p12 password' },
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
     ],

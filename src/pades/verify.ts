@@ -3,6 +3,7 @@
 // in the report.
 import { PdfReader } from '../pdf/reader.js';
 import { CertificateCache } from '../pki/certificate-cache.js';
+import { type ParsedOcspResponse, parseOcspResponse } from '../pki/ocsp.js';
 import type { ParsedCrl } from '../pki/revocation.js';
 import { dssSource } from './dss-read.js';
 import { findSignatures } from './find-signatures.js';
@@ -21,6 +22,8 @@ export interface VerifyOptions {
   intermediates?: readonly Uint8Array[];
   /** CRLs (DER), parsed or not. */
   crls?: readonly (Uint8Array | ParsedCrl)[];
+  /** OCSP responses (DER OCSPResponse or BasicOCSPResponse) given by the caller or fetched, beside `crls`. */
+  ocspResponses?: readonly (Uint8Array | ParsedOcspResponse)[];
   /** Validation time; default now. */
   at?: Date;
   requireRevocation?: boolean;
@@ -56,6 +59,7 @@ export function verifyPdf(pdf: Uint8Array | PdfReader, options: VerifyOptions = 
     trustAnchors: options.trustAnchors ?? [],
     intermediates: options.intermediates ?? [],
     crls: (options.crls ?? []).map((c) => (c instanceof Uint8Array ? cache.crl(c) : c)),
+    ocspResponses: (options.ocspResponses ?? []).map((r) => (r instanceof Uint8Array ? parseOcspResponse(r) : r)),
     at: options.at ?? new Date(),
     requireRevocation: options.requireRevocation ?? false,
     dss: dssSource(reader),

@@ -74,6 +74,8 @@ export interface ParsedOcspResponse {
   signatureValue: Uint8Array;
   /** Set when the response must not decide anything (unknown critical responseExtension). */
   unusableReason?: string;
+  /** The nonce extension's octets (RFC 8954), or 'malformed' when its value is not an OCTET STRING. */
+  nonce?: Uint8Array | 'malformed';
 }
 
 const UNDERSTOOD_RESPONSE_EXTENSIONS: ReadonlySet<string> = new Set([OID.ocspNonce, OID.ocspCrlId, OID.ocspArchiveCutoff, OID.ocspExtendedRevoke]);
@@ -137,6 +139,7 @@ function readBasic(der: Uint8Array): ParsedOcspResponse {
   for (const ext of data.responseExtensions ?? []) {
     if (ext.critical && !UNDERSTOOD_RESPONSE_EXTENSIONS.has(ext.extnID)) unusableReason ??= `unknown critical response extension ${ext.extnID}`;
   }
+  const nonce = nonceOf(data.responseExtensions?.find((e) => e.extnID === OID.ocspNonce));
   const params = basic.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined;
   const paramsDer = params !== undefined && !(params instanceof asn1Lib().Null) && params.valueBeforeDecodeView.byteLength > 0 ? new Uint8Array(params.valueBeforeDecodeView) : undefined;
   const bits = basic.signature.valueBlock;
@@ -152,7 +155,17 @@ function readBasic(der: Uint8Array): ParsedOcspResponse {
     ...(paramsDer !== undefined ? { signatureAlgorithmParamsDer: paramsDer } : {}),
     signatureValue: new Uint8Array(bits.valueHexView),
     ...(unusableReason !== undefined ? { unusableReason } : {}),
+    ...(nonce !== undefined ? { nonce } : {}),
   };
+}
+
+/** RFC 8954 §2.1: extnValue holds the DER of an OCTET STRING of the nonce octets. */
+function nonceOf(ext: pkijs.Extension | undefined): Uint8Array | 'malformed' | undefined {
+  if (ext === undefined) return undefined;
+  const value = ext.extnValue.valueBlock.valueHexView;
+  const inner = asn1Lib().fromBER(value, BER_OPTIONS);
+  if (inner.offset !== value.byteLength || !(inner.result instanceof asn1Lib().OctetString)) return 'malformed';
+  return new Uint8Array(inner.result.valueBlock.valueHexView);
 }
 
 //   ResponderID ::= CHOICE { byName [1] Name, byKey [2] KeyHash }   KeyHash ::= OCTET STRING (SHA-1 of the key bits)
@@ -320,6 +333,15 @@ export function subjectPublicKeyBits(cert: ChainCert): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Who answered for `issuer`'s certificates in `response` (the issuer itself, or a delegated
+ * responder it certified), or why nobody trusted did: for the OCSP client, which refuses an
+ * untrusted answer outright instead of treating it as absent evidence.
+ */
+export function ocspResponderTrust(response: ParsedOcspResponse, issuer: ChainCert, options: OcspCheckOptions = {}): { responder?: string; why?: string } {
+  return responderTrust(response, issuer, options);
 }
 
 function responderTrust(response: ParsedOcspResponse, issuer: ChainCert, options: OcspCheckOptions): { responder?: string; why?: string } {
