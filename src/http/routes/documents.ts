@@ -2,6 +2,7 @@
 // fresh verification. Visibility is decided by the use cases: another agency's id is a 404.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { downloadArchivalCopy } from '../../exchange/archive-download.js';
 import { downloadDocument, getDocument, reverifyDocument } from '../../exchange/get-document.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
@@ -31,14 +32,24 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> =
     {
       schema: {
         tags: ['documents'],
-        summary: 'Download the signed PDF (X-Content-SHA256 carries its hash)',
+        summary: 'Download the signed PDF (X-Content-SHA256 carries its hash); ?copy=archival: the axis’s archival copy (B-LTA)',
         params: UuidParams,
+        querystring: Type.Object(
+          {
+            copy: Type.Optional(
+              Type.Union([Type.Literal('received'), Type.Literal('archival')], {
+                description: 'received (default): the bytes as sent; archival: those bytes plus the axis’s validation data and document timestamp(s), 409 ARCHIVE_NOT_READY until made',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         produces: ['application/pdf'],
         response: withErrors({ 200: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'The signed PDF, byte for byte as sent' }) }),
       },
     },
     async (request, reply) => {
-      const file = await downloadDocument(deps, principalOf(request), request.params.id);
+      const file = request.query.copy === 'archival' ? await downloadArchivalCopy(deps, principalOf(request), request.params.id) : await downloadDocument(deps, principalOf(request), request.params.id);
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${file.fileName}"`)
