@@ -18,7 +18,7 @@ import { readCertificates } from '../../src/pki/pem.js';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { fixture, fixtureSigner, fixtureTimestamper, sampleLetter } from '../support/fixtures.js';
-import { hasTool, qpdfCheck, tempDir, writeTemp } from '../support/oracles.js';
+import { fixtureNssDb, hasTool, pdfsig, qpdfCheck, tempDir, writeTemp } from '../support/oracles.js';
 import { type ArchiveTsa, contentsFromBytes, fixtureAnchors, fixtureCrls, makeArchiveTsa, readDssView } from '../pades/ltv-support.js';
 import { CODES, makeWorld, metadata, refused, type World } from './world.js';
 
@@ -114,12 +114,17 @@ describe('accept -> archival copy', () => {
     expect(copy.nextRenewalAt.toISOString()).toBe(new Date(Date.parse('2060-12-31T23:59:59Z') - 180 * DAY).toISOString());
   });
 
-  it.runIf(hasTool('qpdf'))('qpdf --check accepts the archival copy', async () => {
+  it.runIf(hasTool('qpdf') && hasTool('pdfsig'))('qpdf --check accepts the archival copy; pdfsig finds both signatures still valid and trusted', async () => {
     await updateStatus(w.deps, w.clerk.health, sent.document.id, { status: '03' });
     await jobs.idle();
     const copy = await downloadArchivalCopy(w.deps, w.clerk.health, sent.document.id);
-    const r = qpdfCheck(writeTemp(tempDir(), 'archival.pdf', copy.bytes));
+    const file = writeTemp(tempDir(), 'archival.pdf', copy.bytes);
+    const r = qpdfCheck(file);
     expect(r.ok, r.output).toBe(true);
+    const sigs = pdfsig(file, fixtureNssDb());
+    expect(sigs).toHaveLength(3);
+    for (const s of sigs.slice(0, 2)) expect(s).toMatchObject({ signatureValid: true, certificateTrusted: true, totalDocumentSigned: false });
+    // poppler does not validate RFC 3161 document timestamps (test/pades/ltv.test.ts): our verifier does, above.
   });
 
   it('the same visibility as the document: sender and recipients yes, another agency NOT_FOUND, admin FORBIDDEN', async () => {
