@@ -250,7 +250,8 @@ function weakDigests(env: Env): readonly string[] {
   const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
   const bad = names.find((n) => !/^(sha1|md5|sha224|sha256|sha384|sha512)$/.test(n));
   if (bad !== undefined) throw invalid('ARCHIVE_WEAK_DIGESTS', `unknown digest "${bad}" (sha1, md5, sha224, sha256, sha384, sha512)`);
-  // SHA-1 is weak whatever the list says: the issue requires at least it.
+  // SHA-1 is weak whatever the list says; the archive needs one of SHA-256/384/512 to renew with.
+  if (['sha256', 'sha384', 'sha512'].every((d) => names.includes(d))) throw invalid('ARCHIVE_WEAK_DIGESTS', 'leaves no digest to timestamp with (keep one of sha256, sha384, sha512)');
   return Object.freeze([...new Set(['sha1', ...names])]);
 }
 

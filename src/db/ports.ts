@@ -684,6 +684,8 @@ export interface ArchiveState {
   archivedAt: Date;
   /** When that timestamp must be renewed (its TSA certificate's expiry minus the margin). */
   nextRenewalAt: Date;
+  /** That timestamp's imprint digest (e.g. sha256): once on the weak list, the copy is due whatever the date. */
+  digest: string;
 }
 
 export interface ArchiveStore {
@@ -696,9 +698,10 @@ export interface ArchiveStore {
   record(expected: string | null, next: ArchiveState): Promise<boolean>;
   /**
    * Documents the archive must act on at `now`, oldest first: accepted by a recipient (a delivery
-   * in status 03 or later) without an archival copy, or whose renewal date has come.
+   * in status 03 or later) without an archival copy, or whose renewal date has come, or whose last
+   * timestamp's digest is one of `weakDigests`.
    */
-  due(now: Date, limit: number): Promise<string[]>;
+  due(now: Date, limit: number, weakDigests: readonly string[]): Promise<string[]>;
 }
 
 export interface Stores {

@@ -137,6 +137,7 @@ export const documents = pgTable(
     archivalSha256: text('archival_sha256'),
     archivedAt: ts('archived_at'),
     nextRenewalAt: ts('next_renewal_at'),
+    archivalDigest: text('archival_digest'),
   },
   (t) => [
     uniqueIndex('documents_sender_number_unique').on(t.senderAgencyId, t.year, t.codeNumber, t.codeNotation),

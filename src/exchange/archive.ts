@@ -2,9 +2,9 @@
 // document's file, untouched) and makes an archival copy of its own: those bytes plus a revision
 // with the validation data (/DSS) and a document timestamp (PAdES B-LTA, pades/ltv.ts). Before the
 // last document timestamp's TSA certificate expires (minus a margin) or when its digest algorithm
-// is on the weak list, a new document timestamp is added to the copy. The weak list is applied
-// when a copy is made: the renewal date is stored with it (a later change of the list applies from
-// the next renewal on). The work runs off the
+// is on the weak list (ARCHIVE_WEAK_DIGESTS: the digest is stored with the copy, so a digest that
+// joins the list makes every copy using it due at the next sweep), a new document timestamp is
+// added to the copy, with the first of SHA-256/384/512 not on the list. The work runs off the
 // request path, in jobs (src/jobs/): `ArchiveJobs` is the port the use cases see.
 //
 // Every run is safe to repeat: it reads the current state, does nothing when nothing is due, and
@@ -18,6 +18,7 @@ import { extendToLta, type RevocationFetcher } from '../pades/ltv.js';
 import type { VerificationReport } from '../pades/report.js';
 import type { Timestamper } from '../pades/timestamper.js';
 import { InProcessVerifier } from '../pades/verifier.js';
+import type { DigestAlgorithm } from '../pki/oids.js';
 import type { ExchangeDeps } from './deps.js';
 import { trustSnapshot } from './trust-material.js';
 
@@ -58,6 +59,7 @@ export const DEFAULT_WEAK_DIGESTS: readonly string[] = ['sha1', 'md5'];
 const MIN_RENEWAL_INTERVAL_MS = 24 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 const ACCEPTED: readonly string[] = ['03', '04', '05', '06'];
+const DIGESTS: readonly DigestAlgorithm[] = ['sha256', 'sha384', 'sha512'];
 
 /**
  * Called once a recipient's 03 is committed: queues the archival copy without waiting for it (nor
@@ -73,15 +75,17 @@ export type ArchiveDeps = Pick<ExchangeDeps, 'stores' | 'clock' | 'intermediates
 export function archiveWork(deps: ArchiveDeps, settings: ArchiveSettings): ArchiveWork {
   return {
     archive: (id) => archiveDocument(deps, settings, id),
-    due: () => deps.stores.archives.due(deps.clock(), settings.sweepLimit ?? 500),
+    due: () => deps.stores.archives.due(deps.clock(), settings.sweepLimit ?? 500, settings.weakDigests ?? DEFAULT_WEAK_DIGESTS),
   };
 }
 
 /** Makes the first archival copy of an accepted document, or renews it when due; otherwise nothing. */
 export async function archiveDocument(deps: ArchiveDeps, settings: ArchiveSettings, documentId: string): Promise<ArchiveOutcome> {
   const now = deps.clock();
+  const weak = settings.weakDigests ?? DEFAULT_WEAK_DIGESTS;
   const state = await deps.stores.archives.state(documentId);
-  if (state && state.nextRenewalAt > now) return 'not-due';
+  if (state && state.nextRenewalAt > now && !weak.includes(state.digest)) return 'not-due';
+  const digest = strongDigest(weak);
   const document = await deps.stores.documents.byId(documentId);
   if (!document) throw new DocaxisError('NOT_FOUND', `document ${documentId}`);
   // Only a document a recipient accepted is archived (a job queued by hand or by a bug does nothing).
@@ -96,16 +100,24 @@ export async function archiveDocument(deps: ArchiveDeps, settings: ArchiveSettin
     ...(settings.fetcher ? { fetcher: settings.fetcher } : {}),
     at: now,
     timestamper: settings.timestamper,
+    digest,
   });
   const bytes = joinDocument(extended);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const report = await (deps.verifier ?? new InProcessVerifier()).verify(bytes, await trustSnapshot(deps), now);
-  const next: ArchiveState = { documentId, archivalSha256: sha256, archivedAt: now, nextRenewalAt: nextRenewal(report, now, settings) };
+  const next: ArchiveState = { documentId, archivalSha256: sha256, archivedAt: now, nextRenewalAt: nextRenewal(report, now, settings), digest };
   // The blob first: a crash between the two leaves an unreferenced blob, and the next run redoes the work.
   await deps.stores.blobs.put(sha256, bytes);
   const won = await deps.stores.archives.record(state?.archivalSha256 ?? null, next);
   if (!won) return 'lost-race';
   return state ? 'renewed' : 'archived';
+}
+
+/** The first of SHA-256, -384, -512 not on the weak list (config.ts refuses a list with all three). */
+export function strongDigest(weak: readonly string[]): DigestAlgorithm {
+  const d = DIGESTS.find((x) => !weak.includes(x));
+  if (!d) throw new DocaxisError('CONFIG_INVALID', 'every digest the archive can timestamp with is on the weak list');
+  return d;
 }
 
 /**

@@ -23,19 +23,21 @@ forEachDatabase('archive store', (t) => {
     const id = sent.document.id;
     const s = t.stores.archives;
 
-    expect(await s.due(now, 10)).not.toContain(id); // delivered, nobody accepted
+    expect(await s.due(now, 10, ['sha1'])).not.toContain(id); // delivered, nobody accepted
     await updateStatus(deps, await clerk(CODES.district), id, { status: '02', reason: 'không thuộc thẩm quyền' });
-    expect(await s.due(now, 10)).not.toContain(id); // refused is not accepted
+    expect(await s.due(now, 10, ['sha1'])).not.toContain(id); // refused is not accepted
     await updateStatus(deps, await clerk(CODES.health), id, { status: '03' });
-    expect(await s.due(now, 10)).toContain(id);
+    expect(await s.due(now, 10, ['sha1'])).toContain(id);
     expect(await s.state(id)).toBeUndefined();
 
-    const first: ArchiveState = { documentId: id, archivalSha256: 'a'.repeat(64), archivedAt: now, nextRenewalAt: new Date(now.getTime() + 3_600_000) };
+    const first: ArchiveState = { documentId: id, archivalSha256: 'a'.repeat(64), archivedAt: now, nextRenewalAt: new Date(now.getTime() + 3_600_000), digest: 'sha256' };
     expect(await s.record(null, first)).toBe(true);
     expect(await s.record(null, { ...first, archivalSha256: 'b'.repeat(64) })).toBe(false); // another run got there first
     expect(await s.state(id)).toEqual(first);
-    expect(await s.due(now, 10)).not.toContain(id);
-    expect(await s.due(new Date(now.getTime() + 3_600_000), 10)).toContain(id); // the renewal date itself is due
+    expect(await s.due(now, 10, ['sha1'])).not.toContain(id);
+    expect(await s.due(new Date(now.getTime() + 3_600_000), 10, ['sha1'])).toContain(id); // the renewal date itself is due
+    expect(await s.due(now, 10, ['sha1', 'sha256'])).toContain(id); // its digest became weak: due whatever the date
+    expect(await s.due(now, 10, [])).not.toContain(id);
 
     const second: ArchiveState = { ...first, archivalSha256: 'c'.repeat(64), nextRenewalAt: new Date(now.getTime() + 7_200_000) };
     expect(await s.record('b'.repeat(64), second)).toBe(false);

@@ -187,6 +187,29 @@ describe('renewal', () => {
     expect(second.nextRenewalAt.getTime()).toBeGreaterThan(now.getTime());
   });
 
+  it('a digest that joins the weak list makes the copy due at once; the renewal uses a stronger one', async () => {
+    await updateStatus(w.deps, w.clerk.health, sent.document.id, { status: '03' });
+    await jobs.idle();
+    const first = (await w.stores.archives.state(sent.document.id))!;
+    expect(first.digest).toBe('sha256');
+    // The operator adds SHA-256 to ARCHIVE_WEAK_DIGESTS, long before the renewal date.
+    const stricter = archiveWork(w.deps, { timestamper: tsa.timestamper(() => now), marginDays: 180, weakDigests: ['sha1', 'sha256'] });
+    const strictJobs = new InProcessArchiveJobs(stricter, { sweepIntervalMs: 0, onError: (err) => outcomes.push(`error ${String(err)}` as ArchiveOutcome), onDone: (_id, o) => outcomes.push(o) });
+    now = new Date(now.getTime() + DAY);
+    await strictJobs.scheduleRenewals();
+    await strictJobs.idle();
+    await strictJobs.scheduleRenewals(); // renewed with SHA-384: no longer due
+    await strictJobs.idle();
+    expect(outcomes).toEqual(['archived', 'renewed']);
+    const second = (await w.stores.archives.state(sent.document.id))!;
+    expect(second.digest).toBe('sha384');
+    const renewed = (await w.stores.blobs.get(second.archivalSha256))!;
+    const report = verifyPdf(renewed, { ...trust(), at: now });
+    expect(report.document.verdict).toBe('valid');
+    expect(report.signatures.filter((s) => s.type === 'document-timestamp').map((s) => s.digestAlgorithm)).toEqual(['sha256', 'sha384']);
+    await strictJobs.close();
+  });
+
   it('nextRenewal: TSA expiry minus the margin, a day later for a weak digest or an expiry already within the margin', () => {
     const now0 = new Date('2030-01-01T00:00:00Z');
     const report = (digest: string, notAfter: string) =>

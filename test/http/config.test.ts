@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     // The archive: SHA-1 stays weak whatever the list; an unknown digest name is refused.
     expect(loadConfig({ ARCHIVE_RENEWAL_MARGIN_DAYS: '30', ARCHIVE_WEAK_DIGESTS: 'SHA224, md5', ARCHIVE_SWEEP_MINUTES: '5', ARCHIVE_ENABLED: 'off' }).archive).toEqual({ enabled: false, renewalMarginDays: 30, weakDigests: ['sha1', 'sha224', 'md5'], sweepMinutes: 5 });
     expect(() => loadConfig({ ARCHIVE_WEAK_DIGESTS: 'sha3' })).toThrow(/ARCHIVE_WEAK_DIGESTS/);
+    expect(() => loadConfig({ ARCHIVE_WEAK_DIGESTS: 'sha256,sha384,sha512' })).toThrow(/no digest to timestamp with/);
     expect(() => loadConfig({ ARCHIVE_RENEWAL_MARGIN_DAYS: '0' })).toThrow(/ARCHIVE_RENEWAL_MARGIN_DAYS/);
     // The password variable's NAME is configuration; its value never enters the Config.
     expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({

@@ -516,14 +516,14 @@ export class MemoryStores implements Stores {
             s().archives.set(next.documentId, copy(next));
             return true;
           }),
-        due: (now, limit) =>
+        due: (now, limit, weak) =>
           r(() => {
             const accepted = new Set(s().deliveries.filter((d) => ['03', '04', '05', '06'].includes(d.status)).map((d) => d.documentId));
             const when = (d: ExchangeDocument) => s().archives.get(d.id)?.nextRenewalAt ?? d.createdAt;
             return s()
               .documents.filter((d) => {
                 const a = s().archives.get(d.id);
-                return a ? a.nextRenewalAt <= now : accepted.has(d.id);
+                return a ? a.nextRenewalAt <= now || weak.includes(a.digest) : accepted.has(d.id);
               })
               .sort((a, b) => when(a).getTime() - when(b).getTime() || a.id.localeCompare(b.id))
               .slice(0, limit)
