@@ -34,6 +34,8 @@ describe('archival copy over HTTP', () => {
     const accepted = await h.app.inject({ method: 'POST', url: `/api/v1/documents/${id}/status`, headers: { authorization: recipient }, payload: { status: '03' } });
     expect(accepted.statusCode, accepted.body).toBe(200);
 
+    const before = await h.app.inject({ method: 'GET', url: `/api/v1/documents/${id}`, headers: { authorization: recipient } });
+    expect(before.json().archive).toBeNull();
     const early = await h.app.inject({ method: 'GET', url: `/api/v1/documents/${id}/file?copy=archival`, headers: { authorization: recipient } });
     expect(early.statusCode, early.body).toBe(409);
     expect(early.json().error.code).toBe('ARCHIVE_NOT_READY');
@@ -47,6 +49,9 @@ describe('archival copy over HTTP', () => {
     expect(copy.headers['x-content-sha256']).toBe(sha(copy.rawPayload));
     expect(Buffer.compare(copy.rawPayload.subarray(0, pdf.length), Buffer.from(pdf))).toBe(0);
     expect(contentsFromBytes(copy.rawPayload).map((c) => c.type)).toEqual(['Sig', 'Sig', 'DocTimeStamp']);
+    const detail = (await h.app.inject({ method: 'GET', url: `/api/v1/documents/${id}`, headers: { authorization: recipient } })).json();
+    expect(detail.archive).toMatchObject({ sha256: copy.headers['x-content-sha256'], digest: 'sha256' });
+    expect(Date.parse(detail.archive.nextRenewalAt)).toBeGreaterThan(Date.parse(detail.archive.archivedAt));
     const bySender = await h.app.inject({ method: 'GET', url: `/api/v1/documents/${id}/file?copy=archival`, headers: { authorization: h.tokens.clerk(PROVINCE) } });
     expect(bySender.headers['x-content-sha256']).toBe(copy.headers['x-content-sha256']);
 

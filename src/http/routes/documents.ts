@@ -15,6 +15,18 @@ const DetailSchema = Type.Object({
   deliveries: Type.Array(Type.Intersect([DeliverySchema, Type.Object({ events: Type.Array(StatusEventSchema) })]), {
     description: 'The sender sees every recipient; a recipient sees its own delivery only',
   }),
+  archive: Type.Union(
+    [
+      Type.Object({
+        sha256: Type.String({ description: 'Hex SHA-256 of the archival copy (GET .../file?copy=archival)' }),
+        archivedAt: Type.String({ format: 'date-time', description: 'When its last document timestamp was added' }),
+        nextRenewalAt: Type.String({ format: 'date-time', description: 'When that timestamp is due for renewal' }),
+        digest: Type.String({ description: 'The last document timestamp’s digest' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The archival copy (B-LTA) the axis keeps once a recipient accepted; null until it is made' },
+  ),
 });
 
 export const documentRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = async (app, { deps }) => {
@@ -23,7 +35,13 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> =
     { schema: { tags: ['documents'], summary: 'Document detail', params: UuidParams, response: withErrors({ 200: DetailSchema }) } },
     async (request) => {
       const detail = await getDocument(deps, principalOf(request), request.params.id);
-      return { document: detail.document, deliveries: detail.deliveries.map(deliveryWithEventsDto) };
+      // After getDocument: the visibility check has passed.
+      const archive = await deps.stores.archives.state(detail.document.id);
+      return {
+        document: detail.document,
+        deliveries: detail.deliveries.map(deliveryWithEventsDto),
+        archive: archive ? { sha256: archive.archivalSha256, archivedAt: archive.archivedAt.toISOString(), nextRenewalAt: archive.nextRenewalAt.toISOString(), digest: archive.digest } : null,
+      };
     },
   );
 
