@@ -60,6 +60,17 @@ export interface Config {
   readonly sessions: SessionConfig;
   /** How long a prepared signature (POST /drafts/:id/signatures/prepare) waits for its value. */
   readonly preparedSignatureTtlMinutes: number;
+  /**
+   * The archive (exchange/archive.ts): whether accepted documents get an archival copy (B-LTA),
+   * how many days before the last document timestamp's TSA certificate expires it is renewed, the
+   * digests that make a timestamp due at once, and the minutes between sweeps for due documents.
+   */
+  readonly archive: {
+    readonly enabled: boolean;
+    readonly renewalMarginDays: number;
+    readonly weakDigests: readonly string[];
+    readonly sweepMinutes: number;
+  };
   /** Fetching CRLs and OCSP responses named by certificates (off by default: see revocationFetch()). */
   readonly revocationFetch: RevocationFetchConfig;
 }
@@ -181,6 +192,12 @@ export function loadConfig(env: Env): Config {
       cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
     }),
     preparedSignatureTtlMinutes: integer(env, 'PREPARED_SIGNATURE_TTL_MINUTES', 10, 1, 24 * 60),
+    archive: Object.freeze({
+      enabled: boolean(env, 'ARCHIVE_ENABLED', true),
+      renewalMarginDays: integer(env, 'ARCHIVE_RENEWAL_MARGIN_DAYS', 180, 1, 3650),
+      weakDigests: weakDigests(env),
+      sweepMinutes: integer(env, 'ARCHIVE_SWEEP_MINUTES', 60, 1, 60),
+    }),
     revocationFetch: revocationFetch(env),
   });
 }
@@ -269,6 +286,18 @@ function tsaUrl(env: Env): string | undefined {
 }
 
 /** Empty strings count as unset: `FOO= npm start` should mean "default", not "invalid". */
+/** ARCHIVE_WEAK_DIGESTS: comma-separated digest names (as reports write them: sha1, md5); default sha1,md5. */
+function weakDigests(env: Env): readonly string[] {
+  const raw = text(env, 'ARCHIVE_WEAK_DIGESTS');
+  if (raw === undefined) return Object.freeze(['sha1', 'md5']);
+  const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const bad = names.find((n) => !/^(sha1|md5|sha224|sha256|sha384|sha512)$/.test(n));
+  if (bad !== undefined) throw invalid('ARCHIVE_WEAK_DIGESTS', `unknown digest "${bad}" (sha1, md5, sha224, sha256, sha384, sha512)`);
+  // SHA-1 is weak whatever the list says; the archive needs one of SHA-256/384/512 to renew with.
+  if (['sha256', 'sha384', 'sha512'].every((d) => names.includes(d))) throw invalid('ARCHIVE_WEAK_DIGESTS', 'leaves no digest to timestamp with (keep one of sha256, sha384, sha512)');
+  return Object.freeze([...new Set(['sha1', ...names])]);
+}
+
 function text(env: Env, name: string): string | undefined {
   const v = env[name]?.trim();
   return v ? v : undefined;

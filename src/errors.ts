@@ -175,6 +175,8 @@ export const ERROR_CATALOGUE = {
   PREPARED_SIGNATURE_VERSION_CHANGED: { category: 'conflict', message: 'The draft changed since the signature was prepared; prepare it again' },
   SIGNATURE_VALUE_MISMATCH: { category: 'input', message: 'The signature value does not verify over the prepared data with the bound certificate' },
   SERVER_UNREACHABLE: { category: 'unavailable', message: 'The docaxis server did not answer' },
+  // --- the archive (exchange/archive.ts) ---
+  ARCHIVE_NOT_READY: { category: 'conflict', message: 'This document has no archival copy yet (it is made after a recipient accepts it); retry later' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -7,10 +7,12 @@ import { openDatabase, type Database } from './db/client.js';
 import { installPostgresDriverGuard } from './db/postgres-driver-guard.js';
 import { createStores } from './db/create-stores.js';
 import { isDocaxisError } from './errors.js';
+import { archiveWork } from './exchange/archive.js';
 import type { SealKeyOptions } from './exchange/seal-keys.js';
 import { startSealTimer } from './exchange/seal-timer.js';
 import { DEMO_PASSWORD, seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
+import { startArchiveJobs } from './jobs/start-archive-jobs.js';
 import { WorkerVerifierPool } from './pades/verify-pool.js';
 import { loadServiceKeys } from './service-keys.js';
 
@@ -37,7 +39,21 @@ async function main(): Promise<void> {
   // Agency seal keys: PINs are read from the variables the bindings name (sealDocument resolves
   // keys through createAgencySealKeys with the same options, plus the demo's fixture keys).
   const sealKeys: SealKeyOptions = { allowedModules: config.pkcs11Modules, env: process.env, ...(keys.sealFixtures ? { fixtures: keys.sealFixtures } : {}) };
-  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier, notifications: database.notifications, sealKeys });
+  // The archive (exchange/archive.ts): started before the app so that the first accept can queue.
+  let log: { error: (o: object, m: string) => void; info: (o: object, m: string) => void } = {
+    error: (o, m) => process.stderr.write(`error: ${m} ${JSON.stringify(o)}\n`),
+    info: () => undefined,
+  };
+  const archive = config.archive.enabled
+    ? await startArchiveJobs(archiveWork({ stores, clock, verifier }, { timestamper: keys.timestamper, marginDays: config.archive.renewalMarginDays, weakDigests: config.archive.weakDigests }), {
+        databaseUrl: config.databaseUrl,
+        settings: config.archive,
+        onError: (err, documentId) => log.error({ err, documentId }, 'archive job failed; it is retried'),
+        onDone: (documentId, outcome) => log.info({ documentId, outcome }, 'archive job done'),
+      })
+    : undefined;
+  const app = buildApp({ stores, config, clock, ping: () => database.ping(), receiptSigner: keys.receiptSigner, timestamper: keys.timestamper, verifier, notifications: database.notifications, sealKeys, ...(archive ? { archive } : {}) });
+  log = app.log;
   const sealer =
     config.logSealIntervalSeconds > 0
       ? startSealTimer(
@@ -56,6 +72,8 @@ async function main(): Promise<void> {
   // The sealer stops before the database closes (a seal in progress finishes first).
   stopOnSignals(async () => {
     await app.close();
+    // Before the verifier and the database it uses: a job in progress finishes (or is resumed later).
+    await archive?.close();
     await sealer?.stop();
     await verifier.close();
   }, database);
@@ -74,6 +92,7 @@ function banner(address: string, config: Config, database: Database, users: Seed
     `  PDF verification: ${config.verifyWorkers} worker process(es), ${config.verifyTimeoutSeconds} s and ${config.verifyWorkerMemoryMb} MB per file`,
     `  database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}`,
     `  agency seals: ${config.pkcs11Modules.length > 0 ? `PKCS#11 keys bound by an admin (modules: ${config.pkcs11Modules.join(', ')})` : config.seedDemo ? 'TEST-ONLY fixture keys in this process (no PKCS11_MODULES)' : 'none (set PKCS11_MODULES and bind keys)'}`,
+    `  archive: ${config.archive.enabled ? `B-LTA copy of accepted documents, renewed ${config.archive.renewalMarginDays} days before the TSA certificate expires (${database.kind === 'postgres' ? 'pg-boss jobs' : 'in-process jobs'}, sweep every ${config.archive.sweepMinutes} min)` : 'off (ARCHIVE_ENABLED)'}`,
     `  log seals: ${config.logSealIntervalSeconds > 0 ? `every ${config.logSealIntervalSeconds} s` : 'on request only (POST /api/v1/log/seal)'}, TSA ${config.tsaUrl ?? 'built-in (TEST-ONLY)'}`,
   ];
   if (users.length > 0) {

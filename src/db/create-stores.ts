@@ -7,6 +7,7 @@ import type { Db } from './db.js';
 import { translateDbError } from './db-errors.js';
 import type { Stores } from './ports.js';
 import { agencyStore } from './stores/agencies.js';
+import { archiveStore } from './stores/archives.js';
 import { type BlobParameter, blobStore } from './stores/blobs.js';
 import { certificateStore } from './stores/certificates.js';
 import { credentialStore } from './stores/credentials.js';
@@ -51,6 +52,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     register: guard(registerStore(db, inTransaction)),
     sealKeys: guard(sealKeyStore(db)),
     drafts: guard(draftStore(db)),
+    archives: guard(archiveStore(db)),
   };
   return stores;
 }

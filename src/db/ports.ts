@@ -675,6 +675,35 @@ export interface StatisticsStore {
   counts(range: StatisticsRange): Promise<ExchangeCountsByGroup>;
 }
 
+/** The archival copy of one accepted document (exchange/archive.ts). */
+export interface ArchiveState {
+  documentId: string;
+  /** The blob holding the bytes as received plus the axis's DSS and document timestamp(s). */
+  archivalSha256: string;
+  /** When the last document timestamp was added. */
+  archivedAt: Date;
+  /** When that timestamp must be renewed (its TSA certificate's expiry minus the margin). */
+  nextRenewalAt: Date;
+  /** That timestamp's imprint digest (e.g. sha256): once on the weak list, the copy is due whatever the date. */
+  digest: string;
+}
+
+export interface ArchiveStore {
+  /** Undefined until the document has an archival copy. */
+  state(documentId: string): Promise<ArchiveState | undefined>;
+  /**
+   * Compare-and-set: records `next` only when the document's archival copy is still `expected`
+   * (null: none yet). False when another run got there first (the caller's work is dropped).
+   */
+  record(expected: string | null, next: ArchiveState): Promise<boolean>;
+  /**
+   * Documents the archive must act on at `now`, oldest first: accepted by a recipient (a delivery
+   * in status 03 or later) without an archival copy, or whose renewal date has come, or whose last
+   * timestamp's digest is one of `weakDigests`.
+   */
+  due(now: Date, limit: number, weakDigests: readonly string[]): Promise<string[]>;
+}
+
 export interface Stores {
   /** Runs `fn` in one transaction; the stores handed to it are bound to that transaction. */
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T>;
@@ -694,4 +723,5 @@ export interface Stores {
   register: RegisterStore;
   sealKeys: SealKeyStore;
   drafts: DraftStore;
+  archives: ArchiveStore;
 }

@@ -133,6 +133,11 @@ export const documents = pgTable(
     createdByUserId: uuid('created_by_user_id').notNull().references(() => users.id),
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),
+    // The archival copy (0010; exchange/archive.ts): null until the archive job has run.
+    archivalSha256: text('archival_sha256'),
+    archivedAt: ts('archived_at'),
+    nextRenewalAt: ts('next_renewal_at'),
+    archivalDigest: text('archival_digest'),
   },
   (t) => [
     uniqueIndex('documents_sender_number_unique').on(t.senderAgencyId, t.year, t.codeNumber, t.codeNotation),
@@ -141,6 +146,9 @@ export const documents = pgTable(
       .where(sql`${t.idempotencyKey} is not null`),
     index('documents_sender_created_idx').on(t.senderAgencyId, t.createdAt),
     index('documents_created_idx').on(t.createdAt, t.id),
+    index('documents_next_renewal_idx')
+      .on(t.nextRenewalAt)
+      .where(sql`${t.nextRenewalAt} is not null`),
   ],
 );
 

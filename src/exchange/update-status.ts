@@ -2,6 +2,7 @@
 import { DocaxisError } from '../errors.js';
 import { STATUS_CODES, type Delivery, type Principal, type StatusCode, type StatusEvent } from '../db/ports.js';
 import { applyTransition } from './apply-transition.js';
+import { queueArchive } from './archive.js';
 import type { ExchangeDeps } from './deps.js';
 import { announceStatus } from './notify-events.js';
 import { cleanReason } from './reason.js';
@@ -22,5 +23,7 @@ export async function updateStatus(
   const reason = cleanReason(change.reason);
   if (reason === null && reasonRequired(delivery.status, to)) throw new DocaxisError('REASON_REQUIRED', `status ${to}`);
   const at = deps.clock();
-  return announceStatus(deps, document, deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }, deps.receiptSigner)));
+  const result = await announceStatus(deps, document, deps.stores.transaction((tx) => applyTransition(tx, p, { document, delivery, to, reason, at, ...(to !== requested ? { requested } : {}) }, deps.receiptSigner)));
+  if (result.delivery.status === '03') queueArchive(deps, document.id);
+  return result;
 }

@@ -42,6 +42,8 @@ export interface BuildAppOptions {
   verifier?: ExchangeDeps['verifier'];
   /** Tells live sessions of arrivals and status changes, across instances (Database.notifications). */
   notifications?: ExchangeDeps['notifications'];
+  /** Queues the archival copy of accepted documents (exchange/archive.ts); main.ts starts the runner. */
+  archive?: ExchangeDeps['archive'];
   /** Binding agency seal keys (PKCS#11): allow-list and PIN source; default: config.pkcs11Modules, no PINs. */
   sealKeys?: SealKeyOptions;
   /** Where the browser UI's files are; default: dist/web and src/web/public; false: no UI. */
@@ -83,6 +85,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     ...(opts.receiptSigner !== undefined ? { receiptSigner: opts.receiptSigner } : {}),
     ...(opts.timestamper !== undefined ? { timestamper: opts.timestamper } : {}),
     ...(opts.notifications !== undefined ? { notifications: opts.notifications } : {}),
+    ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
   };
 
   app.addHook('onSend', async (request, reply) => {

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       verifyWorkerRecycleMb: 128,
       verifyMaxSignatures: 20,
       preparedSignatureTtlMinutes: 10,
+      archive: { enabled: true, renewalMarginDays: 180, weakDigests: ['sha1', 'md5'], sweepMinutes: 60 },
       http: {
         headersTimeoutSeconds: 20,
         requestTimeoutSeconds: 600,
@@ -66,6 +67,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ verifyWorkers: 3, verifyTimeoutSeconds: 5, port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/x', uploadLimitBytes: 1024, logLevel: 'warn', seedDemo: false, trustProxy: 1, dataDir: '/var/lib/docaxis' });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ PREPARED_SIGNATURE_TTL_MINUTES: '3' }).preparedSignatureTtlMinutes).toBe(3);
+    // The archive: SHA-1 stays weak whatever the list; an unknown digest name is refused.
+    expect(loadConfig({ ARCHIVE_RENEWAL_MARGIN_DAYS: '30', ARCHIVE_WEAK_DIGESTS: 'SHA224, md5', ARCHIVE_SWEEP_MINUTES: '5', ARCHIVE_ENABLED: 'off' }).archive).toEqual({ enabled: false, renewalMarginDays: 30, weakDigests: ['sha1', 'sha224', 'md5'], sweepMinutes: 5 });
+    expect(() => loadConfig({ ARCHIVE_WEAK_DIGESTS: 'sha3' })).toThrow(/ARCHIVE_WEAK_DIGESTS/);
+    expect(() => loadConfig({ ARCHIVE_WEAK_DIGESTS: 'sha256,sha384,sha512' })).toThrow(/no digest to timestamp with/);
+    expect(() => loadConfig({ ARCHIVE_RENEWAL_MARGIN_DAYS: '0' })).toThrow(/ARCHIVE_RENEWAL_MARGIN_DAYS/);
     // The password variable's NAME is configuration; its value never enters the Config.
     expect(loadConfig({ AXIS_P12: '/etc/docaxis/axis.p12', AXIS_P12_PASSWORD_ENV: 'AXIS_PW', AXIS_PW: 'secret', TSA_URL: 'https://tsa.example.vn/tsr', LOG_SEAL_INTERVAL_SECONDS: '0' })).toMatchObject({
       axisP12: { path: '/etc/docaxis/axis.p12', passwordEnv: 'AXIS_PW' },

@@ -1,6 +1,7 @@
 // Shared setup for the HTTP tests: an app on a test database seeded with the demo province, a
 // pino logger whose lines the test can read, a sealed two-signature letter, metadata and
 // multipart bodies for app.inject.
+import type { ArchiveJobs } from '../../src/exchange/archive.js';
 import type { SealKeyOptions } from '../../src/exchange/seal-keys.js';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -29,7 +30,7 @@ export interface Harness {
   logLines(): string[];
 }
 
-export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier; env?: Record<string, string>; sealKeys?: SealKeyOptions } = {}): Promise<Harness> {
+export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier; env?: Record<string, string>; sealKeys?: SealKeyOptions; archive?: ArchiveJobs } = {}): Promise<Harness> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -43,7 +44,7 @@ export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: nu
   const config = loadConfig({ LOG_LEVEL: 'info', ...(opts.uploadLimitBytes ? { UPLOAD_LIMIT_BYTES: String(opts.uploadLimitBytes) } : {}), ...opts.env });
   // Receipts and sealing on, as in `npm start`: the fixture axis key and the built-in TSA.
   const keys = { receiptSigner: fixtureSigner('axis'), timestamper: fixtureTimestamper() };
-  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}), ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.sealKeys ? { sealKeys: opts.sealKeys } : {}) });
+  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}), ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.sealKeys ? { sealKeys: opts.sealKeys } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
   await app.ready();
   const token = (pred: (u: SeededUser) => boolean) => {
     const u = seeded.users.find(pred);

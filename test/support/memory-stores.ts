@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DocaxisError } from '../../src/errors.js';
 import { GENESIS_HASH, chainHash } from '../../src/db/log-chain.js';
 import type {
+  ArchiveState,
   Agency,
   AgencyLevel,
   ExchangeCounts,
@@ -67,10 +68,11 @@ export interface MemoryState {
   draftVersions: DraftVersion[];
   draftEvents: DraftEvent[];
   prepared: PreparedSignature[];
+  archives: Map<string, ArchiveState>;
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [] };
+  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [], archives: new Map() };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -107,6 +109,7 @@ export class MemoryStores implements Stores {
     this.register = this.view.register;
     this.sealKeys = this.view.sealKeys;
     this.drafts = this.view.drafts;
+    this.archives = this.view.archives;
   }
 
   agencies: Stores['agencies'];
@@ -125,6 +128,7 @@ export class MemoryStores implements Stores {
   register: Stores['register'];
   sealKeys: Stores['sealKeys'];
   drafts: Stores['drafts'];
+  archives: Stores['archives'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -502,6 +506,28 @@ export class MemoryStores implements Stores {
             const active = s().sealKeys.filter((x) => x.agencyId === agencyId && x.active);
             for (const x of active) x.active = false;
             return active.length;
+          }),
+      },
+      archives: {
+        state: (id) => r(() => copy(s().archives.get(id))),
+        record: (expected, next) =>
+          w(() => {
+            if ((s().archives.get(next.documentId)?.archivalSha256 ?? null) !== expected) return false;
+            s().archives.set(next.documentId, copy(next));
+            return true;
+          }),
+        due: (now, limit, weak) =>
+          r(() => {
+            const accepted = new Set(s().deliveries.filter((d) => ['03', '04', '05', '06'].includes(d.status)).map((d) => d.documentId));
+            const when = (d: ExchangeDocument) => s().archives.get(d.id)?.nextRenewalAt ?? d.createdAt;
+            return s()
+              .documents.filter((d) => {
+                const a = s().archives.get(d.id);
+                return a ? a.nextRenewalAt <= now || weak.includes(a.digest) : accepted.has(d.id);
+              })
+              .sort((a, b) => when(a).getTime() - when(b).getTime() || a.id.localeCompare(b.id))
+              .slice(0, limit)
+              .map((d) => d.id);
           }),
       },
       drafts: {

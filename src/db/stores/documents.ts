@@ -11,7 +11,8 @@ import { deliveries, documents } from '../schema.js';
 type Row = typeof documents.$inferSelect;
 
 function toDocument(r: Row): ExchangeDocument {
-  const { codeNumber: _n, codeNotation: _c, documentType: _t, priority: _p, ...d } = r;
+  // The archive's columns are read through ArchiveStore (stores/archives.ts), not with the document.
+  const { codeNumber: _n, codeNotation: _c, documentType: _t, priority: _p, archivalSha256: _a, archivedAt: _aa, nextRenewalAt: _r, archivalDigest: _ad, ...d } = r;
   return d;
 }
 
