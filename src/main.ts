@@ -9,6 +9,7 @@ import { createStores } from './db/create-stores.js';
 import { isDocaxisError } from './errors.js';
 import type { SealKeyOptions } from './exchange/seal-keys.js';
 import { startSealTimer } from './exchange/seal-timer.js';
+import { startSessionPrune } from './exchange/session-prune.js';
 import { DEMO_PASSWORD, seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
 import { WorkerVerifierPool } from './pades/verify-pool.js';
@@ -50,6 +51,16 @@ async function main(): Promise<void> {
           },
         )
       : undefined;
+  // Ended sessions and stale sign-in throttle rows are deleted every 15 minutes (session-prune.ts).
+  const pruner = startSessionPrune(
+    { stores, clock },
+    {
+      settings: config.sessions,
+      intervalMs: 15 * 60_000,
+      onPruned: (p) => app.log.info(p, 'ended sessions and stale sign-in throttles pruned'),
+      onError: (err) => app.log.error({ err }, 'session prune failed; retrying at the next interval'),
+    },
+  );
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(banner(address, config, database, seeded.users));
   for (const w of keys.warnings) process.stdout.write(`WARNING: ${w}\n`);
@@ -57,6 +68,7 @@ async function main(): Promise<void> {
   stopOnSignals(async () => {
     await app.close();
     await sealer?.stop();
+    await pruner.stop();
     await verifier.close();
   }, database);
 }

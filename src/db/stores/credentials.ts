@@ -1,6 +1,6 @@
 // Sign-in credentials, the per-name throttle and the one-time set-password links. Hashes only:
 // the password and the link's token never reach the database.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { DocaxisError } from '../../errors.js';
 import type { Db } from '../db.js';
 import type { CredentialStore, Credentials, PasswordLink, SignInThrottle } from '../ports.js';
@@ -70,6 +70,17 @@ export async function clearThrottle(db: Db, username: string): Promise<void> {
   await db.delete(signInThrottle).where(eq(signInThrottle.username, username));
 }
 
+/** One bounded DELETE, like pruneEndedSessions. */
+export async function pruneThrottle(db: Db, staleBefore: Date, at: Date, limit: number): Promise<number> {
+  const names = db
+    .select({ username: signInThrottle.username })
+    .from(signInThrottle)
+    .where(and(lt(signInThrottle.updatedAt, staleBefore), or(isNull(signInThrottle.lockedUntil), lt(signInThrottle.lockedUntil, at))))
+    .limit(limit);
+  const rows = await db.delete(signInThrottle).where(inArray(signInThrottle.username, names)).returning({ username: signInThrottle.username });
+  return rows.length;
+}
+
 export async function insertLink(db: Db, l: { userId: string; tokenHash: string; expiresAt: Date }): Promise<PasswordLink> {
   const [r] = await db.insert(passwordLinks).values(l).returning();
   return toLink(r!);
@@ -102,6 +113,7 @@ export function credentialStore(db: Db): CredentialStore {
     addFailure: (u, at) => addFailure(db, u, at),
     lock: (u, until, at) => lockName(db, u, until, at),
     clearThrottle: (u) => clearThrottle(db, u),
+    pruneThrottle: (before, at, limit) => pruneThrottle(db, before, at, limit),
     insertLink: (l) => insertLink(db, l),
     usableLink: (h, at) => usableLink(db, h, at),
     useLink: (id, at) => useLink(db, id, at),
