@@ -460,6 +460,8 @@ export interface CredentialStore {
   /** Lower-case user name, as stored. */
   byUsername(username: string): Promise<Credentials | undefined>;
   byUserId(userId: string): Promise<Credentials | undefined>;
+  /** The sign-in names of these users (users without one are absent), in one query. */
+  usernamesOf(userIds: readonly string[]): Promise<Map<string, string>>;
   /** USERNAME_TAKEN when the name is in use. */
   insert(c: { userId: string; username: string }): Promise<Credentials>;
   setPassword(userId: string, passwordHash: string, at: Date): Promise<void>;

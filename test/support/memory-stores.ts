@@ -239,6 +239,7 @@ export class MemoryStores implements Stores {
             const c = s().credentials.find((x) => x.userId === userId);
             if (c) Object.assign(c, { passwordHash, passwordChangedAt: at });
           }),
+        usernamesOf: (ids) => r(() => new Map(s().credentials.filter((c) => ids.includes(c.userId)).map((c) => [c.userId, c.username]))),
         throttle: (username) => r(() => copy(s().throttles.find((t) => t.username === username))),
         addFailure: (username, at) =>
           w(() => {

@@ -28,6 +28,12 @@ export async function credentialsByUserId(db: Db, userId: string): Promise<Crede
   return r && toCredentials(r);
 }
 
+export async function usernamesOf(db: Db, userIds: readonly string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.select({ userId: userCredentials.userId, username: userCredentials.username }).from(userCredentials).where(inArray(userCredentials.userId, [...userIds]));
+  return new Map(rows.map((r) => [r.userId, r.username]));
+}
+
 /** USERNAME_TAKEN when the name (or the user) has credentials. ON CONFLICT keeps the transaction usable. */
 export async function insertCredentials(db: Db, c: { userId: string; username: string }): Promise<Credentials> {
   const [r] = await db.insert(userCredentials).values(c).onConflictDoNothing().returning();
@@ -107,6 +113,7 @@ export function credentialStore(db: Db): CredentialStore {
   return {
     byUsername: (u) => credentialsByUsername(db, u),
     byUserId: (id) => credentialsByUserId(db, id),
+    usernamesOf: (ids) => usernamesOf(db, ids),
     insert: (c) => insertCredentials(db, c),
     setPassword: (id, h, at) => setPassword(db, id, h, at),
     throttle: (u) => throttleOf(db, u),
