@@ -10,6 +10,7 @@ import { isDocaxisError } from './errors.js';
 import { archiveWork } from './exchange/archive.js';
 import type { SealKeyOptions } from './exchange/seal-keys.js';
 import { startSealTimer } from './exchange/seal-timer.js';
+import { startSessionPrune } from './exchange/session-prune.js';
 import { DEMO_PASSWORD, seedDemoProvince, type SeededUser } from './exchange/seed-demo.js';
 import { buildApp } from './http/app.js';
 import { startArchiveJobs } from './jobs/start-archive-jobs.js';
@@ -66,6 +67,16 @@ async function main(): Promise<void> {
           },
         )
       : undefined;
+  // Ended sessions and stale sign-in throttle rows are deleted every 15 minutes (session-prune.ts).
+  const pruner = startSessionPrune(
+    { stores, clock },
+    {
+      settings: config.sessions,
+      intervalMs: 15 * 60_000,
+      onPruned: (p) => app.log.info(p, 'ended sessions and stale sign-in throttles pruned'),
+      onError: (err) => app.log.error({ err }, 'session prune failed; retrying at the next interval'),
+    },
+  );
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(banner(address, config, database, seeded.users));
   for (const w of keys.warnings) process.stdout.write(`WARNING: ${w}\n`);
@@ -75,6 +86,7 @@ async function main(): Promise<void> {
     // Before the verifier and the database it uses: a job in progress finishes (or is resumed later).
     await archive?.close();
     await sealer?.stop();
+    await pruner.stop();
     await verifier.close();
   }, database);
 }

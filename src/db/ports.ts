@@ -460,6 +460,8 @@ export interface CredentialStore {
   /** Lower-case user name, as stored. */
   byUsername(username: string): Promise<Credentials | undefined>;
   byUserId(userId: string): Promise<Credentials | undefined>;
+  /** The sign-in names of these users (users without one are absent), in one query. */
+  usernamesOf(userIds: readonly string[]): Promise<Map<string, string>>;
   /** USERNAME_TAKEN when the name is in use. */
   insert(c: { userId: string; username: string }): Promise<Credentials>;
   setPassword(userId: string, passwordHash: string, at: Date): Promise<void>;
@@ -469,6 +471,11 @@ export interface CredentialStore {
   /** Locks the name until `until`: the count restarts at 0, lockCount grows by one. */
   lock(username: string, until: Date, at: Date): Promise<SignInThrottle>;
   clearThrottle(username: string): Promise<void>;
+  /**
+   * Deletes at most `limit` throttle rows untouched since `staleBefore` whose lock (if any) is over
+   * at `at`; the number deleted. A forgotten name's count starts again from zero.
+   */
+  pruneThrottle(staleBefore: Date, at: Date, limit: number): Promise<number>;
   /** `tokenHash`: hex SHA-256 of the link's token. */
   insertLink(l: { userId: string; tokenHash: string; expiresAt: Date }): Promise<PasswordLink>;
   /** The link if unused and not expired at `at`. */
@@ -493,6 +500,11 @@ export interface SessionStore {
   /** Open (not revoked, not past the absolute cap at `at`) sessions, newest first. */
   listOpenForUser(userId: string, at: Date): Promise<Session[]>;
   byId(id: string): Promise<Session | undefined>;
+  /**
+   * Deletes at most `limit` sessions that ended before `endedBefore` (revoked, or past the absolute
+   * cap) or were last seen before `idleBefore`; the number deleted.
+   */
+  pruneEnded(endedBefore: Date, idleBefore: Date, limit: number): Promise<number>;
 }
 
 export interface CertificateBinding {

@@ -8,18 +8,41 @@ import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from '../config.js';
 
 export const REDACT_PATHS = [
+  // Credentials in headers, requests' and replies' (a debug line that logs `request.headers` or
+  // `reply.getHeaders()` must not carry the session cookie or the bearer token).
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["set-cookie"]',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
+  'headers["set-cookie"]',
+  'headers["x-csrf-token"]',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  '*.headers["x-csrf-token"]',
   'authorization',
+  'cookie',
+  '["set-cookie"]',
+  // Secrets in bodies: sign-in (password), set-password links (token, password), password changes
+  // (currentPassword, newPassword), at the top of a log line's object or one level down
+  // (`{ body: request.body }` is redacted whole below, `{ input: request.body }` field by field).
   'token',
   'secret',
   'password',
+  'currentPassword',
+  'newPassword',
+  'csrfToken',
   '*.token',
   '*.secret',
   '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.csrfToken',
   'body',
+  '*.body',
   'pdf',
   'bytes',
 ];

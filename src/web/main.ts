@@ -8,7 +8,7 @@ import { renderSignIn } from './pages/sign-in.js';
 import { currentPath, homeOf, match, navigate, type PageContext } from './router.js';
 import { ROUTES } from './routes.js';
 import { renderShell, tShell, type Shell } from './shell.js';
-import { forgetToken, resumeSession, storeToken, type Me } from './session.js';
+import { dropExpiredSession, forgetToken, resumeSession, storeToken, type Me } from './session.js';
 
 interface Signed {
   api: ApiClient;
@@ -28,16 +28,22 @@ class App {
   async start(): Promise<void> {
     setLang(currentLang());
     // The HttpOnly session cookie, if any, decides; the answer carries the CSRF token.
-    const me = await resumeSession();
-    if (!me?.csrfToken) return this.showSignIn();
+    const { me, expired } = await resumeSession();
+    if (!me?.csrfToken) return this.showSignIn(expired);
     this.enter(this.client(me.csrfToken), me);
   }
 
   private client(token: string): ApiClient {
-    return new ApiClient(token, () => this.signOut());
+    // A 401 from a call means the session this tab held ended (SESSION_EXPIRED, or UNAUTHENTICATED
+    // once the browser dropped the cookie at its cap).
+    return new ApiClient(token, () => this.expired());
   }
 
-  private showSignIn(): void {
+  /**
+   * `expired`: say why the user is back at sign-in. The hash route is left as it is, so the
+   * screen the user was on opens again once they sign in (enter() reads it).
+   */
+  private showSignIn(expired = false): void {
     this.signed = null;
     replace(
       this.root,
@@ -47,6 +53,7 @@ class App {
           this.enter(this.client(token), me);
         },
         () => this.showSignIn(),
+        { expired },
       ),
     );
     document.title = tShell('app');
@@ -58,7 +65,9 @@ class App {
     this.signed = { api, me, shell };
     replace(this.root, shell.root);
     const path = currentPath();
-    if (path === '/' || !match(ROUTES, path)) navigate(homeOf(me.user.role));
+    // The screen the hash names (kept from before an expired session), if this user may open it.
+    const m = match(ROUTES, path);
+    if (path === '/' || !m || !m.route.roles.includes(me.user.role)) navigate(homeOf(me.user.role));
     void this.draw();
   }
 
@@ -66,6 +75,15 @@ class App {
     forgetToken();
     history.replaceState(null, '', location.pathname);
     this.showSignIn();
+  }
+
+  /** The session ended under the user: back to sign-in with the reason, the hash route kept. */
+  private expired(): void {
+    // Several calls of one screen may fail together: the first one decides.
+    if (!this.signed) return;
+    this.generation++;
+    dropExpiredSession();
+    this.showSignIn(true);
   }
 
   private async draw(): Promise<void> {

@@ -12,6 +12,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/send', roles: CLERK, load: () => import('./pages/send.js') },
   { path: '/documents/:id', roles: CLERK, load: () => import('./pages/document.js') },
   { path: '/verify', roles: ANYONE, load: () => import('./pages/verify.js') },
+  { path: '/account', roles: ANYONE, load: () => import('./pages/account.js') },
   { path: '/admin/log', roles: REVIEW, load: () => import('./pages/admin-log.js') },
   { path: '/admin/statistics', roles: REVIEW, load: () => import('./pages/admin-statistics.js') },
   { path: '/admin/agencies', roles: ADMIN, load: () => import('./pages/admin-agencies.js') },

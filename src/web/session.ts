@@ -4,7 +4,8 @@
 export type Role = 'clerk' | 'admin' | 'auditor';
 
 export interface Me {
-  user: { id: string; name: string; role: Role };
+  /** `roles`: every role the user holds (the primary `role` among them), when the service says. */
+  user: { id: string; name: string; role: Role; roles?: string[] };
   agency: { id: string; code: string; name: string; level: string };
   /** Given by GET /me and by the sign-in answer for a browser session. */
   csrfToken?: string;
@@ -39,15 +40,35 @@ export function forgetToken(): void {
   if (csrf) void fetch('/api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': csrf }, credentials: 'same-origin' }).catch(() => undefined);
 }
 
-/** The session the cookie carries, if any: a new tab or a reload finds it without signing in again. */
-export async function resumeSession(): Promise<Me | null> {
+/**
+ * The session the cookie carries, if any: a new tab or a reload finds it without signing in again.
+ * `expired`: the browser still held a session cookie but the server ended it (SESSION_EXPIRED:
+ * idle, past its cap, revoked), as opposed to never having signed in.
+ */
+export async function resumeSession(): Promise<{ me: Me | null; expired: boolean }> {
   try {
     const res = await fetch('/api/v1/me', { credentials: 'same-origin', cache: 'no-store' });
-    if (!res.ok) return null;
+    if (!res.ok) {
+      const code = res.status === 401 ? ((await res.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code : undefined;
+      return { me: null, expired: code === 'SESSION_EXPIRED' };
+    }
     const me = (await res.json()) as Me;
     if (me.csrfToken) storeToken(me.csrfToken);
-    return me;
+    return { me, expired: false };
   } catch {
-    return null;
+    return { me: null, expired: false };
+  }
+}
+
+/**
+ * The session ended under the user (a 401 on a call, or on resuming): the tab forgets its CSRF
+ * token (nothing to end on the server) and keeps the screen it was on, so that signing in again
+ * returns there.
+ */
+export function dropExpiredSession(): void {
+  try {
+    sessionStorage.removeItem(CSRF_KEY);
+  } catch {
+    /* storage unavailable */
   }
 }

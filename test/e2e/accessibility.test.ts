@@ -105,13 +105,14 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
     expect(await audit(sender, '/verify', '[data-testid=verify-page]')).toEqual([]);
   });
 
-  it('admin screens: log, statistics, agencies, users, trust', async () => {
+  it('admin screens: log, statistics, agencies, users, trust; the account page', async () => {
     const admin = await as(demoUsernames(server.h).admin);
     expect(await audit(admin, '/admin/log', '[data-testid=log-table] tbody tr')).toEqual([]);
     expect(await audit(admin, '/admin/statistics', '[data-testid=statistics] svg')).toEqual([]);
     expect(await audit(admin, '/admin/agencies', '[data-testid=agency-table] tbody tr')).toEqual([]);
     expect(await audit(admin, '/admin/users', '[data-testid=user-table] tbody tr')).toEqual([]);
     expect(await audit(admin, '/admin/trust', '[data-testid=trust-anchor-table] tbody tr')).toEqual([]);
+    expect(await audit(admin, '/account', '[data-testid=password-change]')).toEqual([]);
   });
 
   it('works from the keyboard alone: sign in, open a letter from the inbox, reach the accept dialog and leave it with Escape', async () => {

@@ -73,12 +73,13 @@ export interface UiServer {
 }
 
 /** The whole service on a fresh in-memory PGlite, seeded with the demo province, listening on loopback. */
-export async function startUiServer(): Promise<UiServer> {
+/** `live`: the database's notifications reach the live streams (the top-bar badge follows changes). */
+export async function startUiServer(opts: { live?: boolean } = {}): Promise<UiServer> {
   const database = await openDatabase({});
   await database.migrate();
   // PDFs verified on a worker thread, as `npm start` does.
   const verifier = new WorkerVerifierPool(1);
-  const h = await startHarness(createStores(database), { verifier });
+  const h = await startHarness(createStores(database), { verifier, ...(opts.live ? { notifications: database.notifications } : {}) });
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     h,

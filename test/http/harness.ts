@@ -13,6 +13,7 @@ import { seedDemoProvince, type SeededUser } from '../../src/exchange/seed-demo.
 import { buildApp } from '../../src/http/app.js';
 import type { PdfVerifier } from '../../src/pades/verifier.js';
 import { loggerOptions } from '../../src/http/logger.js';
+import type { ExchangeDeps } from '../../src/exchange/deps.js';
 import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { FIXTURES_DIR, fixtureSigner, fixtureTimestamper, sampleLetter } from '../support/fixtures.js';
@@ -30,7 +31,7 @@ export interface Harness {
   logLines(): string[];
 }
 
-export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier; env?: Record<string, string>; sealKeys?: SealKeyOptions; archive?: ArchiveJobs } = {}): Promise<Harness> {
+export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: number; ping?: () => Promise<void>; verifier?: PdfVerifier; env?: Record<string, string>; sealKeys?: SealKeyOptions; archive?: ArchiveJobs; notifications?: ExchangeDeps['notifications'] } = {}): Promise<Harness> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -44,7 +45,7 @@ export async function startHarness(stores: Stores, opts: { uploadLimitBytes?: nu
   const config = loadConfig({ LOG_LEVEL: 'info', ...(opts.uploadLimitBytes ? { UPLOAD_LIMIT_BYTES: String(opts.uploadLimitBytes) } : {}), ...opts.env });
   // Receipts and sealing on, as in `npm start`: the fixture axis key and the built-in TSA.
   const keys = { receiptSigner: fixtureSigner('axis'), timestamper: fixtureTimestamper() };
-  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}), ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.sealKeys ? { sealKeys: opts.sealKeys } : {}), ...(opts.archive ? { archive: opts.archive } : {}) });
+  const app = buildApp({ stores, config, clock, logger: pino(loggerOptions('info') as pino.LoggerOptions, sink), ...keys, ...(opts.ping ? { ping: opts.ping } : {}), ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.sealKeys ? { sealKeys: opts.sealKeys } : {}), ...(opts.archive ? { archive: opts.archive } : {}), ...(opts.notifications ? { notifications: opts.notifications } : {}) });
   await app.ready();
   const token = (pred: (u: SeededUser) => boolean) => {
     const u = seeded.users.find(pred);

@@ -48,6 +48,8 @@ export interface MemoryState {
   tokens: Array<ApiToken & { tokenHash: string }>;
   credentials: Credentials[];
   throttles: SignInThrottle[];
+  /** When each throttle row was last written (the database's updated_at). */
+  throttleUpdatedAt: Map<string, Date>;
   passwordLinks: Array<PasswordLink & { tokenHash: string }>;
   sessions: Array<Session & { secretHash: string }>;
   certificates: AgencyCertificate[];
@@ -72,7 +74,7 @@ export interface MemoryState {
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [], archives: new Map() };
+  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], throttleUpdatedAt: new Map(), passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [], archives: new Map() };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -241,24 +243,38 @@ export class MemoryStores implements Stores {
             const c = s().credentials.find((x) => x.userId === userId);
             if (c) Object.assign(c, { passwordHash, passwordChangedAt: at });
           }),
+        usernamesOf: (ids) => r(() => new Map(s().credentials.filter((c) => ids.includes(c.userId)).map((c) => [c.userId, c.username]))),
         throttle: (username) => r(() => copy(s().throttles.find((t) => t.username === username))),
-        addFailure: (username) =>
+        addFailure: (username, at) =>
           w(() => {
             let t = s().throttles.find((x) => x.username === username);
             if (!t) s().throttles.push((t = { username, failures: 0, lockCount: 0, lockedUntil: null }));
+            s().throttleUpdatedAt.set(username, at);
             t.failures++;
             return copy(t);
           }),
-        lock: (username, until) =>
+        lock: (username, until, at) =>
           w(() => {
             let t = s().throttles.find((x) => x.username === username);
             if (!t) s().throttles.push((t = { username, failures: 0, lockCount: 0, lockedUntil: null }));
+            s().throttleUpdatedAt.set(username, at);
             Object.assign(t, { failures: 0, lockCount: t.lockCount + 1, lockedUntil: until });
             return copy(t);
           }),
         clearThrottle: (username) =>
           w(() => {
             s().throttles = s().throttles.filter((x) => x.username !== username);
+            s().throttleUpdatedAt.delete(username);
+          }),
+        pruneThrottle: (staleBefore, at, limit) =>
+          w(() => {
+            const stale = s()
+              .throttles.filter((x) => (s().throttleUpdatedAt.get(x.username) ?? at) < staleBefore && (x.lockedUntil === null || x.lockedUntil < at))
+              .slice(0, limit)
+              .map((x) => x.username);
+            s().throttles = s().throttles.filter((x) => !stale.includes(x.username));
+            for (const u of stale) s().throttleUpdatedAt.delete(u);
+            return stale.length;
           }),
         insertLink: (l) =>
           w(() => {
@@ -337,6 +353,13 @@ export class MemoryStores implements Stores {
             if (!x) return undefined;
             const { secretHash: _h, ...session } = x;
             return copy(session);
+          }),
+        pruneEnded: (endedBefore, idleBefore, limit) =>
+          w(() => {
+            const ended = (x: Session) => (x.revokedAt !== null && x.revokedAt < endedBefore) || x.expiresAt < endedBefore || x.lastSeenAt < idleBefore;
+            const gone = new Set(s().sessions.filter(ended).slice(0, limit).map((x) => x.id));
+            s().sessions = s().sessions.filter((x) => !gone.has(x.id));
+            return gone.size;
           }),
       },
       certificates: {

@@ -1,6 +1,6 @@
 // Sign-in credentials, the per-name throttle and the one-time set-password links. Hashes only:
 // the password and the link's token never reach the database.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { DocaxisError } from '../../errors.js';
 import type { Db } from '../db.js';
 import type { CredentialStore, Credentials, PasswordLink, SignInThrottle } from '../ports.js';
@@ -26,6 +26,12 @@ export async function credentialsByUsername(db: Db, username: string): Promise<C
 export async function credentialsByUserId(db: Db, userId: string): Promise<Credentials | undefined> {
   const [r] = await db.select().from(userCredentials).where(eq(userCredentials.userId, userId));
   return r && toCredentials(r);
+}
+
+export async function usernamesOf(db: Db, userIds: readonly string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.select({ userId: userCredentials.userId, username: userCredentials.username }).from(userCredentials).where(inArray(userCredentials.userId, [...userIds]));
+  return new Map(rows.map((r) => [r.userId, r.username]));
 }
 
 /** USERNAME_TAKEN when the name (or the user) has credentials. ON CONFLICT keeps the transaction usable. */
@@ -70,6 +76,17 @@ export async function clearThrottle(db: Db, username: string): Promise<void> {
   await db.delete(signInThrottle).where(eq(signInThrottle.username, username));
 }
 
+/** One bounded DELETE, like pruneEndedSessions. */
+export async function pruneThrottle(db: Db, staleBefore: Date, at: Date, limit: number): Promise<number> {
+  const names = db
+    .select({ username: signInThrottle.username })
+    .from(signInThrottle)
+    .where(and(lt(signInThrottle.updatedAt, staleBefore), or(isNull(signInThrottle.lockedUntil), lt(signInThrottle.lockedUntil, at))))
+    .limit(limit);
+  const rows = await db.delete(signInThrottle).where(inArray(signInThrottle.username, names)).returning({ username: signInThrottle.username });
+  return rows.length;
+}
+
 export async function insertLink(db: Db, l: { userId: string; tokenHash: string; expiresAt: Date }): Promise<PasswordLink> {
   const [r] = await db.insert(passwordLinks).values(l).returning();
   return toLink(r!);
@@ -96,12 +113,14 @@ export function credentialStore(db: Db): CredentialStore {
   return {
     byUsername: (u) => credentialsByUsername(db, u),
     byUserId: (id) => credentialsByUserId(db, id),
+    usernamesOf: (ids) => usernamesOf(db, ids),
     insert: (c) => insertCredentials(db, c),
     setPassword: (id, h, at) => setPassword(db, id, h, at),
     throttle: (u) => throttleOf(db, u),
     addFailure: (u, at) => addFailure(db, u, at),
     lock: (u, until, at) => lockName(db, u, until, at),
     clearThrottle: (u) => clearThrottle(db, u),
+    pruneThrottle: (before, at, limit) => pruneThrottle(db, before, at, limit),
     insertLink: (l) => insertLink(db, l),
     usableLink: (h, at) => usableLink(db, h, at),
     useLink: (id, at) => useLink(db, id, at),

@@ -1,7 +1,7 @@
 // Browser sessions, the cookie's secret stored only as its SHA-256. findBySecret is on every
 // browser request's path: one indexed join; expiry is judged by the caller (exchange/sessions.ts)
 // so that an expired session can be told apart from an unknown one.
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import type { Principal, Session, SessionStore } from '../ports.js';
 import { agencies, sessions, users } from '../schema.js';
@@ -67,6 +67,17 @@ export async function sessionById(db: Db, id: string): Promise<Session | undefin
   return r && toSession(r);
 }
 
+/**
+ * One bounded DELETE (PostgreSQL's DELETE has no LIMIT: the ids come from a limited sub-select), so
+ * a prune after a long downtime never holds a long lock; the timer calls again for the rest.
+ */
+export async function pruneEndedSessions(db: Db, endedBefore: Date, idleBefore: Date, limit: number): Promise<number> {
+  const ended = or(lt(sessions.revokedAt, endedBefore), lt(sessions.expiresAt, endedBefore), lt(sessions.lastSeenAt, idleBefore));
+  const ids = db.select({ id: sessions.id }).from(sessions).where(ended).limit(limit);
+  const rows = await db.delete(sessions).where(inArray(sessions.id, ids)).returning({ id: sessions.id });
+  return rows.length;
+}
+
 export function sessionStore(db: Db): SessionStore {
   return {
     insert: (s) => insertSession(db, s),
@@ -76,5 +87,6 @@ export function sessionStore(db: Db): SessionStore {
     revokeAllForUser: (userId, at, exceptId) => revokeUserSessions(db, userId, at, exceptId),
     listOpenForUser: (userId, at) => listOpenSessions(db, userId, at),
     byId: (id) => sessionById(db, id),
+    pruneEnded: (endedBefore, idleBefore, limit) => pruneEndedSessions(db, endedBefore, idleBefore, limit),
   };
 }

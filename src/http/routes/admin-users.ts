@@ -3,9 +3,10 @@
 // those answers are marked no-store.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { createUser, issueToken, listUserTokens, listUsers, revokeToken } from '../../exchange/admin.js';
+import { createUser, issueToken, listUserTokens, revokeToken } from '../../exchange/admin.js';
 import { createPasswordLink, listUserSessions, revokeSession, revokeUserSessions } from '../../exchange/admin-accounts.js';
 import { setUserRoles } from '../../exchange/admin-users.js';
+import { listUsersWithUsernames } from '../../exchange/admin-usernames.js';
 import { principalOf } from '../auth-plugin.js';
 import type { ExchangeDeps } from '../deps.js';
 import { DateTime, Uuid, UuidParams, withErrors } from '../schemas/common.js';
@@ -24,6 +25,9 @@ const SessionSchema = Type.Object({
   userAgent: Nullable(Type.String()),
 });
 
+/** A listed user with their sign-in name (null: none yet). */
+const ListedUserSchema = Type.Object({ ...UserSchema.properties, username: Nullable(Type.String()) });
+
 export const adminUserRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> = async (app, { deps }) => {
   app.get(
     '/admin/users',
@@ -32,10 +36,10 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps }> 
         tags: ['admin'],
         summary: 'Users, optionally of one agency',
         querystring: Type.Object({ agency: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Agency code' })) }),
-        response: withErrors({ 200: Type.Array(UserSchema) }),
+        response: withErrors({ 200: Type.Array(ListedUserSchema) }),
       },
     },
-    async (request) => listUsers(deps, principalOf(request), request.query.agency),
+    async (request) => listUsersWithUsernames(deps, principalOf(request), request.query.agency),
   );
 
   app.post(

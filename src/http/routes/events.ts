@@ -33,7 +33,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; config
     {
       schema: {
         tags: ['documents'],
-        summary: 'How many documents in my inbox nobody has acted on yet (status 01)',
+        summary: 'How many documents in my inbox wait for my agency (statuses 01, 13, 16: arrived, a recall to answer, kept after a recall)',
         response: withErrors({ 200: Type.Object({ notHandled: Type.Integer({ minimum: 0 }) }) }),
       },
     },

@@ -6,8 +6,9 @@
 // Shared by the verify page and the send page (which also shows a send's signature refusal here).
 import type { ApiClient } from '../api.js';
 import { ApiError } from '../api.js';
-import { formatBytes, h, replace, uid } from '../dom.js';
+import { formatBytes, h, replace, uid, type Child } from '../dom.js';
 import { defineMessages } from '../i18n.js';
+import { isolatedMessage } from '../isolated-message.js';
 import { errorNotice, notice } from './notice.js';
 import { progressBar } from './progress.js';
 import { renderReport, type Report } from './report-view.js';
@@ -194,13 +195,15 @@ export function pdfDrop(api: ApiClient, opts: PdfDropOptions = {}): PdfDrop {
       current = null;
       replace(fileInfo);
       chooseLabel.textContent = t('choose');
-      replace(outcome, notice('error', local));
+      replace(outcome, notice('error', h('p', {}, ...local)));
       running = Promise.resolve(null);
       return;
     }
     current = file;
     chooseLabel.textContent = t('chooseOther');
-    fileInfo.textContent = t('selected', { name: file.name, size: formatBytes(file.size) });
+    // The file's name is the sender's text: isolated, so a right-to-left override in it
+    // ("…\u202Egnp.exe") cannot disguise the name or reorder the sentence.
+    replace(fileInfo, ...isolatedMessage(t, 'selected', { name: file.name, size: formatBytes(file.size) }, ['name']));
     opts.onFile?.(file);
     running = verify(file, mine);
   }
@@ -293,13 +296,13 @@ function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** Null when the file looks like a PDF of an acceptable size, else the message to show. */
-async function localCheck(file: File, maxBytes: number): Promise<string | null> {
-  if (file.size === 0) return t('empty', { name: file.name });
-  if (file.size > maxBytes) return t('tooLarge', { name: file.name, size: formatBytes(file.size), max: formatBytes(maxBytes) });
+/** Null when the file looks like a PDF of an acceptable size, else the message to show (the name isolated). */
+async function localCheck(file: File, maxBytes: number): Promise<Child[] | null> {
+  if (file.size === 0) return isolatedMessage(t, 'empty', { name: file.name }, ['name']);
+  if (file.size > maxBytes) return isolatedMessage(t, 'tooLarge', { name: file.name, size: formatBytes(file.size), max: formatBytes(maxBytes) }, ['name']);
   // Like the service's reader: the header may follow up to 1 KB of junk.
   const head = new Uint8Array(await file.slice(0, 1024 + PDF_HEADER.length).arrayBuffer());
-  return indexOf(head, PDF_HEADER) >= 0 ? null : t('notPdf', { name: file.name });
+  return indexOf(head, PDF_HEADER) >= 0 ? null : isolatedMessage(t, 'notPdf', { name: file.name }, ['name']);
 }
 
 function indexOf(haystack: Uint8Array, needle: readonly number[]): number {

@@ -4,6 +4,7 @@
 // parents for context. The sender's own agency cannot be picked but still groups its children.
 import { h, replace, uid } from '../dom.js';
 import { defineMessages } from '../i18n.js';
+import { isolatedMessage } from '../isolated-message.js';
 import { levelLabel } from '../labels.js';
 import type { PickerAgency } from '../types.js';
 
@@ -128,7 +129,8 @@ export function recipientPicker(agencies: readonly PickerAgency[], ownCode: stri
     let shown = false;
     for (const r of roots) shown = visit(r) || shown;
     noMatch.hidden = shown;
-    noMatch.textContent = shown ? '' : t('noMatch', { q: filter.value.trim() });
+    // What the user typed is isolated like any user text (it may hold a bidi control).
+    replace(noMatch, ...(shown ? [] : isolatedMessage(t, 'noMatch', { q: filter.value.trim() }, ['q'])));
   }
 
   function drawChosen(): void {
@@ -185,7 +187,7 @@ export function recipientPicker(agencies: readonly PickerAgency[], ownCode: stri
     el,
     selected: selectedCodes,
     showError(message) {
-      error.textContent = message ?? '';
+      replace(error, message ?? '');
       error.hidden = !message;
       el.classList.toggle('invalid', Boolean(message));
     },

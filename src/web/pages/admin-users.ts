@@ -69,6 +69,10 @@ const t = defineMessages({
     endSessionsTitle: 'Kết thúc mọi phiên đăng nhập của {name}?',
     endSessionsBody: 'Mọi trình duyệt đang đăng nhập bằng tài khoản {name} sẽ bị đăng xuất ngay.',
     sessionsEnded: 'Đã kết thúc {n} phiên.',
+    usernameCol: 'Tên đăng nhập',
+    noUsername: 'chưa có',
+    refreshSessions: 'Làm mới',
+    refreshSessionsLabel: 'Làm mới số phiên đăng nhập của {name}',
   },
   en: {
     title: 'Users',
@@ -128,6 +132,10 @@ const t = defineMessages({
     endSessionsTitle: 'End every session of {name}?',
     endSessionsBody: 'Every browser signed in as {name} is signed out at once.',
     sessionsEnded: 'Ended {n} session(s).',
+    usernameCol: 'User name',
+    noUsername: 'none yet',
+    refreshSessions: 'Refresh',
+    refreshSessionsLabel: 'Refresh the session count of {name}',
   },
 });
 
@@ -138,6 +146,8 @@ interface User {
   role: 'clerk' | 'admin' | 'auditor';
   active: boolean;
   createdAt: string;
+  /** The sign-in name (null: none yet; such a user signs in with a token only). */
+  username: string | null;
 }
 
 interface Token {
@@ -188,7 +198,7 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
   const draw = () => {
     summary.textContent = t('count', { n: users.length });
     if (!users.length) {
-      replace(tbody, h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('empty'))));
+      replace(tbody, h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('empty'))));
       return;
     }
     const rows: HTMLElement[] = [];
@@ -196,7 +206,7 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
     for (const u of list) {
       const agency = byId.get(u.agencyId);
       const panelRow = h('tr', { class: 'token-row', hidden: !open.has(u.id), 'data-tokens-of': u.id });
-      const panelCell = h('td', { colspan: 6 });
+      const panelCell = h('td', { colspan: 7 });
       panelRow.append(panelCell);
       const btn = h('button', { type: 'button', class: 'link', 'aria-expanded': String(open.has(u.id)), 'data-action': 'show-tokens' }, t('tokens'));
       btn.addEventListener('click', () => {
@@ -213,6 +223,7 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
           'tr',
           { 'data-user-id': u.id, 'data-role': u.role },
           h('td', {}, u.name),
+          h('td', { 'data-username': u.username ?? '' }, u.username ? h('code', {}, u.username) : h('span', { class: 'muted' }, t('noUsername'))),
           h('td', {}, agency ? h('span', { title: agency.code }, agency.name) : h('code', {}, u.agencyId.slice(0, 8))),
           h('td', {}, h('span', { class: `role-pill role-pill-${u.role}` }, roleLabel(u.role))),
           h('td', { class: 'hide-narrow' }, h('span', { class: `state ${u.active ? 'state-on' : 'state-off'}` }, u.active ? t('active') : t('inactive'))),
@@ -407,7 +418,7 @@ export default async function usersPage(ctx: PageContext): Promise<Node> {
       h(
         'table',
         { class: 'list user-table', 'data-testid': 'user-table' },
-        tableHead([t('name'), t('agency'), t('role'), t('state'), t('created'), t('actions')], { hideNarrow: [3, 4] }),
+        tableHead([t('name'), t('usernameCol'), t('agency'), t('role'), t('state'), t('created'), t('actions')], { hideNarrow: [4, 5] }),
         tbody,
       ),
     ),
@@ -421,25 +432,40 @@ interface IssuedLink {
   expiresAt: string;
 }
 
-/** The sign-in account of a user: a new set-password link (shown once) and their open sessions. */
+/** How often an open account panel re-reads the session count (users sign in and out meanwhile). */
+const SESSION_COUNT_REFRESH_MS = 15_000;
+
+/**
+ * The sign-in account of a user: a new set-password link (shown once) and their open sessions.
+ * The count is re-read after each action here, on the refresh button, when the tab comes back to
+ * the front, and every few seconds while the panel is shown, so it never stays as first read.
+ */
 function accountPanel(ctx: PageContext, user: User): HTMLElement {
   const slot = h('div');
   const messages = h('div', { 'aria-live': 'polite' });
-  const count = h('span', {}, '…');
+  const count = h('span', { 'data-testid': 'session-count' }, '…');
   const linkBtn = h('button', { type: 'button', 'data-action': 'password-link' }, t('link'));
   const endBtn = h('button', { type: 'button', class: 'danger', 'data-action': 'end-sessions' }, t('endSessions'));
-  const loadCount = async () => {
-    try {
-      count.textContent = t('sessions', { n: (await ctx.api.get<unknown[]>(`/admin/users/${user.id}/sessions`)).length });
-    } catch (e) {
-      replace(messages, errorNotice(e));
-    }
-  };
+  const refreshBtn = h('button', { type: 'button', class: 'link', 'data-action': 'refresh-sessions', 'aria-label': t('refreshSessionsLabel', { name: user.name }) }, t('refreshSessions'));
+  let loading: Promise<void> | null = null;
+  const loadCount = (): Promise<void> =>
+    (loading ??= (async () => {
+      try {
+        const n = (await ctx.api.get<unknown[]>(`/admin/users/${user.id}/sessions`)).length;
+        count.textContent = t('sessions', { n });
+        count.setAttribute('data-count', String(n));
+      } catch (e) {
+        replace(messages, errorNotice(e));
+      } finally {
+        loading = null;
+      }
+    })());
   linkBtn.addEventListener('click', async () => {
     linkBtn.disabled = true;
     try {
       const link = await ctx.api.post<IssuedLink>(`/admin/users/${user.id}/password-link`, {});
       replace(slot, linkBox(link, () => replace(slot)));
+      await loadCount();
     } catch (e) {
       replace(messages, errorNotice(e));
     } finally {
@@ -457,8 +483,30 @@ function accountPanel(ctx: PageContext, user: User): HTMLElement {
       replace(messages, errorNotice(e));
     }
   });
+  refreshBtn.addEventListener('click', () => void loadCount());
+  const el = h(
+    'div',
+    { class: 'account-panel', 'data-testid': 'user-account' },
+    h('h3', {}, t('account')),
+    h('p', {}, count, ' ', refreshBtn),
+    h('div', { class: 'actions' }, linkBtn, endBtn),
+    messages,
+    slot,
+  );
+  // Shown = in the document and not inside a collapsed (hidden) row; gone from the document = stop.
+  const shown = () => el.isConnected && !el.closest('[hidden]') && document.visibilityState === 'visible';
+  const onVisible = () => void (shown() && loadCount());
+  const timer = setInterval(() => {
+    if (!el.isConnected) {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      return;
+    }
+    if (shown()) void loadCount();
+  }, SESSION_COUNT_REFRESH_MS);
+  document.addEventListener('visibilitychange', onVisible);
   void loadCount();
-  return h('div', { class: 'account-panel', 'data-testid': 'user-account' }, h('h3', {}, t('account')), h('p', {}, count), h('div', { class: 'actions' }, linkBtn, endBtn), messages, slot);
+  return el;
 }
 
 /** The set-password link, once, built from the token on this page's own origin. */

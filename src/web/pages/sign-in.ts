@@ -35,6 +35,7 @@ const t = defineMessages({
     setSubmit: 'Đặt mật khẩu',
     setDone: 'Đã đặt mật khẩu cho tài khoản {username}. Bạn có thể đăng nhập.',
     toSignIn: 'Đến trang đăng nhập',
+    expired: 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.',
   },
   en: {
     brand: 'Document exchange axis',
@@ -63,6 +64,7 @@ const t = defineMessages({
     setSubmit: 'Set password',
     setDone: 'The password of {username} is set. You can sign in now.',
     toSignIn: 'Go to sign-in',
+    expired: 'Your session has expired, please sign in again.',
   },
 });
 
@@ -105,12 +107,16 @@ function linkToken(): string | null {
   return m ? m[1]! : null;
 }
 
-export function renderSignIn(onSignedIn: (csrfToken: string, me: Me) => void, relabel: () => void): HTMLElement {
+/** `expired`: the user comes back because their session ended (idle, revoked): say so. */
+export function renderSignIn(onSignedIn: (csrfToken: string, me: Me) => void, relabel: () => void, opts: { expired?: boolean } = {}): HTMLElement {
   const token = linkToken();
   const lang = h('button', { type: 'button', class: 'link lang-switch', lang: currentLang() === 'vi' ? 'en' : 'vi', 'aria-label': t('langLabel') }, t('lang'));
+  // The language switch redraws the page: the reason stays said.
+  const expired = Boolean(opts.expired) && !token;
   lang.addEventListener('click', () => {
     setLang(currentLang() === 'vi' ? 'en' : 'vi');
-    relabel();
+    if (expired) replaceSelf(renderSignIn(onSignedIn, relabel, opts));
+    else relabel();
   });
   const banner = h(
     'header',
@@ -120,7 +126,13 @@ export function renderSignIn(onSignedIn: (csrfToken: string, me: Me) => void, re
     h('p', { class: 'sign-in-tagline' }, t('tagline')),
   );
   const form = token ? setPasswordForm(token, relabel) : signInForm(onSignedIn);
-  return h('div', { class: 'sign-in-page' }, banner, h('main', { id: 'main' }, form));
+  const reason = expired ? h('p', { class: 'notice notice-warn', role: 'alert', 'data-testid': 'session-expired' }, t('expired')) : null;
+  const page = h('div', { class: 'sign-in-page' }, banner, h('main', { id: 'main' }, reason, form));
+  const replaceSelf = (next: HTMLElement) => {
+    page.replaceWith(next);
+    next.querySelector('input')?.focus();
+  };
+  return page;
 }
 
 function signInForm(onSignedIn: (csrfToken: string, me: Me) => void): HTMLElement {
