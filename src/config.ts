@@ -58,6 +58,11 @@ export interface Config {
   readonly sessions: SessionConfig;
   /** How long a prepared signature (POST /drafts/:id/signatures/prepare) waits for its value. */
   readonly preparedSignatureTtlMinutes: number;
+  /**
+   * Remote signing (CSC): CSC_CALLBACK_BASE_URL is this service's public URL, for providers to post
+   * asynchronous results to (unset: polling only); CSC_TIMEOUT_MS the deadline of one provider call.
+   */
+  readonly csc: { readonly callbackBaseUrl: string | undefined; readonly timeoutMs: number };
 }
 
 export interface SessionConfig {
@@ -165,6 +170,7 @@ export function loadConfig(env: Env): Config {
       cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
     }),
     preparedSignatureTtlMinutes: integer(env, 'PREPARED_SIGNATURE_TTL_MINUTES', 10, 1, 24 * 60),
+    csc: Object.freeze({ callbackBaseUrl: text(env, 'CSC_CALLBACK_BASE_URL'), timeoutMs: integer(env, 'CSC_TIMEOUT_MS', 10_000, 100, 120_000) }),
   });
 }
 

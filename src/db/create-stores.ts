@@ -10,6 +10,7 @@ import { agencyStore } from './stores/agencies.js';
 import { type BlobParameter, blobStore } from './stores/blobs.js';
 import { certificateStore } from './stores/certificates.js';
 import { credentialStore } from './stores/credentials.js';
+import { cscStore } from './stores/csc.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
 import { draftStore } from './stores/drafts.js';
@@ -51,6 +52,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     register: guard(registerStore(db, inTransaction)),
     sealKeys: guard(sealKeyStore(db)),
     drafts: guard(draftStore(db)),
+    csc: guard(cscStore(db)),
   };
   return stores;
 }

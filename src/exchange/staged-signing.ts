@@ -205,7 +205,7 @@ function requestError(field: string, message: string): DocaxisError {
 }
 
 /** Valid now, chaining to an active trust anchor of the axis, not revoked per the stored CRLs. */
-async function checkSignerCertificate(deps: ExchangeDeps, certificates: Uint8Array[], now: Date): Promise<CertificateInfo> {
+export async function checkSignerCertificate(deps: ExchangeDeps, certificates: Uint8Array[], now: Date): Promise<CertificateInfo> {
   let signer: CertificateInfo;
   try {
     signer = describeCertificate(certificates[0]!);
