@@ -12,6 +12,7 @@ import type { CscClient } from '../csc/client.js';
 import { dataToSign } from '../pades/complete.js';
 import type { PreparedSignatureRecord } from '../pades/prepare.js';
 import type { ExchangeDeps } from './deps.js';
+import { logDenied } from './auth.js';
 import { ensureRole, forbidden } from './guard.js';
 import { checkSignerCertificate, completeDraftSignature, prepareDraftSignature, type CompleteAnswer, type PrepareInput } from './staged-signing.js';
 
@@ -94,7 +95,11 @@ async function checkProviderInput(deps: ExchangeDeps, input: ProviderInput): Pro
 
 async function usableProvider(deps: ExchangeDeps, p: Principal, providerId: string): Promise<CscProvider> {
   const provider = await deps.stores.csc.providerById(providerId);
-  if (!provider || !provider.active || !provider.agencyIds.includes(p.agency.id)) throw new DocaxisError('CSC_PROVIDER_NOT_FOUND');
+  if (!provider || !provider.active || !provider.agencyIds.includes(p.agency.id)) {
+    // Unknown and not the agency's answer alike; both leave a trace.
+    await logDenied(deps, p, `use remote signing provider ${providerId}`);
+    throw new DocaxisError('CSC_PROVIDER_NOT_FOUND');
+  }
   return provider;
 }
 
@@ -175,7 +180,10 @@ function namesMatch(certName: string, userName: string): boolean {
 export async function startRemoteSignature(deps: ExchangeDeps, csc: CscAccess, p: Principal, draftId: string, input: { credentialId: string; placement?: PrepareInput['placement'] }, opts: { ttlMinutes?: number } = {}): Promise<RemoteStartAnswer> {
   await ensureRole(deps, p, 'sign a draft remotely', 'signer');
   const binding = await deps.stores.csc.credentialById(input.credentialId);
-  if (!binding || binding.userId !== p.user.id) throw new DocaxisError('CSC_CREDENTIAL_NOT_FOUND');
+  if (!binding || binding.userId !== p.user.id) {
+    await logDenied(deps, p, `sign with remote credential ${input.credentialId}`);
+    throw new DocaxisError('CSC_CREDENTIAL_NOT_FOUND');
+  }
   const provider = await usableProvider(deps, p, binding.providerId);
   const client = csc.clientFor(provider);
   // The provider's certificate today must still be the one bound: a re-issued credential is linked again.
@@ -235,6 +243,7 @@ export async function submitRemoteOtp(deps: ExchangeDeps, csc: CscAccess, p: Pri
 
 /** The signer's page polls: asks the provider when waiting for the phone, completes when signed. */
 export async function remoteSignatureStatus(deps: ExchangeDeps, csc: CscAccess, p: Principal, draftId: string, pendingId: string): Promise<RemoteStatus> {
+  await ensureRole(deps, p, 'follow a remote signature', 'signer');
   const { pending, provider } = await ownPending(deps, p, draftId, pendingId);
   if (pending.status === 'awaiting-confirmation' && pending.transactionId) return advance(deps, csc.clientFor(provider), p, pending);
   if ((pending.status === 'awaiting-otp' || pending.status === 'awaiting-confirmation') && deps.clock() > pending.expiresAt) {
@@ -316,10 +325,9 @@ async function fail(deps: ExchangeDeps, pending: CscPending, e: unknown): Promis
 
 async function ownPending(deps: ExchangeDeps, p: Principal, draftId: string, pendingId: string) {
   const pending = await deps.stores.csc.pendingById(pendingId);
-  if (!pending || pending.draftId !== draftId) throw new DocaxisError('NOT_FOUND');
-  if (pending.userId !== p.user.id) {
-    // Another user's pending signature answers as if it did not exist, and the attempt is logged.
-    await forbidden(deps, p, `remote signature ${pendingId}`, 'another user’s').catch(() => undefined);
+  if (!pending || pending.draftId !== draftId || pending.userId !== p.user.id) {
+    // Another user's pending signature answers as if it did not exist; the attempt is logged.
+    await logDenied(deps, p, `remote signature ${pendingId}`);
     throw new DocaxisError('NOT_FOUND');
   }
   const binding = await deps.stores.csc.credentialById(pending.credentialRef);
