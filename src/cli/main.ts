@@ -14,6 +14,7 @@ usage:
   docaxis extend IN -o OUT --level B-LT|B-LTA [--tsa URL] [--trust PEM]... [--crl FILE]... [--ocsp FILE]...
   docaxis inspect FILE [--json]
   docaxis tsa --port N
+  docaxis csc-demo --port N   a TEST-ONLY remote signing (CSC) service for the demo
   docaxis demo [--out DIR]
   docaxis <command> --help   that command's options, one line each
 
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: async () => (await import('./inspect.js')).runInspect,
   tsa: async () => (await import('./tsa.js')).runTsa,
   demo: async () => (await import('./demo.js')).runDemo,
+  'csc-demo': async () => (await import('./csc-demo.js')).runCscDemo,
 };
 
 export async function main(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {

@@ -70,7 +70,20 @@ export interface CscTestServer {
 const TOKEN_TTL_S = 3600;
 const OTP_TTL_MS = 5 * 60_000;
 
-export async function startCscTestServer(opts: { credentials: TestCredential[]; port?: number; host?: string; clientId?: string; clientSecret?: string; behaviour?: Partial<Behaviour> }): Promise<CscTestServer> {
+export interface CscTestServerOptions {
+  credentials: TestCredential[];
+  port?: number;
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  behaviour?: Partial<Behaviour>;
+  /** The "SMS": told each OTP issued (the demo prints it). */
+  onOtp?: (credentialId: string, otp: string) => void;
+  /** The demo's phone: confirms each asynchronous request after this many ms. */
+  autoConfirmMs?: number;
+}
+
+export async function startCscTestServer(opts: CscTestServerOptions): Promise<CscTestServer> {
   const clientId = opts.clientId ?? 'docaxis';
   const clientSecret = opts.clientSecret ?? randomBytes(16).toString('hex');
   const behaviour: Behaviour = { delayMs: 0, fail: undefined, signOtherHash: false, sadTtlMs: 5 * 60_000, ...opts.behaviour };
@@ -144,7 +157,9 @@ export async function startCscTestServer(opts: { credentials: TestCredential[]; 
       const b = (request.body ?? {}) as { credentialID?: string };
       const c = b.credentialID ? credentials.get(b.credentialID) : undefined;
       if (!c) return err(reply, 400, 'invalid_request', 'Invalid parameter credentialID');
-      otps.set(c.credentialId, { value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: Date.now() + OTP_TTL_MS, failures: 0 });
+      const value = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      otps.set(c.credentialId, { value, expiresAt: Date.now() + OTP_TTL_MS, failures: 0 });
+      opts.onOtp?.(c.credentialId, value);
       return reply.status(204).send();
     });
 
@@ -188,6 +203,7 @@ export async function startCscTestServer(opts: { credentials: TestCredential[]; 
       if (v === 'v2' && (b.operationMode === 'A' || c.authMode === 'implicit')) {
         const responseId = randomBytes(16).toString('hex');
         transactions.set(responseId, { credentialId: c.credentialId, hashes: hashes as string[], status: 'pending', ...(typeof b.response_uri === 'string' ? { responseUri: b.response_uri } : {}) });
+        if (opts.autoConfirmMs !== undefined) setTimeout(() => void settle(responseId, 'signed', true).catch(() => undefined), opts.autoConfirmMs).unref();
         return { responseID: responseId };
       }
       return { signatures: (hashes as string[]).map((h) => signDigest(c.key, h, behaviour.signOtherHash)) };
