@@ -307,7 +307,7 @@ async function advance(deps: ExchangeDeps, client: CscClient, p: Principal, pend
 async function finish(deps: ExchangeDeps, p: Principal, pending: CscPending, signature: Uint8Array): Promise<CompleteAnswer> {
   let answer: CompleteAnswer;
   try {
-    answer = await completeDraftSignature(deps, p, pending.draftId, pending.preparedId, { signatureValue: Buffer.from(signature).toString('base64') });
+    answer = await completeDraftSignature(deps, p, pending.draftId, pending.preparedId, { signatureValue: Buffer.from(signature).toString('base64') }, { method: 'remote-csc' });
   } catch (e) {
     await fail(deps, pending, e);
     throw e;

@@ -142,6 +142,7 @@ forEachDatabase('http remote signing (CSC)', (t) => {
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().draft).toMatchObject({ status: 'signed', currentVersion: 2 });
     expect(done.json().signature).toMatchObject({ indication: 'TOTAL_PASSED' });
+    expect(done.json().events.at(-1)).toMatchObject({ kind: 'signed', details: { method: 'remote-csc' } });
     expect((await api(signer, 'GET', `/drafts/${id}/remote-signatures/${pendingId}`)).json().status).toBe('completed');
     // Once completed, the OTP step is closed.
     expect((await api(signer, 'POST', `/drafts/${id}/remote-signatures/${pendingId}/otp`, { otp })).json().error.code).toBe('CSC_PENDING_STATE_INVALID');
