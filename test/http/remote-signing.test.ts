@@ -246,6 +246,20 @@ forEachDatabase('http remote signing (CSC)', (t) => {
     expect((await api(signer, 'GET', `/drafts/${id}/remote-signatures/${pendingId}`)).json().status).toBe('completed');
   });
 
+  it('a phone confirmation that never comes: past its expiry the poll answers expired and the draft is unchanged', async () => {
+    const id = await submittedDraft();
+    const started = await api(signer, 'POST', `/drafts/${id}/remote-signatures`, { credentialId: phoneCredential });
+    const pendingId = started.json().pendingId as string;
+    // The signer's phone stays silent; the clock moves past the expiry (set in the row, as time would).
+    await t.database.db.execute(sql.raw(`update csc_pending set expires_at = now() - interval '1 minute' where id = '${pendingId}'`));
+    const polled = await api(signer, 'GET', `/drafts/${id}/remote-signatures/${pendingId}`);
+    expect(polled.json()).toMatchObject({ status: 'expired', errorCode: 'CSC_SIGNATURE_PENDING_EXPIRED' });
+    expect(await draftState(id)).toMatchObject({ status: 'submitted', currentVersion: 1 });
+    // A late confirmation changes nothing any more.
+    for (const tx of server.pendingTransactions()) await server.confirm(tx);
+    expect(await draftState(id)).toMatchObject({ status: 'submitted', currentVersion: 1 });
+  });
+
   it('a new app instance on the same database picks up a pending phone confirmation', async () => {
     const id = await submittedDraft();
     const started = await api(signer, 'POST', `/drafts/${id}/remote-signatures`, { credentialId: phoneCredential });
