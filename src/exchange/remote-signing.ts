@@ -354,7 +354,8 @@ async function preparedHash(deps: ExchangeDeps, pending: CscPending, binding: Cs
 async function principalOfUser(deps: ExchangeDeps, userId: string): Promise<Principal> {
   const user = await deps.stores.users.byId(userId);
   const agency = user && (await deps.stores.agencies.byId(user.agencyId));
-  if (!user || !agency) throw new DocaxisError('NOT_FOUND');
+  // A signer deactivated while the phone was confirming does not sign through the back door.
+  if (!user || !agency || !user.active) throw new DocaxisError('NOT_FOUND');
   return { user, agency, tokenId: null };
 }
 
