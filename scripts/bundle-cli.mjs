@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const COMMANDS = ['verify', 'sign', 'sign-draft', 'extend', 'inspect', 'tsa', 'ocsp', 'demo'];
+const COMMANDS = ['verify', 'sign', 'sign-draft', 'extend', 'inspect', 'tsa', 'ocsp', 'demo', 'csc-demo'];
 const common = {
   absWorkingDir: root,
   bundle: true,

@@ -61,6 +61,11 @@ export interface Config {
   /** How long a prepared signature (POST /drafts/:id/signatures/prepare) waits for its value. */
   readonly preparedSignatureTtlMinutes: number;
   /**
+   * Remote signing (CSC): CSC_CALLBACK_BASE_URL is this service's public URL, for providers to post
+   * asynchronous results to (unset: polling only); CSC_TIMEOUT_MS the deadline of one provider call.
+   */
+  readonly csc: { readonly callbackBaseUrl: string | undefined; readonly timeoutMs: number };
+  /**
    * The archive (exchange/archive.ts): whether accepted documents get an archival copy (B-LTA),
    * how many days before the last document timestamp's TSA certificate expires it is renewed, the
    * digests that make a timestamp due at once, and the minutes between sweeps for due documents.
@@ -192,6 +197,7 @@ export function loadConfig(env: Env): Config {
       cookieSecure: boolean(env, 'SESSION_COOKIE_SECURE', false) ? ('always' as const) : ('auto' as const),
     }),
     preparedSignatureTtlMinutes: integer(env, 'PREPARED_SIGNATURE_TTL_MINUTES', 10, 1, 24 * 60),
+    csc: Object.freeze({ callbackBaseUrl: text(env, 'CSC_CALLBACK_BASE_URL'), timeoutMs: integer(env, 'CSC_TIMEOUT_MS', 10_000, 100, 120_000) }),
     archive: Object.freeze({
       enabled: boolean(env, 'ARCHIVE_ENABLED', true),
       renewalMarginDays: integer(env, 'ARCHIVE_RENEWAL_MARGIN_DAYS', 180, 1, 3650),

@@ -15,6 +15,7 @@ usage:
   docaxis inspect FILE [--json]
   docaxis tsa --port N
   docaxis ocsp --port N --issuer PEM --p12 FILE --password-env VAR [--crl FILE]... (TEST-ONLY responder)
+  docaxis csc-demo --port N   a TEST-ONLY remote signing (CSC) service for the demo
   docaxis demo [--out DIR]
   docaxis <command> --help   that command's options, one line each
 
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tsa: async () => (await import('./tsa.js')).runTsa,
   ocsp: async () => (await import('./ocsp.js')).runOcsp,
   demo: async () => (await import('./demo.js')).runDemo,
+  'csc-demo': async () => (await import('./csc-demo.js')).runCscDemo,
 };
 
 export async function main(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv): Promise<number> {

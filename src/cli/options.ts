@@ -22,7 +22,7 @@ export interface CommandSpec {
   notes?: readonly string[];
 }
 
-export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'extend' | 'inspect' | 'tsa' | 'ocsp' | 'demo';
+export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'extend' | 'inspect' | 'tsa' | 'ocsp' | 'demo' | 'csc-demo';
 
 /** The validation data B-LT/B-LTA embed, for `sign` and `extend`. */
 const LTV_OPTIONS: OptionSpec[] = [
@@ -114,6 +114,18 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'json', type: 'boolean', help: 'print as JSON' },
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
     ],
+  },
+  'csc-demo': {
+    synopsis: 'docaxis csc-demo --port N [options]',
+    summary: 'Run a TEST-ONLY remote signing service (CSC API v1/v2) holding the fixture signers’ keys, for the demo.',
+    options: [
+      { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
+      { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+      { name: 'secret-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the OAuth client secret; default CSC_DEMO_CLIENT_SECRET (made up and printed when unset)' },
+      { name: 'confirm-after', type: 'string', arg: 'SECONDS', help: 'the "phone" confirms each <name>-phone request after this long; default 5' },
+      { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
+    ],
+    notes: ['OTPs of the <name>-otp credentials are printed here, as the SMS a signer would receive.'],
   },
   tsa: {
     synopsis: 'docaxis tsa --port N [options]',

@@ -11,6 +11,7 @@ import { archiveStore } from './stores/archives.js';
 import { type BlobParameter, blobStore } from './stores/blobs.js';
 import { certificateStore } from './stores/certificates.js';
 import { credentialStore } from './stores/credentials.js';
+import { cscStore } from './stores/csc.js';
 import { deliveryStore } from './stores/deliveries.js';
 import { documentStore } from './stores/documents.js';
 import { draftStore } from './stores/drafts.js';
@@ -53,6 +54,7 @@ export function bindStores(db: Db, inTransaction: boolean, blobParameter: BlobPa
     sealKeys: guard(sealKeyStore(db)),
     drafts: guard(draftStore(db)),
     archives: guard(archiveStore(db)),
+    csc: guard(cscStore(db)),
   };
   return stores;
 }

@@ -1,6 +1,7 @@
 // What the axis stores and the interfaces to reach it. The use cases in src/exchange take a
 // `Stores` as an argument, so they run the same against PGlite, PostgreSQL and a test double.
 // Plain records: no ORM types leak above this line.
+import type { CscStore } from './ports-csc.js';
 import type { VerificationReport } from '../pades/report.js';
 
 // ---------- records ----------
@@ -736,4 +737,7 @@ export interface Stores {
   sealKeys: SealKeyStore;
   drafts: DraftStore;
   archives: ArchiveStore;
+  csc: CscStore;
 }
+
+export * from './ports-csc.js';

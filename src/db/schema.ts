@@ -19,7 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { VerificationReport } from '../pades/report.js';
 import { bytea } from './bytea.js';
-import { AGENCY_LEVELS, DRAFT_EVENT_KINDS, DRAFT_STATUSES, DRAFT_VERSION_KINDS, ROLES, STATUS_CODES, type DocumentMetadata, type DraftMetadata } from './ports.js';
+import { AGENCY_LEVELS, CSC_API_VERSIONS, CSC_AUTH_MODES, CSC_PENDING_STATUSES, DRAFT_EVENT_KINDS, DRAFT_STATUSES, DRAFT_VERSION_KINDS, ROLES, STATUS_CODES, type DocumentMetadata, type DraftMetadata } from './ports.js';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -453,4 +453,69 @@ export const preparedSignatures = pgTable(
     createdAt: ts('created_at').notNull(),
   },
   (t) => [index('prepared_signatures_draft_idx').on(t.draftId)],
+);
+
+// ---------- remote signing through a CSC service (issue 13) ----------
+
+/** The OAuth client secret is not here: only the NAME of the variable holding it. */
+export const cscProviders = pgTable(
+  'csc_providers',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    baseUrl: text('base_url').notNull(),
+    apiVersion: text('api_version').notNull(),
+    oauthTokenUrl: text('oauth_token_url').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecretEnv: text('client_secret_env').notNull(),
+    agencyIds: jsonb('agency_ids').$type<string[]>().notNull(),
+    active: boolean('active').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('csc_providers_name_unique').on(t.name), check('csc_providers_api_version_check', oneOf('api_version', CSC_API_VERSIONS))],
+);
+
+export const cscCredentials = pgTable(
+  'csc_credentials',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    providerId: uuid('provider_id').notNull().references(() => cscProviders.id),
+    credentialId: text('credential_id').notNull(),
+    certificateSha256: text('certificate_sha256').notNull(),
+    /** base64 DER, signer's certificate first. */
+    certificates: jsonb('certificates').$type<string[]>().notNull(),
+    keyAlgorithm: text('key_algorithm').notNull(),
+    authMode: text('auth_mode').notNull(),
+    scal: text('scal').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('csc_credentials_user_provider_credential_unique').on(t.userId, t.providerId, t.credentialId),
+    check('csc_credentials_auth_mode_check', oneOf('auth_mode', CSC_AUTH_MODES)),
+    check('csc_credentials_scal_check', oneOf('scal', ['1', '2'])),
+  ],
+);
+
+/** A remote signature in flight; no SAD, no token, only a hash of the callback secret. */
+export const cscPending = pgTable(
+  'csc_pending',
+  {
+    id: id(),
+    draftId: uuid('draft_id').notNull().references(() => drafts.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    credentialRef: uuid('credential_ref').notNull().references(() => cscCredentials.id),
+    preparedId: uuid('prepared_id').notNull().references(() => preparedSignatures.id),
+    digest: text('digest').notNull(),
+    status: text('status').notNull(),
+    transactionId: text('transaction_id'),
+    callbackSecretSha256: text('callback_secret_sha256'),
+    errorCode: text('error_code'),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('csc_pending_status_idx').on(t.status, t.expiresAt), check('csc_pending_status_check', oneOf('status', CSC_PENDING_STATUSES))],
 );

@@ -129,7 +129,7 @@ export interface CompleteAnswer extends DraftDetail {
   signature: Pick<SignatureReport, 'fieldName' | 'indication' | 'subIndication' | 'signer' | 'times'> & { level: 'B-B' | 'B-T' };
 }
 
-export async function completeDraftSignature(deps: ExchangeDeps, p: Principal, draftId: string, preparedId: string, input: { signatureValue: string }): Promise<CompleteAnswer> {
+export async function completeDraftSignature(deps: ExchangeDeps, p: Principal, draftId: string, preparedId: string, input: { signatureValue: string }, opts: { method?: 'staged-external' | 'remote-csc' } = {}): Promise<CompleteAnswer> {
   await ensureRole(deps, p, 'sign a draft', 'signer');
   const draft = await visibleDraft(deps, p, draftId, 'sign draft');
   const prepared = await deps.stores.drafts.preparedById(preparedId);
@@ -176,7 +176,7 @@ export async function completeDraftSignature(deps: ExchangeDeps, p: Principal, d
     await tx.blobs.put(sha256After, signed);
     await tx.drafts.addVersion({ draftId: draft.id, version, kind: 'signed', fileSha256: sha256After, fileSize: signed.length, createdByUserId: p.user.id }, now);
     // Who, which certificate, the hashes before and after, the method: every completed signature.
-    await step(tx, p, draft, 'signed', version, null, { preparedId: prepared.id, certificateSha256: prepared.certificateSha256, subject: signer.subject.text, sha256Before, sha256After, method: 'staged-external', level }, now);
+    await step(tx, p, draft, 'signed', version, null, { preparedId: prepared.id, certificateSha256: prepared.certificateSha256, subject: signer.subject.text, sha256Before, sha256After, method: opts.method ?? 'staged-external', level }, now);
     const [d, versions, events] = await Promise.all([tx.drafts.byId(draft.id), tx.drafts.versions(draft.id), tx.drafts.events(draft.id)]);
     return { draft: d!, versions, events };
   });
@@ -205,7 +205,7 @@ function requestError(field: string, message: string): DocaxisError {
 }
 
 /** Valid now, chaining to an active trust anchor of the axis, not revoked per the stored CRLs. */
-async function checkSignerCertificate(deps: ExchangeDeps, certificates: Uint8Array[], now: Date): Promise<CertificateInfo> {
+export async function checkSignerCertificate(deps: ExchangeDeps, certificates: Uint8Array[], now: Date): Promise<CertificateInfo> {
   let signer: CertificateInfo;
   try {
     signer = describeCertificate(certificates[0]!);

@@ -136,6 +136,20 @@ const CASES: Case[] = [
     request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/signatures/${c.preparedId}/complete`, payload: { signatureValue: 'AAAA' } }),
     expect: { ...noDraftRole, signer: 400 },
   },
+  // Remote signing (CSC): admins configure providers; signers list theirs, link credentials and sign.
+  // Unknown ids answer 404 to a signer (and leave a trace); a provider with a bad URL is 400 for an admin.
+  { route: 'GET /remote-signing/providers', request: () => ({ method: 'GET', url: '/api/v1/remote-signing/providers' }), expect: { ...clerks(403, 403, 403), admin: 200, auditor: 403, signer: 200 } },
+  {
+    route: 'POST /remote-signing/providers',
+    request: () => ({ method: 'POST', url: '/api/v1/remote-signing/providers', payload: { name: 'x', baseUrl: 'ftp://nowhere', apiVersion: 'v2', oauthTokenUrl: 'https://x.example/token', clientId: 'c', clientSecretEnv: 'CSC_SECRET', agencyIds: [] } }),
+    expect: adminOnly(400),
+  },
+  { route: 'POST /remote-signing/providers/:id/credentials/search', request: () => ({ method: 'POST', url: `/api/v1/remote-signing/providers/${randomUUID()}/credentials/search`, payload: {} }), expect: { ...noDraftRole, signer: 404 } },
+  { route: 'GET /remote-signing/credentials', request: () => ({ method: 'GET', url: '/api/v1/remote-signing/credentials' }), expect: { ...noDraftRole, signer: 200 } },
+  { route: 'POST /remote-signing/credentials', request: () => ({ method: 'POST', url: '/api/v1/remote-signing/credentials', payload: { providerId: randomUUID(), credentialId: 'c1' } }), expect: { ...noDraftRole, signer: 404 } },
+  { route: 'POST /drafts/:id/remote-signatures', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/remote-signatures`, payload: { credentialId: randomUUID() } }), expect: { ...noDraftRole, signer: 404 } },
+  { route: 'POST /drafts/:id/remote-signatures/:pendingId/otp', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/remote-signatures/${randomUUID()}/otp`, payload: { otp: '123456' } }), expect: { ...noDraftRole, signer: 404 } },
+  { route: 'GET /drafts/:id/remote-signatures/:pendingId', request: (c) => ({ method: 'GET', url: `/api/v1/drafts/${c.draft}/remote-signatures/${randomUUID()}` }), expect: { ...noDraftRole, signer: 404 } },
   { route: 'POST /admin/crls', request: () => ({ method: 'POST', url: '/api/v1/admin/crls', headers: { 'content-type': 'application/pkix-crl' }, payload: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]) }), expect: adminOnly(400) },
 ];
 
@@ -266,6 +280,10 @@ forEachDatabase('http authorization matrix', (t) => {
     expect(signIn.json().error.code).toBe('AUTH_BAD_CREDENTIALS');
     const link = await h.app.inject({ method: 'POST', url: '/api/v1/session/set-password', payload: { token: 'x'.repeat(43), password: 'a long enough password' } });
     expect(link.json().error.code).toBe('SET_PASSWORD_LINK_INVALID');
+    // The CSC provider's callback is public, authenticated by its per-transaction secret.
+    const callback = await h.app.inject({ method: 'POST', url: `/api/v1/remote-signing/callback/${randomUUID()}?s=guess`, payload: { status: 'signed', signatures: ['AAAA'] } });
+    expect(callback.statusCode).toBe(401);
+    expect(callback.json().error.code).toBe('CSC_CALLBACK_INVALID');
     const unknown = await h.app.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('NOT_FOUND');

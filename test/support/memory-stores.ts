@@ -24,6 +24,9 @@ import type {
   DraftEvent,
   DraftVersion,
   PreparedSignature,
+  CscCredentialBinding,
+  CscPending,
+  CscProvider,
   ExchangeDocument,
   LogEntry,
   LogEntryInput,
@@ -71,10 +74,13 @@ export interface MemoryState {
   draftEvents: DraftEvent[];
   prepared: PreparedSignature[];
   archives: Map<string, ArchiveState>;
+  cscProviders: CscProvider[];
+  cscCredentials: CscCredentialBinding[];
+  cscPending: CscPending[];
 }
 
 function emptyState(): MemoryState {
-  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], throttleUpdatedAt: new Map(), passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [], archives: new Map() };
+  return { agencies: [], users: [], tokens: [], credentials: [], throttles: [], throttleUpdatedAt: new Map(), passwordLinks: [], sessions: [], certificates: [], anchors: [], crls: [], blobs: new Map(), documents: [], deliveries: [], events: [], log: [], seals: [], registerCounters: new Map(), registerEntries: [], registerAbbreviations: new Map(), sealKeys: [], drafts: [], draftVersions: [], draftEvents: [], prepared: [], archives: new Map(), cscProviders: [], cscCredentials: [], cscPending: [] };
 }
 
 /** Callers get copies: mutating a returned record must not change the store (as with a database). */
@@ -112,6 +118,7 @@ export class MemoryStores implements Stores {
     this.sealKeys = this.view.sealKeys;
     this.drafts = this.view.drafts;
     this.archives = this.view.archives;
+    this.csc = this.view.csc;
   }
 
   agencies: Stores['agencies'];
@@ -131,6 +138,7 @@ export class MemoryStores implements Stores {
   sealKeys: Stores['sealKeys'];
   drafts: Stores['drafts'];
   archives: Stores['archives'];
+  csc: Stores['csc'];
 
   transaction<T>(fn: (tx: Stores) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
@@ -606,6 +614,47 @@ export class MemoryStores implements Stores {
             p.usedAt = at;
             return true;
           }),
+      },
+      csc: {
+        insertProvider: (p, at) =>
+          w(() => {
+            if (s().cscProviders.some((x) => x.name === p.name)) throw new DocaxisError('DB_UNAVAILABLE', 'duplicate provider name');
+            const row: CscProvider = { ...copy(p), id: randomUUID(), createdAt: at, updatedAt: at };
+            s().cscProviders.push(row);
+            return copy(row);
+          }),
+        updateProvider: (id, to, at) =>
+          w(() => {
+            const p = s().cscProviders.find((x) => x.id === id);
+            if (p) Object.assign(p, copy(to), { updatedAt: at });
+            return copy(p);
+          }),
+        providerById: (id) => r(() => copy(s().cscProviders.find((x) => x.id === id))),
+        providers: () => r(() => copy([...s().cscProviders].sort((a, b) => a.name.localeCompare(b.name)))),
+        insertCredential: (c, at) =>
+          w(() => {
+            if (s().cscCredentials.some((x) => x.userId === c.userId && x.providerId === c.providerId && x.credentialId === c.credentialId)) throw new DocaxisError('DB_UNAVAILABLE', 'duplicate credential binding');
+            const row: CscCredentialBinding = { ...copy(c), id: randomUUID(), createdAt: at };
+            s().cscCredentials.push(row);
+            return copy(row);
+          }),
+        credentialById: (id) => r(() => copy(s().cscCredentials.find((x) => x.id === id))),
+        credentialsOf: (userId) => r(() => copy(s().cscCredentials.filter((x) => x.userId === userId))),
+        insertPending: (p, at) =>
+          w(() => {
+            const row: CscPending = { ...copy(p), id: randomUUID(), createdAt: at, updatedAt: at };
+            s().cscPending.push(row);
+            return copy(row);
+          }),
+        pendingById: (id) => r(() => copy(s().cscPending.find((x) => x.id === id))),
+        updatePending: (id, from, to, at) =>
+          w(() => {
+            const p = s().cscPending.find((x) => x.id === id);
+            if (!p || p.status !== from) return false;
+            Object.assign(p, copy(to), { updatedAt: at });
+            return true;
+          }),
+        awaitingConfirmation: () => r(() => copy(s().cscPending.filter((x) => x.status === 'awaiting-confirmation'))),
       },
     };
     return view;

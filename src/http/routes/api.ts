@@ -16,6 +16,8 @@ import { logRoutes } from './log.js';
 import { mailboxRoutes } from './mailbox.js';
 import { meRoutes } from './me.js';
 import { receiptRoutes } from './receipts.js';
+import { envCscAccess } from '../../csc/access.js';
+import { remoteSigningRoutes } from './remote-signing.js';
 import { registerRoutes } from './register.js';
 import { sendRoutes } from './send.js';
 import { sessionRoutes } from './session.js';
@@ -43,4 +45,6 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ExchangeDeps; config: Config 
   await api.register(adminTrustRoutes, { deps });
   await api.register(draftRoutes, { deps, uploadLimitBytes: config.uploadLimitBytes, preparedSignatureTtlMinutes: config.preparedSignatureTtlMinutes });
   await api.register(edxmlRoutes, { deps, maxBytes: config.edxmlMaxBytes, uploadLimitBytes: config.uploadLimitBytes });
+  // The provider's OAuth client secret is read from the variable the provider names (never stored).
+  await api.register(remoteSigningRoutes, { deps, csc: envCscAccess(process.env, config.csc), preparedSignatureTtlMinutes: config.preparedSignatureTtlMinutes });
 };
