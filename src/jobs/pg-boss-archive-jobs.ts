@@ -8,7 +8,7 @@
 // Several instances: each one works both queues; a job is claimed by one of them (SKIP LOCKED), the
 // `stately` policy keeps at most one queued and one active job per document, and the work itself
 // is a compare-and-set (exchange/archive.ts), so a job run twice still adds one timestamp.
-import { PgBoss, type Job } from 'pg-boss';
+import PgBoss from 'pg-boss';
 import type { ArchiveJobs, ArchiveOutcome, ArchiveWork } from '../exchange/archive.js';
 
 export const ARCHIVE_QUEUE = 'docaxis-archive-document';
@@ -27,8 +27,8 @@ export interface PgBossArchiveOptions {
   retryLimit?: number;
   /** Seconds before a retry. Default 60. */
   retryDelaySeconds?: number;
-  /** How often expired jobs are looked for (pg-boss supervision). Default 60. */
-  superviseIntervalSeconds?: number;
+  /** How often expired jobs are looked for (pg-boss maintenance). Default 60. */
+  maintenanceIntervalSeconds?: number;
   /** How often an idle worker looks for jobs. Default 2. */
   pollingIntervalSeconds?: number;
   onError: (err: unknown, documentId: string | null) => void;
@@ -57,7 +57,7 @@ export class PgBossArchiveJobs implements ArchiveJobs {
       schema: options.schema ?? DEFAULT_JOB_SCHEMA,
       application_name: 'docaxis-jobs',
       max: 4,
-      superviseIntervalSeconds: options.superviseIntervalSeconds ?? 60,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
     });
     boss.on('error', (err) => options.onError(err, null));
     await boss.start();
@@ -75,18 +75,18 @@ export class PgBossArchiveJobs implements ArchiveJobs {
     const o = this.#options;
     const archiveQueue = { expireInSeconds: o.expireInSeconds ?? 900, retryLimit: o.retryLimit ?? 5, retryDelay: o.retryDelaySeconds ?? 60 };
     // createQueue does nothing when the queue exists: updateQueue applies today's settings.
-    await this.#boss.createQueue(ARCHIVE_QUEUE, { policy: 'stately', ...archiveQueue });
-    await this.#boss.updateQueue(ARCHIVE_QUEUE, archiveQueue);
+    await this.#boss.createQueue(ARCHIVE_QUEUE, { name: ARCHIVE_QUEUE, policy: 'stately', ...archiveQueue });
+    await this.#boss.updateQueue(ARCHIVE_QUEUE, { name: ARCHIVE_QUEUE, policy: 'stately', ...archiveQueue });
     const sweepQueue = { expireInSeconds: 300, retryLimit: 0 };
-    await this.#boss.createQueue(SWEEP_QUEUE, { policy: 'stately', ...sweepQueue });
-    await this.#boss.updateQueue(SWEEP_QUEUE, sweepQueue);
+    await this.#boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'stately', ...sweepQueue });
+    await this.#boss.updateQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'stately', ...sweepQueue });
     await this.#boss.schedule(SWEEP_QUEUE, o.sweepCron ?? '17 * * * *', {}, { singletonKey: 'sweep' });
     const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
     await this.#boss.work<ArchiveJobData>(ARCHIVE_QUEUE, polling, (jobs) => this.#archive(jobs));
     await this.#boss.work(SWEEP_QUEUE, polling, () => this.#sweep());
   }
 
-  async #archive(jobs: Job<ArchiveJobData>[]): Promise<void> {
+  async #archive(jobs: PgBoss.Job<ArchiveJobData>[]): Promise<void> {
     for (const job of jobs) {
       try {
         const outcome = await this.#work.archive(job.data.documentId);

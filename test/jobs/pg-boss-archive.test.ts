@@ -54,7 +54,7 @@ const docTimestamps = (pdf: Uint8Array) => contentsFromBytes(pdf).filter((c) => 
 const opened: Array<{ close(): Promise<void> }> = [];
 const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const c of children.splice(0)) if (c.pid) try { process.kill(-c.pid, 'SIGKILL'); } catch { /* already gone */ }
   for (const o of opened.splice(0).reverse()) await o.close();
 });
 
@@ -76,7 +76,7 @@ forEachDatabase(
       const jobs = await PgBossArchiveJobs.start(work, {
         connectionString: t.url!,
         pollingIntervalSeconds: 0.5,
-        superviseIntervalSeconds: 1,
+        maintenanceIntervalSeconds: 1,
         ...settings,
         onError: (err) => outcomes.push({ instance: name, outcome: `error ${String(err)}` as ArchiveOutcome }),
         onDone: (_id, outcome) => outcomes.push({ instance: name, outcome }),
@@ -146,7 +146,9 @@ forEachDatabase(
       tsaCalls = 0;
       outcomes = [];
       const id = await acceptedDocument();
-      const child = spawn(TSX, [CHILD, t.url!, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // Its own process group: tsx runs the script in a child process, and killing tsx alone would
+      // leave that runner alive, still holding (and retrying) the job.
+      const child = spawn(TSX, [CHILD, t.url!, id], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       children.push(child);
       let err = '';
       child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -160,7 +162,7 @@ forEachDatabase(
         });
         child.on('exit', (code) => reject(new Error(`the child exited (${code}): ${err}`)));
       });
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
       expect(await t.stores.archives.state(id)).toBeUndefined();
       // The survivor: the job the dead runner held is active until it expires, then retried here.
       await instance('survivor', CRASH_JOB_SETTINGS);
@@ -176,3 +178,11 @@ forEachDatabase(
   },
   { only: ['postgres'] },
 );
+
+// Runs on every machine (the tests above need a PostgreSQL server): a runner pointed at a server
+// that does not answer fails at start, with the cause, instead of leaving a service half-started.
+it('start() against a database that does not answer rejects, naming the connection failure', async () => {
+  const work = { archive: () => Promise.resolve('not-due' as ArchiveOutcome), due: () => Promise.resolve([]) };
+  const errors: unknown[] = [];
+  await expect(PgBossArchiveJobs.start(work, { connectionString: 'postgres://postgres@127.0.0.1:1/nothing', onError: (e) => errors.push(e) })).rejects.toThrow(/ECONNREFUSED|connect/);
+}, 30_000);
