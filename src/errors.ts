@@ -162,6 +162,7 @@ export const ERROR_CATALOGUE = {
   PREPARED_SIGNATURE_VERSION_CHANGED: { category: 'conflict', message: 'The draft changed since the signature was prepared; prepare it again' },
   SIGNATURE_VALUE_MISMATCH: { category: 'input', message: 'The signature value does not verify over the prepared data with the bound certificate' },
   SERVER_UNREACHABLE: { category: 'unavailable', message: 'The docaxis server did not answer' },
+  SEAL_PLACEMENT_REQUIRED: { category: 'input', message: 'The signed draft has no visible signer signature to place the seal over; give sealPlacement' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -5,6 +5,7 @@ import type { Stores } from '../db/ports.js';
 import type { Timestamper } from '../pades/timestamper.js';
 import type { PdfVerifier } from '../pades/verifier.js';
 import type { SignerAdapter } from '../pki/signer.js';
+import type { AgencySealKeys } from './seal-keys.js';
 
 export interface ExchangeDeps {
   stores: Stores;
@@ -22,4 +23,6 @@ export interface ExchangeDeps {
   verifier?: PdfVerifier;
   /** Announces arrivals and status changes to live sessions (notify-events.ts); unset: nobody is told. */
   notifications?: Notifications;
+  /** The agencies' seal keys (HSM bindings, or the demo's TEST-ONLY fixture keys); unset: no agency can seal (SEAL_KEY_MISSING). */
+  sealKeys?: AgencySealKeys;
 }

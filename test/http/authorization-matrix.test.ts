@@ -133,6 +133,8 @@ const CASES: Case[] = [
     request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/signatures/${c.preparedId}/complete`, payload: { signatureValue: 'AAAA' } }),
     expect: { ...noDraftRole, signer: 400 },
   },
+  // The matrix's draft is submitted, not signed: its agency's clerk gets DRAFT_STATE_INVALID (409), i.e. got past authorisation; no number is taken.
+  { route: 'POST /drafts/:id/seal-and-send', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/seal-and-send`, payload: {} }), expect: { ...clerks(409, 404, 404), admin: 403, auditor: 403 } },
   { route: 'POST /admin/crls', request: () => ({ method: 'POST', url: '/api/v1/admin/crls', headers: { 'content-type': 'application/pkix-crl' }, payload: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]) }), expect: adminOnly(400) },
 ];
 
