@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createDraft, draftFile, getDraft, listDrafts, listSigners, returnDraft, reviseDraft, submitDraft, type DraftUpload } from '../../exchange/drafts.js';
+import { DocaxisError } from '../../errors.js';
 import { ensureRole } from '../../exchange/guard.js';
 import { announceDraftChange } from '../../exchange/notify-events.js';
 import { logUploadRefused } from '../../exchange/refusal-log.js';
@@ -106,6 +107,25 @@ const SealAndSendBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const RECT_KEYS = new Set(['page', 'x', 'y', 'width', 'height']);
+const SEAL_AND_SEND_KEYS: Readonly<Record<string, ReadonlySet<string>>> = { numberPlacement: RECT_KEYS, sealPlacement: RECT_KEYS };
+
+/**
+ * The schema's additionalProperties only strips unknown keys (the app's ajv removes them): this
+ * body is refused instead, so a misspelt "numberPlacment" is an error, not a number at the default place.
+ */
+function refuseUnknownKeys(body: unknown): void {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return; // the schema refuses it
+  const unknown = (field: string): never => {
+    throw new DocaxisError('USAGE', `unknown field ${field}`, { details: { fields: { [field]: 'unknown field' } } });
+  };
+  for (const [key, value] of Object.entries(body)) {
+    const allowed = Object.hasOwn(SEAL_AND_SEND_KEYS, key) ? SEAL_AND_SEND_KEYS[key] : undefined;
+    if (!allowed) return unknown(key);
+    if (value && typeof value === 'object' && !Array.isArray(value)) for (const k of Object.keys(value)) if (!allowed.has(k)) unknown(`${key}.${k}`);
+  }
+}
 
 const SealAndSendAnswer = Type.Object({
   registerEntry: Type.Object({ number: Type.Integer(), year: Type.Integer(), notation: Type.String(), registeredAt: DateTime }),
@@ -282,6 +302,7 @@ export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; upload
         body: SealAndSendBody,
         response: withErrors({ 200: SealAndSendAnswer }),
       },
+      preValidation: async (request) => refuseUnknownKeys(request.body),
     },
     async (request) => {
       const { id } = request.params as { id: string };
