@@ -3,13 +3,13 @@
 import { expect } from 'vitest';
 import type { SignerAdapter } from '../../src/pki/signer.js';
 import { type Harness } from './harness.js';
-import { complete, type Person, prepare, signValue, submit, uploadDraft } from './drafts-helpers.js';
+import { complete, draftMetadata, type Person, prepare, signValue, submit, uploadDraft } from './drafts-helpers.js';
 
 /** The signer's image in the letter's signature block (right column, near the bottom). */
 export const SIGNER_BOX = { page: 1, rect: [320, 80, 220, 90] };
 
-export async function signedDraft(h: Harness, drafter: Person, signer: Person, key: SignerAdapter, pdf: Uint8Array): Promise<string> {
-  const id = await uploadDraft(h, drafter, pdf);
+export async function signedDraft(h: Harness, drafter: Person, signer: Person, key: SignerAdapter, pdf: Uint8Array, meta: Record<string, unknown> = draftMetadata()): Promise<string> {
+  const id = await uploadDraft(h, drafter, pdf, meta);
   await submit(h, drafter, id, signer.id);
   const prepared = await prepare(h, signer, id, key, SIGNER_BOX);
   expect(prepared.statusCode, prepared.body).toBe(201);

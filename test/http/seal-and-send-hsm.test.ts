@@ -12,7 +12,7 @@ import { fixtureNssDb, pdfsig, qpdfCheck, tempDir, writeTemp } from '../support/
 import { forEachDatabase } from '../support/databases.js';
 import { SOFTHSM_MODULE, createSoftHsm } from '../support/softhsm.js';
 import { HEALTH_DEPT, PROVINCE, type Harness, startHarness } from './harness.js';
-import { type Person, person } from './drafts-helpers.js';
+import { draftMetadata, type Person, person } from './drafts-helpers.js';
 import { sealAndSend, signedDraft } from './seal-and-send-helpers.js';
 
 const PIN = '445566';
@@ -71,7 +71,7 @@ forEachDatabase('http seal-and-send with a SoftHSM2 key', (t) => {
     const signer: Person = await person(h, HEALTH_DEPT, 'Trần Thị Bình', ['signer']);
     const bound = await bind(HEALTH_DEPT, 'syt', 'SYT_PIN');
     expect(bound.statusCode, bound.body).toBe(201);
-    const id = await signedDraft(h, drafter, signer, fixtureSigner('signer-tran-thi-binh'), letter);
+    const id = await signedDraft(h, drafter, signer, fixtureSigner('signer-tran-thi-binh'), letter, draftMetadata({ recipients: [PROVINCE] }));
     const healthId = (await t.stores.agencies.byCode(HEALTH_DEPT))!.id;
     delete env['SYT_PIN'];
     const failed = await sealAndSend(h, h.tokens.clerk(HEALTH_DEPT), id);
