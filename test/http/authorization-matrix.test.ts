@@ -77,8 +77,9 @@ const CASES: Case[] = [
   { route: 'POST /log/seal', request: () => ({ method: 'POST', url: '/api/v1/log/seal' }), expect: adminOnly(200) },
   { route: 'GET /log/seals', request: () => ({ method: 'GET', url: '/api/v1/log/seals' }), expect: reviewers(200) },
   // The outgoing register: every agency's clerk, the auditor and the admin read their own agency's.
-  { route: 'GET /register', request: () => ({ method: 'GET', url: '/api/v1/register?limit=5' }), expect: everyone(200) },
-  { route: 'GET /register.csv', request: () => ({ method: 'GET', url: '/api/v1/register.csv?year=2026' }), expect: everyone(200) },
+  // Drafters and signers have no business in the register (403, deny by default).
+  { route: 'GET /register', request: () => ({ method: 'GET', url: '/api/v1/register?limit=5' }), expect: { ...clerks(200, 200, 200), admin: 200, auditor: 200 } },
+  { route: 'GET /register.csv', request: () => ({ method: 'GET', url: '/api/v1/register.csv?year=2026' }), expect: { ...clerks(200, 200, 200), admin: 200, auditor: 200 } },
   // A type Decree 30 does not know (valid for the schema): a clerk gets REGISTER_INPUT_INVALID (400),
   // i.e. got past authorisation; no number is taken.
   { route: 'POST /register', request: () => ({ method: 'POST', url: '/api/v1/register', payload: { documentType: 'Thư tình', subject: 'Về việc X', signerName: 'Nguyễn Văn An', documentSha256: 'a'.repeat(64) } }), expect: clerkOnly(400) },
