@@ -9,9 +9,12 @@ import { loadConfig } from '../../src/config.js';
 import { seedDemoProvince, type SeededUser } from '../../src/exchange/seed-demo.js';
 import { buildApp } from '../../src/http/app.js';
 import { forEachDatabase } from '../support/databases.js';
-import { FIXTURES_DIR, sampleLetter } from '../support/fixtures.js';
+import { fixtureSealKeys } from '../../src/service-keys.js';
+import { FIXTURES_DIR, P12_PASSWORD, fixtureSigner, fixtureTimestamper, sampleLetter } from '../support/fixtures.js';
 import { openSse, type SseStream } from '../support/sse-client.js';
-import { draftBody, draftMetadata } from './drafts-helpers.js';
+import { complete, draftBody, draftMetadata, prepare, signValue } from './drafts-helpers.js';
+import type { Harness } from './harness.js';
+import { SIGNER_BOX } from './seal-and-send-helpers.js';
 import { HEALTH_DEPT, PROVINCE } from './harness.js';
 
 forEachDatabase('live draft events', (t) => {
@@ -43,7 +46,8 @@ forEachDatabase('live draft events', (t) => {
   beforeAll(async () => {
     letter = (await sampleLetter()).pdf;
     users = (await seedDemoProvince({ stores: t.stores, clock: () => new Date() }, { fixturesDir: FIXTURES_DIR })).users;
-    app = buildApp({ stores: t.stores, config: loadConfig({ LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }), notifications: t.database.notifications, webUi: false });
+    const sealKeys = { allowedModules: [], env: {}, fixtures: fixtureSealKeys({ path: (n) => FIXTURES_DIR + n, password: P12_PASSWORD }) };
+    app = buildApp({ stores: t.stores, config: loadConfig({ LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }), notifications: t.database.notifications, webUi: false, timestamper: fixtureTimestamper(), sealKeys });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -72,5 +76,25 @@ forEachDatabase('live draft events', (t) => {
     // Without the clerk role: draft events only, no inbox count, no documents.
     for (const s of [drafter, signer, otherSigner]) expect(s.events.filter((e) => ['count', 'inbox', 'outbox'].includes(e.event))).toEqual([]);
     expect(drafter.events.filter((e) => e.event === 'draft').every((e) => Object.keys(e.data as object).sort().join() === 'draftId,status')).toBe(true);
+  });
+
+  it('signing and seal-and-send reach the drafter and the clerk: signed, then sent', async () => {
+    const drafter = await stream(bearer('drafter', PROVINCE));
+    const clerk = await stream(bearer('clerk', PROVINCE));
+    const id = await submitted(PROVINCE, [HEALTH_DEPT]);
+    const h = { app } as Harness;
+    const signer = { id: '', auth: bearer('signer', PROVINCE) };
+    const key = fixtureSigner('signer-nguyen-van-an');
+    const answer = (await prepare(h, signer, id, key, SIGNER_BOX)).json();
+    const done = await complete(h, signer, id, answer.preparedId, await signValue(key, answer.dataToSign));
+    expect(done.statusCode, done.body).toBe(200);
+    const sent = await app.inject({ method: 'POST', url: `/api/v1/drafts/${id}/seal-and-send`, headers: { authorization: bearer('clerk', PROVINCE) }, payload: {} });
+    expect(sent.statusCode, sent.body).toBe(200);
+    for (const status of ['signed', 'sent']) {
+      for (const s of [drafter, clerk]) await s.waitFor((e) => e.event === 'draft' && JSON.stringify(e.data) === JSON.stringify({ draftId: id, status }));
+    }
+    // The clerk's outbox hears the document too; the drafter's stream does not.
+    await clerk.waitFor((e) => e.event === 'outbox' && (e.data as { documentId: string }).documentId === sent.json().documentId);
+    expect(drafter.events.filter((e) => e.event === 'outbox')).toEqual([]);
   });
 });
