@@ -195,6 +195,7 @@ export const ERROR_CATALOGUE = {
   SERVER_UNREACHABLE: { category: 'unavailable', message: 'The docaxis server did not answer' },
   // --- the archive (exchange/archive.ts) ---
   ARCHIVE_NOT_READY: { category: 'conflict', message: 'This document has no archival copy yet (it is made after a recipient accepts it); retry later' },
+  SEAL_PLACEMENT_REQUIRED: { category: 'input', message: 'The signed draft has no visible signer signature to place the seal over; give sealPlacement' },
 
   INTERNAL: { category: 'internal', message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -115,6 +115,12 @@ function banner(address: string, config: Config, database: Database, users: Seed
     const fmt = (r: string[]) => ('  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt));
     lines.push('', `  DEMO PASSWORD — TEST-ONLY, the same for every user above: ${DEMO_PASSWORD}`);
+    // The drafting flow: a drafter (chuyên viên) uploads and submits to the signer (lãnh đạo), who
+    // signs with their own tool; a clerk (văn thư) of the agency then registers, seals and sends.
+    for (const u of users.filter((x) => x.role === 'signer' && x.p12)) {
+      lines.push(`  signer ${u.username} (${u.agencyCode}) signs a draft submitted to them with their TEST-ONLY fixture key:`);
+      lines.push(`    DOCAXIS_TOKEN=${u.token} docaxis sign-draft --server ${address} --draft DRAFT_ID --p12 certs-fixtures/${u.p12}   (password: ${FIXTURE_P12_PASSWORD})`);
+    }
     lines.push('  These tokens are shown once; a restart on the same database does not print them again.');
   }
   return lines.join('\n') + '\n';

@@ -234,6 +234,7 @@ export const LOG_EVENTS = [
   'draft.signature-prepared',
   'draft.signed',
   'draft.refused',
+  'draft.sent',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
@@ -309,8 +310,8 @@ export interface RegisterFilter {
 /** A draft's metadata: what the send form takes, minus the number (given at registration). */
 export type DraftMetadata = Omit<DocumentMetadata, 'codeNumber'>;
 
-/** draft: being written; submitted: waiting for the named signer; returned: sent back with a comment; signed. */
-export const DRAFT_STATUSES = ['draft', 'submitted', 'returned', 'signed'] as const;
+/** draft: being written; submitted: waiting for the named signer; returned: sent back with a comment; signed; sent: registered, sealed and sent (seal-and-send.ts). */
+export const DRAFT_STATUSES = ['draft', 'submitted', 'returned', 'signed', 'sent'] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
 export interface Draft {
@@ -341,7 +342,7 @@ export interface DraftVersion {
   createdAt: Date;
 }
 
-export const DRAFT_EVENT_KINDS = ['created', 'revised', 'submitted', 'returned', 'signature-prepared', 'signed'] as const;
+export const DRAFT_EVENT_KINDS = ['created', 'revised', 'submitted', 'returned', 'signature-prepared', 'signed', 'sent'] as const;
 export type DraftEventKind = (typeof DRAFT_EVENT_KINDS)[number];
 
 export interface DraftEvent {

@@ -6,6 +6,7 @@ import type { Timestamper } from '../pades/timestamper.js';
 import type { PdfVerifier } from '../pades/verifier.js';
 import type { SignerAdapter } from '../pki/signer.js';
 import type { ArchiveJobs } from './archive.js';
+import type { AgencySealKeys } from './seal-keys.js';
 
 export interface ExchangeDeps {
   stores: Stores;
@@ -25,4 +26,6 @@ export interface ExchangeDeps {
   notifications?: Notifications;
   /** Where an accepted document's archival copy is queued (archive.ts); unset: no archive. */
   archive?: ArchiveJobs;
+  /** The agencies' seal keys (HSM bindings, or the demo's TEST-ONLY fixture keys); unset: no agency can seal (SEAL_KEY_MISSING). */
+  sealKeys?: AgencySealKeys;
 }

@@ -13,6 +13,7 @@ import type { ExchangeDeps } from './deps.js';
 import { visibleDraft } from './drafts-access.js';
 import { parseDraftMetadata } from './drafts-metadata.js';
 import { ensureRole, forbidden } from './guard.js';
+import { announceDraftChange } from './notify-events.js';
 import { refuseClassified } from './refuse-classified.js';
 import { codeOf } from './refusal-log.js';
 import { hasRole, userHasRole } from './roles.js';
@@ -76,12 +77,13 @@ export async function submitDraft(deps: ExchangeDeps, p: Principal, id: string, 
   const signer = await deps.stores.users.byId(input.signerUserId);
   if (!isSignerOf(signer, draft.agencyId)) throw new DocaxisError('DRAFT_SIGNER_INVALID', undefined, { details: { signerUserId: input.signerUserId } });
   const now = deps.clock();
-  return deps.stores.transaction(async (tx) => {
+  // Announced after the commit: the named signer's page shows the draft to sign without reloading.
+  return announceDraftChange(deps, deps.stores.transaction(async (tx) => {
     const moved = await tx.drafts.update(draft.id, draft, { status: 'submitted', signerUserId: signer.id }, now);
     if (!moved) throw new DocaxisError('DRAFT_STATE_INVALID', 'the draft changed meanwhile; reload it');
     await step(tx, p, draft, 'submitted', draft.currentVersion, null, { signerUserId: signer.id, signerName: signer.name }, now);
     return detail(tx, draft.id);
-  });
+  }));
 }
 
 /** The named signer sends the draft back with a comment (required). */
@@ -94,12 +96,12 @@ export async function returnDraft(deps: ExchangeDeps, p: Principal, id: string, 
   if (!comment) throw new DocaxisError('COMMENT_REQUIRED', undefined, { details: { fields: { comment: 'required' } } });
   if (comment.length > COMMENT_MAX) throw new DocaxisError('COMMENT_REQUIRED', `at most ${COMMENT_MAX} characters`, { details: { fields: { comment: `at most ${COMMENT_MAX} characters` } } });
   const now = deps.clock();
-  return deps.stores.transaction(async (tx) => {
+  return announceDraftChange(deps, deps.stores.transaction(async (tx) => {
     const moved = await tx.drafts.update(draft.id, draft, { status: 'returned' }, now);
     if (!moved) throw new DocaxisError('DRAFT_STATE_INVALID', 'the draft changed meanwhile; reload it');
     await step(tx, p, draft, 'returned', draft.currentVersion, comment, {}, now);
     return detail(tx, draft.id);
-  });
+  }));
 }
 
 export async function getDraft(deps: ExchangeDeps, p: Principal, id: string): Promise<DraftDetail> {
@@ -184,6 +186,7 @@ const LOG_EVENT_OF: Readonly<Record<DraftEventKind, LogEvent>> = {
   returned: 'draft.returned',
   'signature-prepared': 'draft.signature-prepared',
   signed: 'draft.signed',
+  sent: 'draft.sent',
 };
 
 /** One step in the draft's history and the exchange log (no comment text in the log: it is the agency's). */

@@ -6,11 +6,27 @@ import type { Principal } from '../db/ports.js';
 import type { ExchangeDeps } from './deps.js';
 import { ensureRole } from './guard.js';
 import { statusesIn } from './status-machine.js';
-import type { ExchangeNotice, NoticeKind } from './notify-events.js';
+import type { DraftNotice, ExchangeNotice, NoticeKind } from './notify-events.js';
+import { hasRole } from './roles.js';
 
-/** Refuses (FORBIDDEN, logged) anyone but a clerk. */
+/** Refuses (FORBIDDEN, logged) anyone but a clerk, a drafter or a signer (these two hear their drafts only). */
 export async function ensureLiveAllowed(deps: ExchangeDeps, p: Principal): Promise<void> {
-  await ensureRole(deps, p, 'open the live event stream', 'clerk');
+  await ensureRole(deps, p, 'open the live event stream', 'clerk', 'drafter', 'signer');
+}
+
+/** Documents and the inbox count are a clerk's business: other streams hear their drafts only. */
+export function hearsDocuments(p: Principal): boolean {
+  return hasRole(p, 'clerk');
+}
+
+/**
+ * A draft's change reaches a stream of its agency when the stream's user is its drafter or its
+ * signer, or a clerk (the clerk registers, seals and sends it). Never another agency's stream.
+ */
+export function draftEventFor(notice: DraftNotice, stream: { agencyId: string; userId: string; clerk: boolean }): { draftId: string; status: DraftNotice['status'] } | undefined {
+  if (notice.agencyId !== stream.agencyId) return undefined;
+  if (!stream.clerk && !notice.userIds.includes(stream.userId)) return undefined;
+  return { draftId: notice.draftId, status: notice.status };
 }
 
 /** The "not handled" count of the caller's inbox (status 01: arrived, nobody has acted yet). */

@@ -11,7 +11,7 @@
 //
 // The payload carries ids only (the document, its sender, the recipients concerned), never
 // metadata or content: each process decides from these ids which sessions may hear about it.
-import type { Delivery, ExchangeDocument } from '../db/ports.js';
+import { DRAFT_STATUSES, type Delivery, type Draft, type DraftStatus, type ExchangeDocument } from '../db/ports.js';
 import type { ExchangeDeps } from './deps.js';
 
 export const EXCHANGE_CHANNEL = 'docaxis_exchange';
@@ -80,4 +80,51 @@ export function parseNotice(payload: string): ExchangeNotice | undefined {
   if (typeof o['senderAgencyId'] !== 'string' || !UUID.test(o['senderAgencyId'])) return undefined;
   if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string' && UUID.test(x))) return undefined;
   return { kind: o['kind'] as NoticeKind, documentId: o['documentId'], senderAgencyId: o['senderAgencyId'], recipientAgencyIds: ids as string[] };
+}
+
+/**
+ * A draft moved (submitted, returned, signed, sent): its drafter, its signer and the clerks of its
+ * agency may hear it (live-access.ts). Ids and the new status only, on the same channel; kind
+ * 'draft' tells it from the document notices (parseNotice ignores it).
+ */
+export interface DraftNotice {
+  kind: 'draft';
+  draftId: string;
+  agencyId: string;
+  status: DraftStatus;
+  /** The drafter and the named signer. */
+  userIds: string[];
+}
+
+/** Announced after the change committed, like the others; never fails the use case. */
+export function announceDraft(deps: ExchangeDeps, draft: Pick<Draft, 'id' | 'agencyId' | 'status' | 'drafterUserId' | 'signerUserId'>): void {
+  const notifications = deps.notifications;
+  if (!notifications) return;
+  const notice: DraftNotice = { kind: 'draft', draftId: draft.id, agencyId: draft.agencyId, status: draft.status, userIds: [draft.drafterUserId, ...(draft.signerUserId ? [draft.signerUserId] : [])] };
+  notifications.publish(EXCHANGE_CHANNEL, JSON.stringify(notice)).catch(() => undefined);
+}
+
+/** A use case's DraftDetail result, announced with its draft's new state. */
+export async function announceDraftChange<T extends { draft: Draft }>(deps: ExchangeDeps, changed: Promise<T>): Promise<T> {
+  const r = await changed;
+  announceDraft(deps, r.draft);
+  return r;
+}
+
+export function parseDraftNotice(payload: string): DraftNotice | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  if (o['kind'] !== 'draft') return undefined;
+  const ids = o['userIds'];
+  if (typeof o['draftId'] !== 'string' || !UUID.test(o['draftId'])) return undefined;
+  if (typeof o['agencyId'] !== 'string' || !UUID.test(o['agencyId'])) return undefined;
+  if (!(DRAFT_STATUSES as readonly unknown[]).includes(o['status'])) return undefined;
+  if (!Array.isArray(ids) || ids.length > 2 || !ids.every((x) => typeof x === 'string' && UUID.test(x))) return undefined;
+  return { kind: 'draft', draftId: o['draftId'], agencyId: o['agencyId'], status: o['status'] as DraftStatus, userIds: ids as string[] };
 }

@@ -7,7 +7,7 @@ import { DocaxisError } from '../errors.js';
 import type { Principal } from '../db/ports.js';
 import { sealLines } from '../pades/appearance.js';
 import { joinDocument } from '../pades/complete.js';
-import type { Placement } from '../pades/placement.js';
+import type { ExtraWidget, Placement } from '../pades/placement.js';
 import { signPdf, type PadesLevel, type SignOptions } from '../pades/sign.js';
 import { describeCertificate } from '../pki/certificate.js';
 import type { ExchangeDeps } from './deps.js';
@@ -37,6 +37,8 @@ export interface SealDocumentOptions {
    * `extraWidgets` option once the PAdES layer has it).
    */
   signOptions?: Partial<SignOptions>;
+  /** Text widgets of the seal's own field (the register number "Số: ..."); need a placement. */
+  extraWidgets?: ExtraWidget[];
 }
 
 export interface SealedDocument {
@@ -71,6 +73,7 @@ export async function sealDocument(deps: SealDocumentDeps, p: Principal, pdf: Ui
           lines: sealLines({ signerName: name, time: now, ...(cert.organization ? { agency: cert.organization } : {}), ...(cert.email ? { email: cert.email } : {}) }),
           fontBytes: options.fontBytes,
           ...(key.image ? { image: key.image } : {}),
+          ...(options.extraWidgets?.length ? { extraWidgets: options.extraWidgets } : {}),
         }
       : undefined;
 

@@ -34,12 +34,26 @@ interface Manifest {
 /** TEST-ONLY: every demo user's password, printed at start. Never use a demo database in production. */
 export const DEMO_PASSWORD = 'demo-docaxis-2026';
 
-/** The demo user names: clerks by agency code without its zero groups ("vanthu.12.h54"), one admin, one auditor. */
+/**
+ * The demo user names, by agency code without its zero groups: clerks "vanthu.12.h54", drafters
+ * (chuyên viên) "chuyenvien.12.h54", signers (lãnh đạo) "lanhdao.12.h54"; one admin, one auditor.
+ */
 export function demoUsername(role: Role, agencyCode: string): string {
   if (role === 'admin') return 'quantri';
   if (role === 'auditor') return 'kiemtra';
-  return `vanthu.${agencyCode.split('.').filter((part) => !/^0+$/.test(part)).join('.').toLowerCase()}`;
+  const prefix = role === 'drafter' ? 'chuyenvien' : role === 'signer' ? 'lanhdao' : 'vanthu';
+  return `${prefix}.${agencyCode.split('.').filter((part) => !/^0+$/.test(part)).join('.').toLowerCase()}`;
 }
+
+/**
+ * The demo drafters and signers: the province's People's Committee and the Department of Health,
+ * each signer with the TEST-ONLY fixture certificate of that agency's leader (certs-fixtures/
+ * manifest.json), which `docaxis sign-draft --p12` signs with.
+ */
+const DRAFTING: ReadonlyArray<{ agencyCode: string; drafter: string; signer: string; p12: string }> = [
+  { agencyCode: '000.00.00.H54', drafter: 'Chuyên viên Văn phòng UBND tỉnh', signer: 'Nguyễn Văn An', p12: 'signer-nguyen-van-an.p12' },
+  { agencyCode: '000.00.12.H54', drafter: 'Chuyên viên Sở Y tế', signer: 'Trần Thị Bình', p12: 'signer-tran-thi-binh.p12' },
+];
 
 /**
  * The demo password's hash for the i-th demo user: its own salt, computed once per process. A
@@ -59,6 +73,8 @@ export interface SeededUser {
   role: Role;
   agencyCode: string;
   token: string;
+  /** A signer's TEST-ONLY certificate and key in certs-fixtures/ (for `docaxis sign-draft --p12`). */
+  p12?: string;
 }
 
 export async function seedDemoProvince(deps: ExchangeDeps, opts: { fixturesDir: string }): Promise<{ seeded: boolean; users: SeededUser[] }> {
@@ -125,14 +141,19 @@ class Seeder {
 
   async users(agencies: Agency[]): Promise<SeededUser[]> {
     const province = agencies.find((a) => a.level === 'province' && a.parentCode === null) ?? agencies[0]!;
-    const people: Array<{ agency: Agency; name: string; role: Role }> = [
+    const people: Array<{ agency: Agency; name: string; role: Role; p12?: string }> = [
       ...agencies.map((agency) => ({ agency, name: `Văn thư ${agency.name}`, role: 'clerk' as const })),
       { agency: province, name: 'Quản trị trục liên thông', role: 'admin' },
       { agency: province, name: 'Kiểm tra viên', role: 'auditor' },
     ];
+    for (const d of DRAFTING) {
+      const agency = agencies.find((a) => a.code === d.agencyCode);
+      if (!agency) continue;
+      people.push({ agency, name: d.drafter, role: 'drafter' }, { agency, name: d.signer, role: 'signer', p12: d.p12 });
+    }
     const out: SeededUser[] = [];
     const hashes = await Promise.all(people.map((_, i) => demoPasswordHash(i)));
-    for (const [i, { agency, name, role }] of people.entries()) {
+    for (const [i, { agency, name, role, p12 }] of people.entries()) {
       const user = await this.tx.users.insert({ agencyId: agency.id, name, role, active: true });
       const username = demoUsername(role, agency.code);
       await this.log('admin.user', agency.id, { userId: user.id, name, role, agencyCode: agency.code, username });
@@ -141,7 +162,7 @@ class Seeder {
       const secret = newTokenSecret();
       const token = await this.tx.tokens.insert({ userId: user.id, tokenHash: hashToken(secret), label: 'demo' });
       await this.log('admin.token', agency.id, { tokenId: token.id, userId: user.id, label: 'demo' });
-      out.push({ name, username, role, agencyCode: agency.code, token: secret });
+      out.push({ name, username, role, agencyCode: agency.code, token: secret, ...(p12 ? { p12 } : {}) });
     }
     return out;
   }

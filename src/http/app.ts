@@ -7,7 +7,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Stores } from '../db/ports.js';
 import authPlugin from './auth-plugin.js';
 import type { ExchangeDeps } from './deps.js';
-import type { SealKeyOptions } from '../exchange/seal-keys.js';
+import { createAgencySealKeys, type SealKeyOptions } from '../exchange/seal-keys.js';
 import { InProcessVerifier } from '../pades/verifier.js';
 import { isDocaxisError } from '../errors.js';
 import { answerClientError } from './client-errors.js';
@@ -76,6 +76,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     },
   });
 
+  const sealKeyOptions = opts.sealKeys ?? { allowedModules: config.pkcs11Modules, env: {} };
   const deps: ExchangeDeps = {
     stores: opts.stores,
     clock: opts.clock ?? (() => new Date()),
@@ -86,6 +87,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     ...(opts.timestamper !== undefined ? { timestamper: opts.timestamper } : {}),
     ...(opts.notifications !== undefined ? { notifications: opts.notifications } : {}),
     ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+    // Built once: an HSM key is opened (login, probe) on its first seal and kept for the app's life.
+    sealKeys: createAgencySealKeys(opts.stores, sealKeyOptions),
   };
 
   app.addHook('onSend', async (request, reply) => {
@@ -122,7 +125,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
       await api.register(authPlugin, { deps, sessions: config.sessions });
       await api.register(apiRoutes, { deps, config });
       await api.register(eventRoutes, { deps, config });
-      await api.register(adminSealKeyRoutes, { deps, options: opts.sealKeys ?? { allowedModules: config.pkcs11Modules, env: {} } });
+      await api.register(adminSealKeyRoutes, { deps, options: sealKeyOptions });
     },
     { prefix: '/api/v1' },
   );

@@ -13,9 +13,9 @@ import type { LiveLimits } from '../config.js';
 import type { Principal } from '../db/ports.js';
 import { DocaxisError } from '../errors.js';
 import type { ExchangeDeps } from './deps.js';
-import { liveEventFor } from '../exchange/live-access.js';
+import { draftEventFor, hearsDocuments, liveEventFor } from '../exchange/live-access.js';
 import { statusesIn } from '../exchange/status-machine.js';
-import { EXCHANGE_CHANNEL, parseNotice } from '../exchange/notify-events.js';
+import { EXCHANGE_CHANNEL, parseDraftNotice, parseNotice, type DraftNotice } from '../exchange/notify-events.js';
 
 /** The part of a ServerResponse a stream writes to (a test double implements it too). */
 export type StreamSink = Pick<ServerResponse, 'write' | 'end' | 'destroy' | 'writableLength' | 'destroyed'>;
@@ -28,6 +28,8 @@ export class LiveStream {
   constructor(
     readonly userId: string,
     readonly agencyId: string,
+    /** A clerk's stream hears documents and the inbox count; the others their drafts only. */
+    readonly clerk: boolean,
     private readonly sink: StreamSink,
     private readonly maxBufferBytes: number,
     private readonly onEnd: (s: LiveStream) => void,
@@ -118,7 +120,7 @@ export class LiveHub {
   /** Registers an open stream; its first count follows. */
   add(p: Principal, sink: StreamSink): LiveStream {
     const lifetime: { timer?: NodeJS.Timeout } = {};
-    const stream = new LiveStream(p.user.id, p.agency.id, sink, this.limits.maxBufferBytes, (s) => {
+    const stream = new LiveStream(p.user.id, p.agency.id, hearsDocuments(p), sink, this.limits.maxBufferBytes, (s) => {
       clearTimeout(lifetime.timer);
       this.remove(s);
     });
@@ -129,7 +131,7 @@ export class LiveHub {
     this.byUser.set(stream.userId, (this.byUser.get(stream.userId) ?? 0) + 1);
     lifetime.timer = setTimeout(() => stream.end(), this.limits.maxConnectionSeconds * 1000).unref();
     this.heartbeat ??= setInterval(() => this.beat(), this.limits.heartbeatSeconds * 1000).unref();
-    this.refreshCount(stream.agencyId);
+    if (stream.clerk) this.refreshCount(stream.agencyId);
     return stream;
   }
 
@@ -162,6 +164,8 @@ export class LiveHub {
   }
 
   private onNotice(payload: string): void {
+    const draft = parseDraftNotice(payload);
+    if (draft) return this.onDraftNotice(draft);
     const notice = parseNotice(payload);
     if (!notice) return void this.log.warn('live: an unreadable notice on the exchange channel was ignored');
     for (const agencyId of [notice.senderAgencyId, ...notice.recipientAgencyIds]) {
@@ -169,8 +173,16 @@ export class LiveHub {
       if (!streams) continue;
       const event = liveEventFor(notice, agencyId);
       if (!event) continue;
-      for (const s of [...streams]) s.send(event.box, { kind: event.kind, documentId: event.documentId });
+      for (const s of [...streams]) if (s.clerk) s.send(event.box, { kind: event.kind, documentId: event.documentId });
       if (event.box === 'inbox') this.refreshCount(agencyId);
+    }
+  }
+
+  /** `draft {draftId, status}` to the draft's drafter and signer and the clerks of its agency. */
+  private onDraftNotice(notice: DraftNotice): void {
+    for (const s of [...(this.byAgency.get(notice.agencyId) ?? [])]) {
+      const event = draftEventFor(notice, s);
+      if (event) s.send('draft', event);
     }
   }
 
@@ -195,7 +207,7 @@ export class LiveHub {
         state.again = false;
         try {
           const n = await this.deps.stores.deliveries.notHandledCount(agencyId, statusesIn('waiting'));
-          for (const s of [...(this.byAgency.get(agencyId) ?? [])]) s.send('count', { notHandled: n });
+          for (const s of [...(this.byAgency.get(agencyId) ?? [])]) if (s.clerk) s.send('count', { notHandled: n });
         } catch (err) {
           // The database is away: the streams keep their last count; the next notice or reconnection re-reads.
           this.log.warn({ err }, 'live: the inbox count could not be read');

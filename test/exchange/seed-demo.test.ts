@@ -27,7 +27,12 @@ describe('seedDemoProvince', () => {
     for (const a of agencies) expect(await stores.certificates.listForAgency(a.id, true)).toHaveLength(1);
     expect(await stores.trust.anchors(true)).toHaveLength(1);
     expect(await stores.trust.crls()).toHaveLength(2);
-    expect(first.users.map((u) => u.role).sort()).toEqual([...Array(7).fill('clerk'), 'admin', 'auditor'].sort());
+    expect(first.users.map((u) => u.role).sort()).toEqual([...Array(7).fill('clerk'), 'admin', 'auditor', 'drafter', 'drafter', 'signer', 'signer'].sort());
+    // The signers sign drafts with their agency's leader's fixture certificate (certs-fixtures/manifest.json).
+    expect(first.users.filter((u) => u.role === 'signer').map((u) => [u.agencyCode, u.username, u.p12])).toEqual([
+      [CODES.province, 'lanhdao.h54', 'signer-nguyen-van-an.p12'],
+      [CODES.health, 'lanhdao.12.h54', 'signer-tran-thi-binh.p12'],
+    ]);
     for (const u of first.users) {
       const p = await authenticate(deps, u.token, {});
       expect([p.user.role, p.agency.code]).toEqual([u.role, u.agencyCode]);

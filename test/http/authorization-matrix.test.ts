@@ -80,8 +80,9 @@ const CASES: Case[] = [
   { route: 'POST /log/seal', request: () => ({ method: 'POST', url: '/api/v1/log/seal' }), expect: adminOnly(200) },
   { route: 'GET /log/seals', request: () => ({ method: 'GET', url: '/api/v1/log/seals' }), expect: reviewers(200) },
   // The outgoing register: every agency's clerk, the auditor and the admin read their own agency's.
-  { route: 'GET /register', request: () => ({ method: 'GET', url: '/api/v1/register?limit=5' }), expect: everyone(200) },
-  { route: 'GET /register.csv', request: () => ({ method: 'GET', url: '/api/v1/register.csv?year=2026' }), expect: everyone(200) },
+  // Drafters and signers have no business in the register (403, deny by default).
+  { route: 'GET /register', request: () => ({ method: 'GET', url: '/api/v1/register?limit=5' }), expect: { ...clerks(200, 200, 200), admin: 200, auditor: 200 } },
+  { route: 'GET /register.csv', request: () => ({ method: 'GET', url: '/api/v1/register.csv?year=2026' }), expect: { ...clerks(200, 200, 200), admin: 200, auditor: 200 } },
   // A type Decree 30 does not know (valid for the schema): a clerk gets REGISTER_INPUT_INVALID (400),
   // i.e. got past authorisation; no number is taken.
   { route: 'POST /register', request: () => ({ method: 'POST', url: '/api/v1/register', payload: { documentType: 'Thư tình', subject: 'Về việc X', signerName: 'Nguyễn Văn An', documentSha256: 'a'.repeat(64) } }), expect: clerkOnly(400) },
@@ -150,6 +151,8 @@ const CASES: Case[] = [
   { route: 'POST /drafts/:id/remote-signatures', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/remote-signatures`, payload: { credentialId: randomUUID() } }), expect: { ...noDraftRole, signer: 404 } },
   { route: 'POST /drafts/:id/remote-signatures/:pendingId/otp', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/remote-signatures/${randomUUID()}/otp`, payload: { otp: '123456' } }), expect: { ...noDraftRole, signer: 404 } },
   { route: 'GET /drafts/:id/remote-signatures/:pendingId', request: (c) => ({ method: 'GET', url: `/api/v1/drafts/${c.draft}/remote-signatures/${randomUUID()}` }), expect: { ...noDraftRole, signer: 404 } },
+  // The matrix's draft is submitted, not signed: its agency's clerk gets DRAFT_STATE_INVALID (409), i.e. got past authorisation; no number is taken.
+  { route: 'POST /drafts/:id/seal-and-send', request: (c) => ({ method: 'POST', url: `/api/v1/drafts/${c.draft}/seal-and-send`, payload: {} }), expect: { ...clerks(409, 404, 404), admin: 403, auditor: 403 } },
   { route: 'POST /admin/crls', request: () => ({ method: 'POST', url: '/api/v1/admin/crls', headers: { 'content-type': 'application/pkix-crl' }, payload: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]) }), expect: adminOnly(400) },
 ];
 

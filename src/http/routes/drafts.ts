@@ -5,9 +5,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createDraft, draftFile, getDraft, listDrafts, listSigners, returnDraft, reviseDraft, submitDraft, type DraftUpload } from '../../exchange/drafts.js';
+import { DocaxisError } from '../../errors.js';
 import { ensureRole } from '../../exchange/guard.js';
+import { announceDraftChange } from '../../exchange/notify-events.js';
 import { logUploadRefused } from '../../exchange/refusal-log.js';
 import { refuseClassified } from '../../exchange/refuse-classified.js';
+import { sealAndSend } from '../../exchange/seal-and-send.js';
 import { completeDraftSignature, prepareDraftSignature } from '../../exchange/staged-signing.js';
 import { screenMetadata } from '../../exchange/validate-metadata.js';
 import { DRAFT_EVENT_KINDS, DRAFT_STATUSES, DRAFT_VERSION_KINDS, type Principal } from '../../db/ports.js';
@@ -83,6 +86,51 @@ const PrepareAnswerSchema = Type.Object({
 });
 
 const DraftParams = Type.Object({ id: Uuid });
+
+/** A rectangle in points from the page's lower-left corner, page from 1 (as a click on the rendered page gives it). */
+const PageRect = (description: string) =>
+  Type.Object(
+    {
+      page: Type.Integer({ minimum: 1, maximum: 10000 }),
+      x: Type.Number({ minimum: -14400, maximum: 14400 }),
+      y: Type.Number({ minimum: -14400, maximum: 14400 }),
+      width: Type.Number({ exclusiveMinimum: 0, maximum: 14400 }),
+      height: Type.Number({ exclusiveMinimum: 0, maximum: 14400 }),
+    },
+    { additionalProperties: false, description },
+  );
+
+const SealAndSendBody = Type.Object(
+  {
+    numberPlacement: Type.Optional(PageRect('Where "Số: N/..." goes; default: page 1, x 60, 130 pt below the top, 180 x 16 (the left column under the agency name, Decree 30 Appendix I). The place and date go on the same line in the right column.')),
+    sealPlacement: Type.Optional(PageRect('Where the seal goes; default: over the left third of the signer’s signature image')),
+  },
+  { additionalProperties: false },
+);
+
+const RECT_KEYS = new Set(['page', 'x', 'y', 'width', 'height']);
+const SEAL_AND_SEND_KEYS: Readonly<Record<string, ReadonlySet<string>>> = { numberPlacement: RECT_KEYS, sealPlacement: RECT_KEYS };
+
+/**
+ * The schema's additionalProperties only strips unknown keys (the app's ajv removes them): this
+ * body is refused instead, so a misspelt "numberPlacment" is an error, not a number at the default place.
+ */
+function refuseUnknownKeys(body: unknown): void {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return; // the schema refuses it
+  const unknown = (field: string): never => {
+    throw new DocaxisError('USAGE', `unknown field ${field}`, { details: { fields: { [field]: 'unknown field' } } });
+  };
+  for (const [key, value] of Object.entries(body)) {
+    const allowed = Object.hasOwn(SEAL_AND_SEND_KEYS, key) ? SEAL_AND_SEND_KEYS[key] : undefined;
+    if (!allowed) return unknown(key);
+    if (value && typeof value === 'object' && !Array.isArray(value)) for (const k of Object.keys(value)) if (!allowed.has(k)) unknown(`${key}.${k}`);
+  }
+}
+
+const SealAndSendAnswer = Type.Object({
+  registerEntry: Type.Object({ number: Type.Integer(), year: Type.Integer(), notation: Type.String(), registeredAt: DateTime }),
+  documentId: Uuid,
+});
 const CompleteParams = Type.Object({ id: Uuid, preparedId: Uuid });
 
 export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; uploadLimitBytes: number; preparedSignatureTtlMinutes: number }> = async (app, opts) => {
@@ -237,7 +285,30 @@ export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: ExchangeDeps; upload
     },
     async (request) => {
       const { id, preparedId } = request.params as { id: string; preparedId: string };
-      return completeDraftSignature(deps, principalOf(request), id, preparedId, request.body as { signatureValue: string });
+      // The drafter's and the clerks' pages see the draft turn signed (staged-signing.ts does not announce).
+      return announceDraftChange(deps, completeDraftSignature(deps, principalOf(request), id, preparedId, request.body as { signatureValue: string }));
+    },
+  );
+
+  app.post(
+    '/drafts/:id/seal-and-send',
+    {
+      schema: {
+        tags: ['drafts'],
+        summary: 'Register, seal and send a signed draft (a clerk of its agency)',
+        description:
+          'In one transaction: the next number of the outgoing register, the agency seal (HSM or the demo’s TEST-ONLY key) over the signer’s signature with the number and date as widgets of the seal’s own signature, and the ordinary send (same policy and checks). A failure anywhere consumes no number and sends nothing. The draft becomes sent.',
+        params: DraftParams,
+        body: SealAndSendBody,
+        response: withErrors({ 200: SealAndSendAnswer }),
+      },
+      preValidation: async (request) => refuseUnknownKeys(request.body),
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const r = await sealAndSend(deps, principalOf(request), id, request.body);
+      const { id: _entryId, ...registerEntry } = r.registerEntry;
+      return { registerEntry, documentId: r.documentId };
     },
   );
 };

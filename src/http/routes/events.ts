@@ -8,7 +8,9 @@
 //   count   {"notHandled": n}                      on connect and after each inbox change
 //   inbox   {"kind": "sent"|"status"|"recall", "documentId"}  my agency received or its copy changed
 //   outbox  {"kind": ..., "documentId"}            a document my agency sent changed
+//   draft   {"draftId", "status"}                  a draft of mine (drafter, signer) or of my agency (clerk) moved
 //   resync  {}                                     notices may have been lost: re-read the lists
+// A drafter's or signer's stream (without the clerk role) carries draft events only.
 // plus a `: heartbeat` comment every LIVE_HEARTBEAT_SECONDS. No Last-Event-ID replay: a
 // reconnecting client gets a fresh count, and re-reads its list.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
