@@ -121,23 +121,33 @@ const t = defineMessages({
   },
 });
 
+/** Who is who: the agency's signers by user id (the only names a drafter may list), agencies by code. */
+interface Names {
+  users: ReadonlyMap<string, string>;
+  agencies: ReadonlyMap<string, string>;
+}
+
 /** Default widget sizes in points: the signature image, and the "Số: ..." line. */
 const SIGNATURE_SIZE = { width: 180, height: 70 };
 const NUMBER_SIZE = { width: 160, height: 20 };
 
 export default async function draftPage(ctx: PageContext): Promise<Node> {
   const id = ctx.params['id'] ?? '';
-  const [detail, signers] = await Promise.all([ctx.api.get<DraftDetail>(`/drafts/${encodeURIComponent(id)}`), ctx.api.get<Array<{ id: string; name: string }>>('/drafts/signers').catch(() => [])]);
+  const [detail, signers, agencies] = await Promise.all([
+    ctx.api.get<DraftDetail>(`/drafts/${encodeURIComponent(id)}`),
+    ctx.api.get<Array<{ id: string; name: string }>>('/drafts/signers').catch(() => []),
+    ctx.api.get<PickerAgency[]>('/agencies').catch(() => [] as PickerAgency[]),
+  ]);
   const root = h('section', { class: 'draft-page', 'aria-labelledby': 'draft-title', 'data-testid': 'draft-page' });
-  const names = new Map(signers.map((s) => [s.id, s.name]));
+  const names: Names = { users: new Map(signers.map((s) => [s.id, s.name])), agencies: new Map(agencies.map((a) => [a.code, a.name])) };
   draw(ctx, root, detail, names);
   return root;
 }
 
-function draw(ctx: PageContext, root: HTMLElement, d: DraftDetail, names: ReadonlyMap<string, string>, flash?: HTMLElement): void {
+function draw(ctx: PageContext, root: HTMLElement, d: DraftDetail, names: Names, flash?: HTMLElement): void {
   const draft = d.draft;
   ctx.setTitle(t('title', { subject: draft.metadata.subject }));
-  const nameOf = (userId: string | null) => (!userId ? '—' : userId === ctx.me.user.id ? `${t('you')} (${ctx.me.user.name})` : (names.get(userId) ?? t('user', { id: userId.slice(0, 8) })));
+  const nameOf = (userId: string | null) => (!userId ? '—' : userId === ctx.me.user.id ? `${t('you')} (${ctx.me.user.name})` : (names.users.get(userId) ?? t('user', { id: userId.slice(0, 8) })));
   const held = rolesOf(ctx.me);
   const redraw = (next: DraftDetail, message?: HTMLElement) => draw(ctx, root, next, names, message);
 
@@ -170,13 +180,13 @@ function draw(ctx: PageContext, root: HTMLElement, d: DraftDetail, names: Readon
       h('dt', {}, t('signer')),
       h('dd', {}, draft.signerUserId ? nameOf(draft.signerUserId) : m.signer.fullName),
       h('dt', {}, t('recipients')),
-      h('dd', {}, m.recipients.join(', ')),
+      h('dd', {}, m.recipients.map((c) => names.agencies.get(c) ?? c).join(', ')),
       h('dt', {}, t('version')),
       h('dd', {}, String(draft.currentVersion)),
     ),
     isDrafter ? drafterActions(ctx, d, names, redraw) : null,
     isSigner ? signerActions(ctx, d, picker, redraw) : null,
-    isClerk ? clerkActions(ctx, d, picker) : null,
+    isClerk ? clerkActions(ctx, d, picker, names) : null,
     h('section', { class: 'draft-pdf', 'aria-labelledby': 'draft-pdf-title' }, h('h2', { id: 'draft-pdf-title' }, t('pdf', { v: draft.currentVersion })), picker.el),
     history(d, nameOf),
   );
@@ -210,7 +220,7 @@ function history(d: DraftDetail, nameOf: (id: string) => string): HTMLElement {
   );
 }
 
-function drafterActions(ctx: PageContext, d: DraftDetail, names: ReadonlyMap<string, string>, redraw: (next: DraftDetail, message?: HTMLElement) => void): HTMLElement {
+function drafterActions(ctx: PageContext, d: DraftDetail, names: Names, redraw: (next: DraftDetail, message?: HTMLElement) => void): HTMLElement {
   const id = encodeURIComponent(d.draft.id);
   // Revise: a new PDF under the same metadata (metadata first: the service screens it before the file).
   const fileInput = h('input', { type: 'file', accept: 'application/pdf,.pdf', 'data-testid': 'revise-file' });
@@ -231,7 +241,7 @@ function drafterActions(ctx: PageContext, d: DraftDetail, names: ReadonlyMap<str
   });
 
   // Submit to a named signer of the agency.
-  const options: Array<[string, string]> = [...names].map(([uid, name]) => [uid, name]);
+  const options: Array<[string, string]> = [...names.users];
   const select = selectBox('signer', t('pickSigner'), options);
   const selectField = field(t('chooseSigner'), select);
   const submitBtn = h('button', { type: 'submit', class: 'primary', 'data-action': 'submit-draft' }, t('submitBtn'));
@@ -323,16 +333,14 @@ function signerActions(ctx: PageContext, d: DraftDetail, picker: ReturnType<type
   return h('div', { class: 'draft-action', 'data-testid': 'signer-actions' }, h('div', { class: 'actions' }, sign, ret), commandBox, returnOut);
 }
 
-function clerkActions(ctx: PageContext, d: DraftDetail, picker: ReturnType<typeof pagePicker>): HTMLElement {
+function clerkActions(ctx: PageContext, d: DraftDetail, picker: ReturnType<typeof pagePicker>, names: Names): HTMLElement {
   const draft = d.draft;
   const out = h('div', { 'data-testid': 'seal-result' });
   const go = h('button', { type: 'button', class: 'primary', 'data-action': 'seal-and-send' }, t('seal'));
   go.addEventListener('click', () => {
     void (async () => {
       replace(out);
-      const agencies = await ctx.api.get<PickerAgency[]>('/agencies').catch(() => [] as PickerAgency[]);
-      const byCode = new Map(agencies.map((a) => [a.code, a.name]));
-      const recipients = draft.metadata.recipients.map((c) => byCode.get(c) ?? c);
+      const recipients = draft.metadata.recipients.map((c) => names.agencies.get(c) ?? c);
       const ok = await confirmDialog({
         title: t('sealConfirmTitle'),
         body: t('sealConfirmBody', { subject: draft.metadata.subject, n: recipients.length, names: recipients.join(', ') }),
