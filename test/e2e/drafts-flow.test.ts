@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTH_DEPT, PROVINCE, sealedLetter } from '../http/harness.js';
-import { certificatesOf, signValue } from '../http/drafts-helpers.js';
+import { certificatesOf, signValue, submit, uploadDraft } from '../http/drafts-helpers.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
 import { demoUsernames, launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
@@ -211,26 +211,58 @@ describe('drafts in the browser: draft, sign with one’s own token, register, s
   });
 
   it('the outgoing register: search by year, number, text and dates, and the CSV link carries the same search', async () => {
+    // Two entries registered as the sealing flow does (POST /register): one the search finds, one it must not.
+    const clerkAuth = server.h.tokens.clerk(PROVINCE);
+    for (const subject of ['Kế hoạch chuyển đổi số năm 2026', 'Công văn về lịch họp giao ban']) {
+      const r = await api('POST', '/register', clerkAuth, { documentType: 'Kế hoạch', subject, signerName: 'Nguyễn Văn An', documentSha256: 'ab'.repeat(32) });
+      expect(r.statusCode, r.body).toBeLessThan(300);
+    }
     const page = sessions[2]!.page;
     await page.goto(`${server.base}/#/register`);
+    await page.locator('[data-testid=register-table] tbody tr').nth(1).waitFor();
+    // The register's year is Vietnam's calendar year now.
+    const year = String(new Date(Date.now() + 7 * 3600_000).getUTCFullYear());
     const filters = page.getByTestId('register-filters');
     await filters.waitFor();
-    await filters.locator('[name=year]').fill('2026');
+    await filters.locator('[name=year]').fill(year);
     await filters.locator('[name=text]').fill('chuyển đổi số');
-    await filters.locator('[name=from]').fill('01/01/2026');
-    await filters.locator('[name=to]').fill('31/12/2026');
+    await filters.locator('[name=from]').fill(`01/01/${year}`);
+    await filters.locator('[name=to]').fill(`31/12/${year}`);
     const searched = page.waitForRequest((r) => r.url().includes('/api/v1/register?'));
     await filters.locator('button[type=submit]').click();
     const url = new URL((await searched).url());
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ year: '2026', text: 'chuyển đổi số', from: '2026-01-01', to: '2026-12-31' });
-    await page.getByTestId('register-page').waitFor();
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ year, text: 'chuyển đổi số', from: `${year}-01-01`, to: `${year}-12-31` });
+    await expect.poll(() => page.locator('[data-testid=register-table] tbody tr').count()).toBe(1);
+    expect(await page.locator('[data-testid=register-table] tbody tr').textContent()).toContain('Kế hoạch chuyển đổi số năm 2026');
     const href = (await page.locator('[data-action=register-csv]').getAttribute('href'))!;
     const csvUrl = new URL(href, server.base);
     expect(csvUrl.pathname).toBe('/api/v1/register.csv');
-    expect(Object.fromEntries(csvUrl.searchParams)).toEqual({ year: '2026', text: 'chuyển đổi số', from: '2026-01-01', to: '2026-12-31' });
+    expect(Object.fromEntries(csvUrl.searchParams)).toEqual({ year, text: 'chuyển đổi số', from: `${year}-01-01`, to: `${year}-12-31` });
     // The link works with the session cookie alone (a plain GET).
     const csv = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, href);
     expect(csv).toBe(200);
     await page.screenshot({ path: join(shots, 'draft-08-register.png'), fullPage: true });
+  });
+  it('the signer returns a draft with a comment; the drafter reads it in the history and uploads a new version', async () => {
+    const id = await uploadDraft(server.h, drafter, (await sampleLetter()).pdf);
+    await submit(server.h, drafter, id, signer.id);
+    const s = sessions[1]!.page;
+    await s.goto(`${server.base}/#/drafts/${id}`);
+    await s.locator('[data-action=return-draft]').click();
+    const dialog = s.locator('dialog.confirm[open]');
+    await dialog.locator('textarea').fill('Đề nghị bổ sung căn cứ pháp lý.');
+    await dialog.locator('button[type=submit]').click();
+    await s.locator('[data-testid=draft-status][data-status=returned]').waitFor();
+    expect(await s.locator('[data-event=returned] .draft-comment').textContent()).toBe('Đề nghị bổ sung căn cứ pháp lý.');
+
+    const d = sessions[0]!.page;
+    await d.goto(`${server.base}/#/drafts/${id}`);
+    await d.locator('[data-event=returned] .draft-comment').waitFor();
+    await d.getByTestId('revise-file').setInputFiles(draftFile);
+    await d.locator('[data-action=revise]').click();
+    await d.locator('[data-event=revised]').waitFor();
+    expect((await api('GET', `/drafts/${id}`, drafter.auth)).json().draft).toMatchObject({ status: 'draft', currentVersion: 2 });
+    await d.locator('[data-testid=draft-status][data-status=draft]').waitFor();
+    await d.screenshot({ path: join(shots, 'draft-09-returned-revised.png'), fullPage: true });
   });
 });

@@ -74,7 +74,11 @@ export default async function registerPage(ctx: PageContext): Promise<Node> {
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('filters'), novalidate: true, 'data-testid': 'register-filters' },
-    h('div', { class: 'form-grid' }, field(t('year'), year).wrap, field(t('number'), number).wrap, field(t('text'), text, { hint: t('textHint') }).wrap, from.wrap, to.wrap),
+    field(t('year'), year).wrap,
+    field(t('number'), number).wrap,
+    field(t('text'), text, { hint: t('textHint') }).wrap,
+    from.wrap,
+    to.wrap,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('search')), h('a', { class: 'button', href: '#/register' }, t('reset'))),
   );
   form.addEventListener('submit', (e) => {
