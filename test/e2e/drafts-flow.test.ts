@@ -64,6 +64,17 @@ describe('drafts in the browser: draft, sign with one’s own token, register, s
     expect(await navOf(c)).toEqual(expect.arrayContaining(['seal', 'register']));
     expect(await navOf(c)).not.toContain('drafts');
     expect(await navOf(c)).not.toContain('waiting');
+    // The clerk's menu, now the longest, still fits a 390 px phone.
+    await c.setViewportSize({ width: 390, height: 844 });
+    for (const link of await c.locator('nav.sidenav a').all()) {
+      const b = (await link.boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(390);
+      expect(b.height).toBeGreaterThanOrEqual(44);
+    }
+    expect(await c.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await c.screenshot({ path: join(shots, 'draft-00-clerk-phone-nav.png') });
+    await c.setViewportSize({ width: 1366, height: 900 });
     // A clerk typing a drafter's address is refused by the page (and the API).
     await c.goto(`${server.base}/#/drafts/new`);
     await c.getByTestId('forbidden').waitFor();
