@@ -126,3 +126,11 @@ export function fieldErrorsOf(e: unknown): Record<string, string> {
   for (const [k, v] of Object.entries(fields as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
   return out;
 }
+
+/** POST /drafts and POST /drafts/:id/versions: multipart, `metadata` FIRST (a classified draft is refused before the file is read). */
+export function draftForm(metadata: unknown, file: Blob | null, fileName = 'draft.pdf'): FormData {
+  const fd = new FormData();
+  fd.append('metadata', JSON.stringify(metadata));
+  if (file) fd.append('file', new Blob([file], { type: 'application/pdf' }), fileName);
+  return fd;
+}

@@ -48,7 +48,28 @@ export const ROLE: Record<string, Pair> = {
   clerk: ['Văn thư', 'Clerk'],
   admin: ['Quản trị', 'Administrator'],
   auditor: ['Kiểm tra viên', 'Auditor'],
+  drafter: ['Chuyên viên', 'Drafter'],
+  signer: ['Người ký', 'Signer'],
 };
+
+export const DRAFT_STATUS: Record<string, Pair> = {
+  draft: ['Đang soạn', 'Drafting'],
+  submitted: ['Chờ ký', 'Waiting for signature'],
+  returned: ['Trả lại', 'Returned'],
+  signed: ['Đã ký', 'Signed'],
+};
+export const draftStatusLabel = (s: string): string => pick(DRAFT_STATUS[s], s);
+
+export const DRAFT_EVENT: Record<string, Pair> = {
+  created: ['Tạo dự thảo', 'Created'],
+  revised: ['Sửa đổi (phiên bản mới)', 'Revised (new version)'],
+  submitted: ['Trình ký', 'Submitted for signature'],
+  returned: ['Trả lại', 'Returned'],
+  'signature-prepared': ['Chuẩn bị chữ ký', 'Signature prepared'],
+  signed: ['Đã ký', 'Signed'],
+  sealed: ['Vào sổ, đóng dấu và gửi', 'Registered, sealed and sent'],
+};
+export const draftEventLabel = (k: string): string => pick(DRAFT_EVENT[k], k);
 export const roleLabel = (r: string): string => pick(ROLE[r], r);
 
 export const BUSINESS_TYPE: Record<string, Pair> = {

@@ -5,7 +5,7 @@ import { errorNotice } from './components/notice.js';
 import { h, replace } from './dom.js';
 import { currentLang, setLang } from './i18n.js';
 import { renderSignIn } from './pages/sign-in.js';
-import { currentPath, homeOf, match, navigate, type PageContext } from './router.js';
+import { currentPath, homeOf, match, mayOpen, navigate, type PageContext } from './router.js';
 import { ROUTES } from './routes.js';
 import { renderShell, tShell, type Shell } from './shell.js';
 import { dropExpiredSession, forgetToken, resumeSession, storeToken, type Me } from './session.js';
@@ -67,7 +67,7 @@ class App {
     const path = currentPath();
     // The screen the hash names (kept from before an expired session), if this user may open it.
     const m = match(ROUTES, path);
-    if (path === '/' || !m || !m.route.roles.includes(me.user.role)) navigate(homeOf(me.user.role));
+    if (path === '/' || !m || !mayOpen(m.route, me)) navigate(homeOf(me));
     void this.draw();
   }
 
@@ -94,7 +94,7 @@ class App {
     s.shell.setActive(path.split('?')[0] ?? path);
     const m = match(ROUTES, path);
     if (!m) return this.show(gen, s, h('p', { class: 'notice notice-warn' }, tShell('notFound')));
-    if (!m.route.roles.includes(s.me.user.role)) return this.show(gen, s, h('div', { class: 'notice notice-error', role: 'alert', 'data-testid': 'forbidden' }, tShell('forbidden')));
+    if (!mayOpen(m.route, s.me)) return this.show(gen, s, h('div', { class: 'notice notice-error', role: 'alert', 'data-testid': 'forbidden' }, tShell('forbidden')));
     replace(s.shell.main, h('p', { class: 'loading', 'aria-busy': 'true' }, tShell('loading')));
     const ctx: PageContext = {
       api: s.api,

@@ -135,6 +135,9 @@ function pageBox(n: number, pages: number, viewport: PageViewport, opts: PdfRend
   // CSSOM, not a style attribute: allowed under style-src 'self'.
   box.style.width = `${viewport.width}px`;
   box.style.height = `${viewport.height}px`;
+  // For click-to-place (components/page-picker.ts): CSS px -> PDF points.
+  box.dataset['viewBox'] = viewport.viewBox.join(',');
+  box.dataset['scale'] = String(viewport.scale);
   return box;
 }
 

@@ -51,7 +51,22 @@ export function navigate(path: string): void {
   location.hash = '#' + path;
 }
 
-/** The first screen of each role. */
-export function homeOf(role: Role): string {
-  return role === 'clerk' ? '/inbox' : '/admin/log';
+/** Every role the user holds (a user may hold several; older servers give only `role`). */
+export function rolesOf(me: Me): readonly Role[] {
+  return me.user.roles && me.user.roles.length > 0 ? me.user.roles : [me.user.role];
+}
+
+/** A route opens for a user holding any of its roles. */
+export function mayOpen(route: RouteDef, me: Me): boolean {
+  const held = rolesOf(me);
+  return route.roles.some((r) => held.includes(r));
+}
+
+/** The first screen of a user: the clerk's inbox, the signer's waiting drafts, the drafter's drafts, else the log. */
+export function homeOf(me: Me): string {
+  const held = rolesOf(me);
+  if (held.includes('clerk')) return '/inbox';
+  if (held.includes('signer')) return '/drafts/waiting';
+  if (held.includes('drafter')) return '/drafts';
+  return '/admin/log';
 }

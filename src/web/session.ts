@@ -1,11 +1,11 @@
 // Who is signed in. The credential is the session cookie, HttpOnly: no script here can read it.
 // The page keeps only the session's CSRF token (sessionStorage: gone when the tab closes, never
 // in a URL), which is useless without the cookie and which every state-changing request carries.
-export type Role = 'clerk' | 'admin' | 'auditor';
+export type Role = 'clerk' | 'admin' | 'auditor' | 'drafter' | 'signer';
 
 export interface Me {
   /** `roles`: every role the user holds (the primary `role` among them), when the service says. */
-  user: { id: string; name: string; role: Role; roles?: string[] };
+  user: { id: string; name: string; role: Role; roles?: Role[] };
   agency: { id: string; code: string; name: string; level: string };
   /** Given by GET /me and by the sign-in answer for a browser session. */
   csrfToken?: string;

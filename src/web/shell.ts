@@ -4,6 +4,7 @@ import { h } from './dom.js';
 import { currentLang, defineMessages, setLang } from './i18n.js';
 import { levelLabel, roleLabel } from './labels.js';
 import { startLive } from './live.js';
+import { rolesOf } from './router.js';
 import type { Me, Role } from './session.js';
 
 export const tShell = defineMessages({
@@ -19,6 +20,10 @@ export const tShell = defineMessages({
     agencies: 'Cơ quan',
     users: 'Người dùng',
     trust: 'Chứng thư & CRL',
+    drafts: 'Dự thảo',
+    waiting: 'Chờ ký',
+    seal: 'Vào sổ & gửi',
+    register: 'Sổ văn bản đi',
     signOut: 'Đăng xuất',
     account: 'Tài khoản',
     language: 'English',
@@ -40,6 +45,10 @@ export const tShell = defineMessages({
     agencies: 'Agencies',
     users: 'Users',
     trust: 'Certificates & CRLs',
+    drafts: 'Drafts',
+    waiting: 'To sign',
+    seal: 'Register & send',
+    register: 'Outgoing register',
     signOut: 'Sign out',
     account: 'Account',
     language: 'Tiếng Việt',
@@ -51,11 +60,16 @@ export const tShell = defineMessages({
   },
 });
 
-type NavKey = 'inbox' | 'outbox' | 'send' | 'verify' | 'log' | 'statistics' | 'agencies' | 'users' | 'trust';
+type NavKey = 'inbox' | 'outbox' | 'send' | 'verify' | 'log' | 'statistics' | 'agencies' | 'users' | 'trust' | 'drafts' | 'waiting' | 'seal' | 'register';
 const NAV: Array<{ key: NavKey; path: string; roles: Role[] }> = [
   { key: 'inbox', path: '/inbox', roles: ['clerk'] },
   { key: 'outbox', path: '/outbox', roles: ['clerk'] },
   { key: 'send', path: '/send', roles: ['clerk'] },
+  { key: 'seal', path: '/drafts/signed', roles: ['clerk'] },
+  // Admins and auditors may open #/register too (the API lets them read it); the menu item is the clerk's.
+  { key: 'register', path: '/register', roles: ['clerk'] },
+  { key: 'drafts', path: '/drafts', roles: ['drafter'] },
+  { key: 'waiting', path: '/drafts/waiting', roles: ['signer'] },
   { key: 'log', path: '/admin/log', roles: ['admin', 'auditor'] },
   { key: 'statistics', path: '/admin/statistics', roles: ['admin', 'auditor'] },
   { key: 'agencies', path: '/admin/agencies', roles: ['admin'] },
@@ -72,7 +86,8 @@ export interface Shell {
 }
 
 export function renderShell(me: Me, actions: { signOut(): void; relabel(): void }): Shell {
-  const links = NAV.filter((n) => n.roles.includes(me.user.role)).map((n) => ({ n, a: h('a', { href: `#${n.path}`, 'data-nav': n.key }, tShell(n.key)) }));
+  const held = rolesOf(me);
+  const links = NAV.filter((n) => n.roles.some((r) => held.includes(r))).map((n) => ({ n, a: h('a', { href: `#${n.path}`, 'data-nav': n.key }, tShell(n.key)) }));
   const main = h('main', { id: 'main', tabindex: -1 });
   const langBtn = h('button', { type: 'button', class: 'link', 'aria-label': tShell('languageLabel'), lang: currentLang() === 'vi' ? 'en' : 'vi' }, tShell('language'));
   langBtn.addEventListener('click', () => {
@@ -94,7 +109,7 @@ export function renderShell(me: Me, actions: { signOut(): void; relabel(): void 
         { class: 'whoami', 'data-testid': 'whoami' },
         h('span', { class: 'who-name' }, me.user.name),
         h('span', { class: 'who-agency', title: me.agency.code }, `${me.agency.name} (${me.agency.code}, ${levelLabel(me.agency.level)})`),
-        h('span', { class: `role role-${me.user.role}`, 'data-role': me.user.role }, roleLabel(me.user.role)),
+        h('span', { class: `role role-${me.user.role}`, 'data-role': me.user.role }, held.map(roleLabel).join(', ')),
       ),
       h('div', { class: 'top-actions' }, h('a', { href: '#/account', class: 'link', 'data-action': 'account' }, tShell('account')), langBtn, signOut),
     ),
@@ -111,8 +126,10 @@ export function renderShell(me: Me, actions: { signOut(): void; relabel(): void 
     root,
     main,
     setActive(path) {
+      // The most specific link wins (/drafts/waiting is not also /drafts).
+      const best = links.filter(({ n }) => path === n.path || path.startsWith(n.path + '/') || path.startsWith(n.path + '?')).sort((x, y) => y.n.path.length - x.n.path.length)[0];
       for (const { n, a } of links) {
-        if (path === n.path || path.startsWith(n.path + '/') || path.startsWith(n.path + '?')) a.setAttribute('aria-current', 'page');
+        if (best?.n === n) a.setAttribute('aria-current', 'page');
         else a.removeAttribute('aria-current');
       }
     },

@@ -98,3 +98,74 @@ export interface LogEntry {
   prevHash: string;
   hash: string;
 }
+
+/** A draft (GET /drafts/:id): the send form's metadata without the number. */
+export type DraftMetadata = Omit<Metadata, 'codeNumber'>;
+export type DraftStatus = 'draft' | 'submitted' | 'returned' | 'signed';
+
+export interface Draft {
+  id: string;
+  agencyId: string;
+  drafterUserId: string;
+  signerUserId: string | null;
+  status: DraftStatus;
+  metadata: DraftMetadata;
+  currentVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DraftVersion {
+  draftId: string;
+  version: number;
+  kind: 'upload' | 'revision' | 'signed';
+  fileSha256: string;
+  fileSize: number;
+  createdByUserId: string;
+  createdAt: string;
+}
+
+export interface DraftEvent {
+  id: string;
+  draftId: string;
+  kind: string;
+  actorUserId: string;
+  version: number;
+  comment: string | null;
+  details: Record<string, unknown>;
+  at: string;
+}
+
+export interface DraftDetail {
+  draft: Draft;
+  versions: DraftVersion[];
+  events: DraftEvent[];
+}
+
+/** Where a widget goes, in PDF points from the page's lower-left corner (page 1-based). */
+export interface PagePlacement {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** POST /drafts/:id/seal-and-send's answer. */
+export interface SealAndSendResult {
+  registerEntry: { number: number; year: number; notation: string; registeredAt: string };
+  documentId: string;
+}
+
+/** GET /register: one entry of the outgoing register. */
+export interface RegisterEntry {
+  id: string;
+  year: number;
+  number: number;
+  notation: string;
+  documentType: string;
+  subject: string;
+  signerName: string;
+  registeredAt: string;
+  documentId: string | null;
+}

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTH_DEPT, PROVINCE, sealedLetter } from '../http/harness.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
 import { DEMO_PASSWORD } from '../../src/exchange/seed-demo.js';
+import { PEOPLE_PASSWORD, webPerson } from './draft-people.js';
 import { demoUsernames, launchChromium, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -38,8 +39,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
   let documentId: string;
   let sealedFile: string;
   const sessions: Session[] = [];
-  const as = async (username: string, viewport?: { width: number; height: number }) => {
-    const s = await signIn(browser, server.base, username, viewport ? { viewport } : {});
+  const as = async (username: string, viewport?: { width: number; height: number }, password?: string) => {
+    const s = await signIn(browser, server.base, username, { ...(viewport ? { viewport } : {}), ...(password ? { password } : {}) });
     sessions.push(s);
     return s.page;
   };
@@ -113,6 +114,40 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
     expect(await audit(admin, '/admin/users', '[data-testid=user-table] tbody tr')).toEqual([]);
     expect(await audit(admin, '/admin/trust', '[data-testid=trust-anchor-table] tbody tr')).toEqual([]);
     expect(await audit(admin, '/account', '[data-testid=password-change]')).toEqual([]);
+  });
+
+  it('draft screens: the drafter’s list, new draft and draft page; the signer’s waiting list and draft page with the command; the clerk’s signed list and register', async () => {
+    const drafter = await webPerson(server.h, server.base, PROVINCE, 'Chuyên viên Hà', 'a11y.drafter', ['drafter']);
+    const signer = await webPerson(server.h, server.base, PROVINCE, 'Nguyễn Văn An', 'a11y.signer', ['signer']);
+    const d = await as(drafter.username, undefined, PEOPLE_PASSWORD);
+    expect(await audit(d, '/drafts', '[data-testid=drafts-mine]')).toEqual([]);
+    expect(await audit(d, '/drafts/new', '[data-testid=draft-form]')).toEqual([]);
+    const form = d.getByTestId('draft-form');
+    await d.locator('input[type=file]').first().setInputFiles(sealedFile);
+    await form.locator('[name=codeNotation]').fill('QĐ-UBND');
+    await form.locator('[name=subject]').fill('Quyết định thử nghiệm khả năng tiếp cận');
+    await form.locator('[name=promulgationPlace]').fill('Thái Bình');
+    await form.locator('[name="signer.fullName"]').fill('Nguyễn Văn An');
+    await form.locator(`input[type=checkbox][value="${HEALTH_DEPT}"]`).check();
+    await d.locator('[data-action=create-draft]').click();
+    await d.waitForURL(/#\/drafts\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    await d.locator('[data-testid=page-picker] .pdf-page[data-rendered=yes]').first().waitFor({ timeout: 20_000 });
+    expect(await violations(d)).toEqual([]);
+    await d.locator('select[name=signer]').selectOption({ label: 'Nguyễn Văn An' });
+    await d.locator('[data-action=submit-draft]').click();
+    await d.locator('[data-testid=draft-status][data-status=submitted]').waitFor();
+    const draftPath = new URL(d.url()).hash.slice(1);
+
+    const s = await as(signer.username, { width: 390, height: 844 }, PEOPLE_PASSWORD);
+    expect(await audit(s, '/drafts/waiting', '[data-testid=drafts-waiting] tbody tr')).toEqual([]);
+    expect(await audit(s, draftPath, '[data-testid=page-picker] .pdf-page[data-rendered=yes]')).toEqual([]);
+    await s.locator('[data-action=sign]').click();
+    await s.getByTestId('sign-command').waitFor();
+    expect(await violations(s)).toEqual([]);
+
+    const clerk = await as(demoUsernames(server.h).clerk(PROVINCE));
+    expect(await audit(clerk, '/drafts/signed', '[data-testid=drafts-signed]')).toEqual([]);
+    expect(await audit(clerk, '/register', '[data-testid=register-filters]')).toEqual([]);
   });
 
   it('works from the keyboard alone: sign in, open a letter from the inbox, reach the accept dialog and leave it with Escape', async () => {
