@@ -9,6 +9,8 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { createStores } from '../../src/db/create-stores.js';
 import { DEMO_PASSWORD } from '../../src/exchange/seed-demo.js';
 import { WorkerVerifierPool } from '../../src/pades/verify-pool.js';
+import { fixtureSealKeys } from '../../src/service-keys.js';
+import { FIXTURES_DIR, P12_PASSWORD } from '../support/fixtures.js';
 import { PROVINCE, type Harness, metadata, sendBody, startHarness } from '../http/harness.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -79,7 +81,9 @@ export async function startUiServer(opts: { live?: boolean } = {}): Promise<UiSe
   await database.migrate();
   // PDFs verified on a worker thread, as `npm start` does.
   const verifier = new WorkerVerifierPool(1);
-  const h = await startHarness(createStores(database), { verifier, ...(opts.live ? { notifications: database.notifications } : {}) });
+  // The demo agencies seal with their TEST-ONLY fixture keys, as `npm start` does without an HSM.
+  const sealKeys = { allowedModules: [], env: {}, fixtures: fixtureSealKeys({ path: (n) => FIXTURES_DIR + n, password: P12_PASSWORD }) };
+  const h = await startHarness(createStores(database), { verifier, sealKeys, ...(opts.live ? { notifications: database.notifications } : {}) });
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     h,

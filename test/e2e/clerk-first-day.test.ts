@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTH_DEPT, HOME_AFFAIRS, PROVINCE, type Harness, sealedLetter } from '../http/harness.js';
-import { launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
+import { demoUsernames, launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 describe('a clerk’s first day, in headless Chromium', () => {
   let server: UiServer;
@@ -19,8 +19,8 @@ describe('a clerk’s first day, in headless Chromium', () => {
   const shots = screenshotDir();
   const sessions: Session[] = [];
   const REASON = 'Văn bản ban hành nhầm số, sẽ gửi lại bản đúng';
-  const open = async (token: string, viewport?: { width: number; height: number }) => {
-    const s = await signIn(browser, base, token, viewport ? { viewport } : {});
+  const open = async (username: string, viewport?: { width: number; height: number }) => {
+    const s = await signIn(browser, base, username, viewport ? { viewport } : {});
     sessions.push(s);
     return s.page;
   };
@@ -41,7 +41,7 @@ describe('a clerk’s first day, in headless Chromium', () => {
   });
 
   it('the recipient reads the reason, sees "Đồng ý thu hồi" and "Từ chối thu hồi" only, refuses, and is left with accept or reject', async () => {
-    const page = await open(h.tokens.clerk(HEALTH_DEPT));
+    const page = await open(demoUsernames(h).clerk(HEALTH_DEPT));
     await page.goto(`${base}/#/documents/${documentId}`);
     const actions = page.getByTestId('actions');
     const pending = page.getByTestId('recall-pending');
@@ -79,7 +79,7 @@ describe('a clerk’s first day, in headless Chromium', () => {
 
   it('the sender’s recall asks why: an empty reason is named in the dialog, a given one reaches the log', async () => {
     const fresh = await sendFromProvince(h, await sealedLetter(), { recipients: [HEALTH_DEPT], subject: 'V/v lấy lại văn bản từ trang chi tiết' });
-    const page = await open(h.tokens.clerk(PROVINCE));
+    const page = await open(demoUsernames(h).clerk(PROVINCE));
     await page.goto(`${base}/#/documents/${fresh}`);
     await page.getByTestId('actions').locator('[data-action=recall]').click();
     const dialog = page.getByRole('dialog');
@@ -94,7 +94,7 @@ describe('a clerk’s first day, in headless Chromium', () => {
   });
 
   it('the sender’s outbox counts a recipient at 13 or 16 as still waiting', async () => {
-    const page = await open(h.tokens.clerk(PROVINCE));
+    const page = await open(demoUsernames(h).clerk(PROVINCE));
     await page.goto(`${base}/#/outbox`);
     const row = page.getByTestId('outbox').locator(`tr[data-document-id="${documentId}"]`);
     await row.waitFor();
@@ -108,7 +108,7 @@ describe('a clerk’s first day, in headless Chromium', () => {
   });
 
   it('signature cards: plain lines per kind of change, the technical detail behind a keyboard toggle', async () => {
-    const page = await open(h.tokens.clerk(HEALTH_DEPT));
+    const page = await open(demoUsernames(h).clerk(HEALTH_DEPT));
     await page.goto(`${base}/#/documents/${documentId}`);
     const first = page.locator('.sig-card').first();
     await first.waitFor({ timeout: 30_000 });
@@ -132,7 +132,7 @@ describe('a clerk’s first day, in headless Chromium', () => {
   it('dates read and are typed dd/mm/yyyy in Vietnam time in a browser set to en-US in New York', async () => {
     // The shared sign-in helper opens a vi-VN, Asia/Ho_Chi_Minh context; this one is en-US in New
     // York, signed in with the session the helper made (cookies and the tab's session storage).
-    const signedIn = await open(h.tokens.clerk(HEALTH_DEPT));
+    const signedIn = await open(demoUsernames(h).clerk(HEALTH_DEPT));
     const tabStorage = await signedIn.evaluate<Array<[string, string]>>('Object.entries(sessionStorage)');
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US', timezoneId: 'America/New_York', storageState: await signedIn.context().storageState() });
     await context.addInitScript(`for (const [k, v] of ${JSON.stringify(tabStorage)}) if (sessionStorage.getItem(k) === null) sessionStorage.setItem(k, v);`);
@@ -167,7 +167,7 @@ describe('a clerk’s first day, in headless Chromium', () => {
   });
 
   it('the phone layout (390 px) shows every navigation item of an admin, the longest menu', async () => {
-    const page = await open(h.tokens.admin, { width: 390, height: 844 });
+    const page = await open(demoUsernames(h).admin, { width: 390, height: 844 });
     await page.goto(`${base}/#/admin/log`);
     const links = page.getByRole('navigation').locator('[data-nav]');
     await expect.poll(() => links.count()).toBe(6);

@@ -4,18 +4,18 @@
 // `docaxis sign-draft` does (prepare with the command's placement, sign dataToSign with the
 // fixture key, complete) and the open page turns "Signed" without a reload; qpdf confirms the
 // signature widget sits where the click put it. A clerk then places the number and confirms
-// register-seal-send: the request the page sends is checked (the route is answered here per its
-// contract until the seal-and-send route is merged). Screenshots: docs/screenshots/draft-*.png
-// when DOCAXIS_SCREENSHOTS is set.
+// register-seal-send: the request the page sends is checked, the service registers, seals with
+// the agency's TEST-ONLY fixture key and sends, and the recipient's copy verifies with both
+// signatures. Screenshots: docs/screenshots/draft-*.png when DOCAXIS_SCREENSHOTS is set.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEALTH_DEPT, PROVINCE, sealedLetter } from '../http/harness.js';
+import { HEALTH_DEPT, PROVINCE } from '../http/harness.js';
 import { certificatesOf, signValue, submit, uploadDraft } from '../http/drafts-helpers.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
 import { tempDir, writeTemp } from '../support/oracles.js';
-import { demoUsernames, launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
+import { demoUsernames, launchChromium, screenshotDir, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 import { PEOPLE_PASSWORD, webPerson, type WebPerson } from './draft-people.js';
 
 describe('drafts in the browser: draft, sign with one’s own token, register, seal and send', () => {
@@ -187,8 +187,6 @@ describe('drafts in the browser: draft, sign with one’s own token, register, s
   });
 
   it('the clerk places the number, confirms the recipients, and the page sends register-seal-send and opens the sent document', async () => {
-    // The sent document the contract's answer points to (until the real route is merged).
-    const documentId = await sendFromProvince(server.h, await sealedLetter());
     const page = sessions[2]!.page;
     await page.goto(`${server.base}/#/drafts/signed`);
     const row = page.locator(`[data-testid=drafts-signed] tr[data-draft-id="${draftId}"]`);
@@ -203,22 +201,32 @@ describe('drafts in the browser: draft, sign with one’s own token, register, s
     expect(m, placement).not.toBeNull();
     await page.screenshot({ path: join(shots, 'draft-06-clerk-number.png'), fullPage: true });
 
-    const bodies: unknown[] = [];
-    await page.route('**/api/v1/drafts/*/seal-and-send', async (route) => {
-      bodies.push(route.request().postDataJSON());
-      expect(route.request().method()).toBe('POST');
-      expect(route.request().headers()['x-csrf-token']).toBeTruthy();
-      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ registerEntry: { number: 1, year: 2026, notation: 'QĐ-UBND', registeredAt: new Date().toISOString() }, documentId }) });
+    // The real route: the page's request, the register's number, the seal and the send.
+    const requests: Array<{ body: unknown; csrf: string | undefined }> = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/seal-and-send')) requests.push({ body: r.postDataJSON(), csrf: r.headers()['x-csrf-token'] });
     });
+    const answered = page.waitForResponse((r) => r.url().endsWith('/seal-and-send'), { timeout: 60_000 });
     await page.locator('[data-action=seal-and-send]').click();
     const dialog = page.locator('dialog.confirm[open]');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Sở Y tế');
     await page.screenshot({ path: join(shots, 'draft-07-clerk-confirm.png') });
     await dialog.locator('button[type=submit]').click();
-    await page.waitForURL(new RegExp(`#/documents/${documentId}$`), { timeout: 30_000 });
-    expect(bodies).toEqual([{ numberPlacement: { page: 1, x: Number(m![1]), y: Number(m![2]), width: 160, height: 20 } }]);
-    await page.unroute('**/api/v1/drafts/*/seal-and-send');
+    const response = await answered;
+    expect(response.status(), await response.text()).toBe(200);
+    const sent = (await response.json()) as { registerEntry: { number: number; notation: string }; documentId: string };
+    await page.waitForURL(new RegExp(`#/documents/${sent.documentId}$`), { timeout: 30_000 });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.body).toEqual({ numberPlacement: { page: 1, x: Number(m![1]), y: Number(m![2]), width: 160, height: 20 } });
+    expect(requests[0]!.csrf).toBeTruthy();
+    expect(sent.registerEntry.number).toBeGreaterThanOrEqual(1);
+    // The recipient's copy carries both signatures, valid, and the number in the document.
+    const doc = await api('GET', `/documents/${sent.documentId}`, server.h.tokens.clerk(HEALTH_DEPT));
+    expect(doc.statusCode, doc.body).toBe(200);
+    const report = (doc.json() as { document: { verification: { document: { verdict: string }; signatures: unknown[] } } }).document.verification;
+    expect(report.signatures).toHaveLength(2);
+    expect(report.document.verdict).toBe('valid');
   });
 
   it('the outgoing register: search by year, number, text and dates, and the CSV link carries the same search', async () => {
