@@ -24,6 +24,15 @@ export interface CommandSpec {
 
 export type CommandName = 'verify' | 'sign' | 'sign-draft' | 'extend' | 'inspect' | 'tsa' | 'ocsp' | 'demo' | 'csc-demo';
 
+/** A key on a USB token or an HSM instead of a .p12 file, for `sign` and `sign-draft` (pkcs11-options.ts). */
+const PKCS11_OPTIONS: OptionSpec[] = [
+  { name: 'pkcs11-module', type: 'string', arg: 'PATH', help: 'sign with a key on a USB token or HSM instead of --p12: its PKCS#11 module (.so)' },
+  { name: 'token-label', type: 'string', arg: 'L', help: 'with --pkcs11-module: the label of the token holding the key' },
+  { name: 'key-label', type: 'string', arg: 'K', help: 'with --pkcs11-module: the label of the private key (or --key-id)' },
+  { name: 'key-id', type: 'string', arg: 'HEX', help: 'with --pkcs11-module: the CKA_ID of the private key, hex (or --key-label)' },
+  { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
+];
+
 /** The validation data B-LT/B-LTA embed, for `sign` and `extend`. */
 const LTV_OPTIONS: OptionSpec[] = [
   { name: 'trust', type: 'string', multiple: true, arg: 'PEM', help: 'B-LT/B-LTA: trust anchors where the embedded certificate chains end; repeatable' },
@@ -68,11 +77,7 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'field', type: 'string', arg: 'NAME', help: 'signature field name; default Signature<n>' },
       { name: 'digest', type: 'string', arg: 'sha256|sha384|sha512', help: 'digest algorithm; default sha256' },
       { name: 'adbe', type: 'boolean', help: 'SubFilter adbe.pkcs7.detached (older readers) instead of ETSI.CAdES.detached' },
-      { name: 'pkcs11-module', type: 'string', arg: 'PATH', help: 'sign with a key on a token or HSM instead of --p12: the PKCS#11 module (.so) to load' },
-      { name: 'token-label', type: 'string', arg: 'L', help: 'with --pkcs11-module: the label of the token holding the key' },
-      { name: 'key-label', type: 'string', arg: 'K', help: 'with --pkcs11-module: the label of the private key (or --key-id)' },
-      { name: 'key-id', type: 'string', arg: 'HEX', help: 'with --pkcs11-module: the CKA_ID of the private key, hex (or --key-label)' },
-      { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
+      ...PKCS11_OPTIONS,
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
     ],
   },
@@ -85,11 +90,7 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
       { name: 'token-env', type: 'string', arg: 'VAR', help: 'environment variable holding your API token; default DOCAXIS_TOKEN' },
       { name: 'p12', type: 'string', arg: 'FILE', help: 'your PKCS#12 file (.p12/.pfx), or use a token with --pkcs11-module' },
       { name: 'password-env', type: 'string', arg: 'VAR', help: 'environment variable holding the PKCS#12 password; without it the password is asked on the terminal' },
-      { name: 'pkcs11-module', type: 'string', arg: 'PATH', help: 'sign with a key on a USB token or HSM: its PKCS#11 module (.so)' },
-      { name: 'token-label', type: 'string', arg: 'L', help: 'with --pkcs11-module: the label of the token holding your key' },
-      { name: 'key-label', type: 'string', arg: 'K', help: 'with --pkcs11-module: the label of your private key (or --key-id)' },
-      { name: 'key-id', type: 'string', arg: 'HEX', help: 'with --pkcs11-module: the CKA_ID of your private key, hex (or --key-label)' },
-      { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
+      ...PKCS11_OPTIONS,
       { name: 'page', type: 'string', arg: 'N', help: 'page of the visible signature (1 = first), with --rect; default: the service places it' },
       { name: 'rect', type: 'string', arg: 'X,Y,W,H', help: "the visible signature's rectangle, lower-left corner from the page's lower-left, in points (1/72 inch)" },
       { name: 'timeout', type: 'string', arg: 'SECONDS', help: 'give up on a request to the service after this long; default 30' },
