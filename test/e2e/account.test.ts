@@ -78,22 +78,22 @@ describe('account, expiry and admin users in headless Chromium', () => {
     await form.getByLabel('Mật khẩu mới', { exact: true }).fill('short');
     await form.getByLabel('Nhập lại mật khẩu mới').fill('short');
     await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await expect.poll(() => form.locator('[data-field=new-password] .field-error').textContent()).toContain('12 đến 256');
+    await expect.poll(() => form.locator('[data-field=new-password] .field-error').textContent(), { timeout: 15_000 }).toContain('12 đến 256');
     await form.getByLabel('Mật khẩu mới', { exact: true }).fill(newPassword);
     await form.getByLabel('Nhập lại mật khẩu mới').fill(newPassword + 'x');
     await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await expect.poll(() => form.locator('[data-field=confirm-password] .field-error').textContent()).toContain('không khớp');
+    await expect.poll(() => form.locator('[data-field=confirm-password] .field-error').textContent(), { timeout: 15_000 }).toContain('không khớp');
     // A wrong current password: the server says so on that field, nothing changes.
     await form.getByLabel('Mật khẩu hiện tại').fill('not the password at all');
     await form.getByLabel('Nhập lại mật khẩu mới').fill(newPassword);
     await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await expect.poll(() => form.locator('[data-field=current-password] .field-error').textContent()).toContain('Mật khẩu hiện tại không đúng');
+    await expect.poll(() => form.locator('[data-field=current-password] .field-error').textContent(), { timeout: 15_000 }).toContain('Mật khẩu hiện tại không đúng');
     // The right one: changed, the other browser's session ended, this one goes on.
     await form.getByLabel('Mật khẩu hiện tại').fill(DEMO_PASSWORD);
     await form.getByLabel('Mật khẩu mới', { exact: true }).fill(newPassword);
     await form.getByLabel('Nhập lại mật khẩu mới').fill(newPassword);
     await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await expect.poll(() => page.getByTestId('password-status').textContent()).toContain('Đã đăng xuất 1 phiên đăng nhập khác');
+    await expect.poll(() => page.getByTestId('password-status').textContent(), { timeout: 15_000 }).toContain('Đã đăng xuất 1 phiên đăng nhập khác');
     expect(await form.getByLabel('Mật khẩu mới', { exact: true }).inputValue()).toBe('');
     await page.getByRole('link', { name: 'Văn bản đến' }).click();
     await page.locator('[data-testid=whoami]').waitFor();
@@ -115,16 +115,16 @@ describe('account, expiry and admin users in headless Chromium', () => {
     await page.goto(`${server.base}/#/verify`);
     await page.getByTestId('dropzone').waitFor();
     await endSessionsOf(name);
-    await page.getByRole('link', { name: 'Văn bản đi' }).click();
+    await page.getByRole('link', { name: 'Văn bản đi', exact: true }).click();
     const notice = page.getByTestId('session-expired');
     await notice.waitFor();
     expect(await notice.textContent()).toBe(EXPIRED_VI);
     expect(await page.getByTestId('whoami').count()).toBe(0);
     // The reason survives the language switch.
     await page.getByRole('button', { name: 'Switch to English' }).click();
-    await expect.poll(() => page.getByTestId('session-expired').textContent()).toBe(EXPIRED_EN);
+    await expect.poll(() => page.getByTestId('session-expired').textContent(), { timeout: 15_000 }).toBe(EXPIRED_EN);
     await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
-    await expect.poll(() => page.getByTestId('session-expired').textContent()).toBe(EXPIRED_VI);
+    await expect.poll(() => page.getByTestId('session-expired').textContent(), { timeout: 15_000 }).toBe(EXPIRED_VI);
     await signInAgain(page, name);
     await page.locator('[aria-current=page][data-nav=outbox]').waitFor();
     expect(new URL(page.url()).hash).toBe('#/outbox');
@@ -155,7 +155,7 @@ describe('account, expiry and admin users in headless Chromium', () => {
     await page.getByRole('link', { name: 'Văn bản đến' }).click();
     await page.getByTestId('session-expired').waitFor();
     await signInAgain(page, admin);
-    await expect.poll(() => new URL(page.url()).hash).toBe('#/admin/log');
+    await expect.poll(() => new URL(page.url()).hash, { timeout: 15_000 }).toBe('#/admin/log');
     expect(await page.getByTestId('forbidden').count()).toBe(0);
   });
 
@@ -169,24 +169,24 @@ describe('account, expiry and admin users in headless Chromium', () => {
     // Every demo user's sign-in name is in the list, on that user's row.
     expect(server.h.users.length).toBeGreaterThan(3);
     for (const u of server.h.users) {
-      await expect.poll(() => table.locator(`tr[data-user-id="${userIdOf(u.username)}"] td[data-username]`).getAttribute('data-username')).toBe(u.username);
+      await expect.poll(() => table.locator(`tr[data-user-id="${userIdOf(u.username)}"] td[data-username]`).getAttribute('data-username'), { timeout: 15_000 }).toBe(u.username);
       expect(await table.locator(`tr[data-user-id="${userIdOf(u.username)}"] td`).first().textContent()).toBe(u.name);
     }
     const row = table.locator(`tr[data-user-id="${userIdOf(target)}"]`);
     await row.locator('[data-action=show-tokens]').click();
     const panel = table.locator(`tr[data-tokens-of="${userIdOf(target)}"] [data-testid=user-account]`);
     const count = panel.getByTestId('session-count');
-    await expect.poll(() => count.getAttribute('data-count')).toBe('0');
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 15_000 }).toBe('0');
     // The auditor signs in twice elsewhere: a refresh shows it.
     await open(target);
     await open(target);
     await panel.locator('[data-action=refresh-sessions]').click();
-    await expect.poll(() => count.getAttribute('data-count')).toBe('2');
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 15_000 }).toBe('2');
     expect(await count.textContent()).toBe('Phiên đăng nhập đang mở: 2');
     // Ending them refreshes the count at once.
     await panel.locator('[data-action=end-sessions]').click();
     await a.locator('dialog.confirm[open]').getByRole('button', { name: 'Kết thúc mọi phiên' }).click();
-    await expect.poll(() => count.getAttribute('data-count')).toBe('0');
+    await expect.poll(() => count.getAttribute('data-count'), { timeout: 15_000 }).toBe('0');
     expect(await panel.textContent()).toContain('Đã kết thúc 2 phiên');
   });
 
@@ -208,6 +208,6 @@ describe('account, expiry and admin users in headless Chromium', () => {
     const filter = page.getByTestId('recipient-filter');
     await filter.fill('zzq\u202Eqzz');
     const noMatch = page.locator('p[aria-live=polite]', { hasText: 'Không có cơ quan nào' });
-    await expect.poll(() => noMatch.innerHTML()).toBe('Không có cơ quan nào khớp với “<bdi>zzq[U+202E]qzz</bdi>”.');
+    await expect.poll(() => noMatch.innerHTML(), { timeout: 15_000 }).toBe('Không có cơ quan nào khớp với “<bdi>zzq[U+202E]qzz</bdi>”.');
   });
 });
