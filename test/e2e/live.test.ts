@@ -24,7 +24,8 @@ describe('live inbox badge in headless Chromium', () => {
   let users: SeededUser[];
   let pdf: Uint8Array;
   const sessions: Session[] = [];
-  const token = (code: string) => users.find((u) => u.role === 'clerk' && u.agencyCode === code)!.token;
+  const clerkOf = (code: string) => users.find((u) => u.role === 'clerk' && u.agencyCode === code)!;
+  const token = (code: string) => clerkOf(code).token;
   const sendTo = async (code: string, subject: string) => {
     const body = sendBody(metadata({ recipients: [code], subject }), pdf);
     const r = await app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...body.headers, authorization: `Bearer ${token(PROVINCE)}` }, payload: body.payload });
@@ -49,8 +50,8 @@ describe('live inbox badge in headless Chromium', () => {
   });
 
   it('a document sent by API raises the badge and the tab title and shows in the open inbox, without a reload; another agency sees nothing', async () => {
-    const health = await signIn(browser, base, token(HEALTH_DEPT));
-    const other = await signIn(browser, base, token(HOME_AFFAIRS));
+    const health = await signIn(browser, base, clerkOf(HEALTH_DEPT).username);
+    const other = await signIn(browser, base, clerkOf(HOME_AFFAIRS).username);
     sessions.push(health, other);
     const page = health.page;
     await page.getByTestId('inbox').waitFor();

@@ -12,7 +12,7 @@ import { joinDocument } from '../../src/pades/complete.js';
 import { signPdf } from '../../src/pades/sign.js';
 import { HEALTH_DEPT, type Harness } from '../http/harness.js';
 import { fixtureSigner, sampleLetter } from '../support/fixtures.js';
-import { launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
+import { demoUsernames, launchChromium, screenshotDir, sendFromProvince, signIn, startUiServer, type Session, type UiServer } from './browser.js';
 
 /** Hosts the hostile PDF points at (.invalid: never resolvable, RFC 6761). */
 const PHISH = 'phish.invalid';
@@ -74,7 +74,7 @@ describe('PDF viewer: nothing in a sent PDF acts on the app', () => {
   });
 
   const open = async () => {
-    const s = await signIn(browser, base, h.tokens.clerk(HEALTH_DEPT));
+    const s = await signIn(browser, base, demoUsernames(h).clerk(HEALTH_DEPT));
     sessions.push(s);
     return s;
   };
@@ -170,8 +170,9 @@ describe('PDF viewer: nothing in a sent PDF acts on the app', () => {
     await page.goto(`${base.replace('127.0.0.1', 'localhost')}/health`);
     await page.setContent(`<iframe id="f" src="${base}/docs/"></iframe>`);
     await expect.poll(() => seen.csp.some((m) => m.includes("frame-ancestors 'none'"))).toBe(true);
+    // The refused frame's URL turns to Chromium's error page a moment after the CSP report.
+    await expect.poll(() => page.frames().find((f) => f !== page.mainFrame())?.url() ?? '', { timeout: 10_000 }).toMatch(/^chrome-error:/);
     const framed = page.frames().find((f) => f !== page.mainFrame());
-    expect(framed?.url()).toMatch(/^chrome-error:/);
     expect(await framed?.evaluate('document.title').catch(() => '')).not.toBe('Swagger UI');
   });
 
