@@ -1,7 +1,10 @@
 // `docaxis sign-draft` against a listening test server: the signer's tool fetches what to sign,
 // signs it with the .p12 here, uploads the value; the service keeps the signed draft. Then the
 // tool's refusals: the server's own code, a server that does not answer, missing settings.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -77,7 +80,7 @@ forEachDatabase('cli sign-draft against a listening server', (t) => {
     expect(ok.code, ok.err).toBe(0);
   });
 
-  it('clear errors: no server answering, no token, a wrong password, PKCS#11 not in this build, bad flags', async () => {
+  it('clear errors: no server answering, no token, a wrong password, no PIN, no such token, bad flags', async () => {
     const closed = await freePort();
     const id = '00000000-0000-4000-8000-000000000000';
     const down = await run(['sign-draft', '--server', `http://127.0.0.1:${closed}`, '--draft', id, '--p12', P12, '--password-env', 'PW', '--timeout', '5'], env());
@@ -100,8 +103,13 @@ forEachDatabase('cli sign-draft against a listening server', (t) => {
     const badPassword = await run(['sign-draft', '--server', server, '--draft', id, '--p12', P12, '--password-env', 'PW'], { ...env(), PW: 'wrong' });
     expect(badPassword.err).toMatch(/^docaxis: PKCS12_BAD_PASSWORD/);
 
-    const pkcs11 = await run(['sign-draft', '--server', server, '--draft', id, '--pkcs11-module', '/usr/lib/softhsm/libsofthsm2.so', '--token-label', 't', '--key-label', 'k', '--pin-env', 'PIN'], env());
-    expect(pkcs11.err).toMatch(/^docaxis: USAGE: .*PKCS#11/);
+    // A token key: an empty SoftHSM2 token directory has no token of that label (nothing is sent).
+    const tokens = mkdtempSync(join(tmpdir(), 'docaxis-softhsm-'));
+    writeFileSync(join(tokens, 'softhsm2.conf'), `directories.tokendir = ${tokens}\nobjectstore.backend = file\n`);
+    const noPin = await run(['sign-draft', '--server', server, '--draft', id, '--pkcs11-module', '/usr/lib/softhsm/libsofthsm2.so', '--token-label', 't', '--key-label', 'k', '--pin-env', 'PIN'], env());
+    expect(noPin.err).toMatch(/^docaxis: ENV_VAR_MISSING: .*PIN \(it holds the token PIN\)/);
+    const pkcs11 = await run(['sign-draft', '--server', server, '--draft', id, '--pkcs11-module', '/usr/lib/softhsm/libsofthsm2.so', '--token-label', 't', '--key-label', 'k', '--pin-env', 'PIN'], { ...env(), PIN: '1234', SOFTHSM2_CONF: join(tokens, 'softhsm2.conf') });
+    expect(pkcs11.err).toMatch(/^docaxis: HSM_TOKEN_NOT_FOUND/);
 
     for (const args of [['--draft', id], ['--server', 'ftp://x', '--draft', id], ['--server', server, '--draft', 'nope'], ['--server', server, '--draft', id, '--page', '1']]) {
       const bad = await run(['sign-draft', ...args, '--p12', P12, '--password-env', 'PW'], env());

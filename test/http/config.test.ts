@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       live: { connectionsPerUser: 5, connectionsTotal: 1000, heartbeatSeconds: 25, maxConnectionSeconds: 600, maxBufferBytes: 65536 },
       pkcs11Modules: [],
       sessions: { idleMinutes: 30, maxHours: 12, cookieSecure: 'auto' },
+      csc: { callbackBaseUrl: undefined, timeoutMs: 10_000 },
       revocationFetch: { enabled: false, allowPrivateAddresses: false, ocsp: { timeoutMs: 10_000, maxAgeHours: 24, nonce: true, skewSeconds: 300, maxResponseBytes: 65_536 }, crlTimeoutMs: 20_000, crlMaxBytes: 10 * 1024 * 1024 },
     });
     expect(c.http).toEqual(DEFAULT_HTTP_LIMITS);
