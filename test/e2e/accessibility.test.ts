@@ -133,7 +133,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) of every main screen', () => {
     await d.waitForURL(/#\/drafts\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     await d.locator('[data-testid=page-picker] .pdf-page[data-rendered=yes]').first().waitFor({ timeout: 20_000 });
     expect(await violations(d)).toEqual([]);
-    await d.locator('select[name=signer]').selectOption({ label: 'Nguyễn Văn An' });
+    await d.locator('select[name=signer]').selectOption(signer.id);
     await d.locator('[data-action=submit-draft]').click();
     await d.locator('[data-testid=draft-status][data-status=submitted]').waitFor();
     const draftPath = new URL(d.url()).hash.slice(1);
