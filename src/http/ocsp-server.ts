@@ -4,8 +4,8 @@
 // Appendix A.1, RFC 5019 §5), which our client does not use but other tools do. Test hooks: a delay
 // (misbehave.delayMs), and extra paths that only a test names: /redirect (a 302 to file:),
 // /oversize (a body larger than any OCSP response) and /stall (a body that never ends).
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenPlainService, plainText } from './plain-service.js';
 import { MAX_OCSP_REQUEST_BYTES } from '../pki/ocsp-request.js';
 import type { OcspResponder } from '../pki/ocsp-responder.js';
 
@@ -18,32 +18,8 @@ export interface OcspServer {
 
 export async function startOcspServer(responder: OcspResponder, opts: { port: number; host?: string }): Promise<OcspServer> {
   const host = opts.host ?? '127.0.0.1';
-  const server = createServer((req, res) => {
-    handle(responder, req, res).catch(() => {
-      if (!res.headersSent) plain(res, 500, 'internal error');
-      else res.destroy();
-    });
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${urlHost}:${port}/ocsp`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const service = await listenPlainService((req, res) => handle(responder, req, res), { port: opts.port, host });
+  return { url: `${service.origin}/ocsp`, port: service.port, close: () => service.close() };
 }
 
 async function handle(responder: OcspResponder, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -76,17 +52,17 @@ async function handle(responder: OcspResponder, req: IncomingMessage, res: Serve
     try {
       encoded = decodeURIComponent(path.slice('/ocsp/'.length));
     } catch {
-      return plain(res, 400, 'bad percent-encoding');
+      return plainText(res, 400, 'bad percent-encoding');
     }
-    if (encoded.length > MAX_OCSP_REQUEST_BYTES * 2 || !/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) return plain(res, 400, 'expected the base64 of an OCSPRequest');
+    if (encoded.length > MAX_OCSP_REQUEST_BYTES * 2 || !/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) return plainText(res, 400, 'expected the base64 of an OCSPRequest');
     request = Buffer.from(encoded, 'base64');
   } else if (req.method === 'POST') {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/ocsp-request') return plain(res, 415, 'expected application/ocsp-request');
+    if (type !== 'application/ocsp-request') return plainText(res, 415, 'expected application/ocsp-request');
     request = body;
   } else {
     res.setHeader('Allow', 'GET, POST');
-    return plain(res, 405, 'POST an OCSPRequest, or GET …/ocsp/{base64}');
+    return plainText(res, 405, 'POST an OCSPRequest, or GET …/ocsp/{base64}');
   }
   const delay = responder.misbehave.delayMs ?? 0;
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
@@ -109,7 +85,3 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function plain(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(`${message}\n`);
-}

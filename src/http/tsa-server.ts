@@ -1,7 +1,7 @@
 // HTTP transport for our RFC 3161 responder (`docaxis tsa --port N`, and a real socket in tests).
 // Plain node:http: one route, and the only HTTP knowledge is here (status codes, content types).
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenPlainService, plainText } from './plain-service.js';
 import type { TimestampAuthority } from '../pki/tsa-responder.js';
 
 const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024; // a TimeStampReq is ~100 bytes; extensions could add a little
@@ -15,41 +15,17 @@ export interface TsaServer {
 export async function startTsaServer(authority: TimestampAuthority, opts: { port: number; host?: string; maxRequestBytes?: number }): Promise<TsaServer> {
   const host = opts.host ?? '127.0.0.1';
   const limit = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  const server = createServer((req, res) => {
-    handle(authority, limit, req, res).catch(() => {
-      if (!res.headersSent) plain(res, 500, 'internal error');
-      else res.destroy();
-    });
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${urlHost}:${port}/`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const service = await listenPlainService((req, res) => handle(authority, limit, req, res), { port: opts.port, host });
+  return { url: `${service.origin}/`, port: service.port, close: () => service.close() };
 }
 
 async function handle(authority: TimestampAuthority, limit: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    return drainAnd(req, res, limit, () => plain(res, 405, 'POST a TimeStampReq'));
+    return drainAnd(req, res, limit, () => plainText(res, 405, 'POST a TimeStampReq'));
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/timestamp-query') return drainAnd(req, res, limit, () => plain(res, 415, 'expected application/timestamp-query'));
+  if (type !== 'application/timestamp-query') return drainAnd(req, res, limit, () => plainText(res, 415, 'expected application/timestamp-query'));
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) return tooLarge(req, res);
 
@@ -65,10 +41,6 @@ async function handle(authority: TimestampAuthority, limit: number, req: Incomin
   res.end(reply);
 }
 
-function plain(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(`${message}\n`);
-}
 
 /** Answers once the (small) request body is read, so the client sees the status, not a reset. */
 function drainAnd(req: IncomingMessage, res: ServerResponse, limit: number, answer: () => void): void {
