@@ -33,6 +33,12 @@ const PKCS11_OPTIONS: OptionSpec[] = [
   { name: 'pin-env', type: 'string', arg: 'VAR', help: "with --pkcs11-module: environment variable holding the token's PIN; without it the PIN is asked on the terminal" },
 ];
 
+/** Where a TEST-ONLY service (tsa, ocsp, csc-demo) listens. */
+const LISTEN_OPTIONS: OptionSpec[] = [
+  { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
+  { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+];
+
 /** The validation data B-LT/B-LTA embed, for `sign` and `extend`. */
 const LTV_OPTIONS: OptionSpec[] = [
   { name: 'trust', type: 'string', multiple: true, arg: 'PEM', help: 'B-LT/B-LTA: trust anchors where the embedded certificate chains end; repeatable' },
@@ -120,8 +126,7 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
     synopsis: 'docaxis csc-demo --port N [options]',
     summary: 'Run a TEST-ONLY remote signing service (CSC API v1/v2) holding the fixture signers’ keys, for the demo.',
     options: [
-      { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
-      { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+      ...LISTEN_OPTIONS,
       { name: 'secret-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the OAuth client secret; default CSC_DEMO_CLIENT_SECRET (made up and printed when unset)' },
       { name: 'confirm-after', type: 'string', arg: 'SECONDS', help: 'the "phone" confirms each <name>-phone request after this long; default 5' },
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
@@ -132,8 +137,7 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
     synopsis: 'docaxis tsa --port N [options]',
     summary: 'Run an RFC 3161 timestamp authority over HTTP (TEST-ONLY fixture key unless --p12 is given).',
     options: [
-      { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
-      { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+      ...LISTEN_OPTIONS,
       { name: 'p12', type: 'string', arg: 'FILE', help: "the TSA's PKCS#12 file; default the TEST-ONLY fixture" },
       { name: 'password-env', type: 'string', arg: 'VAR', help: 'name of the environment variable holding the --p12 password' },
       { name: 'help', short: 'h', type: 'boolean', help: 'print this help' },
@@ -143,8 +147,7 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
     synopsis: 'docaxis ocsp --port N [options]',
     summary: "Run a TEST-ONLY OCSP responder over HTTP (POST or GET …/ocsp): good unless a --crl or --revoked lists the serial, unknown for other issuers. Without --issuer and --p12 it serves the OCSP fixtures (their signers' AIA names port 18961).",
     options: [
-      { name: 'port', type: 'string', arg: 'N', help: 'TCP port, 0-65535 (0: any free port) (required)' },
-      { name: 'host', type: 'string', arg: 'HOST', help: 'address to listen on; default 127.0.0.1' },
+      ...LISTEN_OPTIONS,
       { name: 'issuer', type: 'string', multiple: true, arg: 'PEM', help: 'CA certificate(s) whose certificates it answers for; repeatable' },
       { name: 'crl', type: 'string', multiple: true, arg: 'FILE', help: "CRLs of those CAs: a listed serial is answered revoked; repeatable" },
       { name: 'revoked', type: 'string', multiple: true, arg: 'SERIAL[:ISO-TIME[:REASON]]', help: 'a serial (hex) to answer revoked, with time and reason; repeatable' },
